@@ -48,3 +48,18 @@ def errata() -> dict[str, CatalogueErratum]:
         r["key"]: CatalogueErratum(r["key"], r["id"], int(r["chapter"]), r["seeds"], r["severity"], r["what"])
         for r in _rows("errata.tsv")
     }
+
+
+# The parts of the book that are written in full: notebook -> the catalogue id prefixes it states.
+# A test asserts that every catalogue id under these prefixes is registered, stated in that
+# notebook, passing, and that each of its errata is demonstrated.
+COMPLETE_PARTS: dict[str, tuple[str, ...]] = {
+    "appendix_probability": ("bg.",),
+}
+
+
+def ids_of_part(notebook: str) -> list[str]:
+    """The catalogue ids a complete part of the book states."""
+    if notebook not in COMPLETE_PARTS:
+        raise ValueError(f"notebook must name a complete part of the book, got {notebook!r}")
+    return [i for i in formulas() if i.startswith(COMPLETE_PARTS[notebook])]
