@@ -4,7 +4,7 @@ PYTHON_BASE ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
-MATHJAX := _static/mathjax/tex-svg-full.js
+MATHJAX := _vendor/mathjax/tex-svg-full.js
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 # Two workers by default: the CI machine has 2 cores.
 WORKERS ?= 2
@@ -22,7 +22,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 mathjax: $(MATHJAX)
 $(MATHJAX):
-	bash tools/vendor_mathjax.sh _static/mathjax
+	bash tools/vendor_mathjax.sh _vendor/mathjax
 
 ledger: setup
 	$(PY) -m edl.ledger.report --json _build/ledger.json --pages book/_generated
