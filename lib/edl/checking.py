@@ -92,12 +92,17 @@ def check_leq(lhs, rhs, *, what: str, slack_name: str = "smallest slack", tol: f
 
 
 def check_monte_carlo(samples, expected: float, *, n_se: float = 4.0, what: str = "mean") -> CheckResult:
-    """Pass if the sample mean lies within ``n_se`` standard errors of ``expected``."""
+    """Pass if the sample mean lies within ``n_se`` standard errors of ``expected``.
+
+    >>> import numpy as np
+    >>> check_monte_carlo(np.random.default_rng(0).normal(size=200_000), 0.0, what="E Z").detail
+    'E Z: Monte Carlo over 200,000 draws within 4 SE'
+    """
     x = _to_numpy(samples).ravel()
     if x.size < 2:
         raise ValueError(f"samples must hold at least 2 values, got {x.size}")
     mean, se = float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size))
     z = abs(mean - expected) / se if se > 0 else (0.0 if mean == expected else float("inf"))
-    detail = f"{what}: Monte Carlo over {x.size:.0e} draws within {n_se:g} SE" if z <= n_se else \
+    detail = f"{what}: Monte Carlo over {x.size:,} draws within {n_se:g} SE" if z <= n_se else \
         f"{what}: Monte Carlo mean {mean:.4g} is {z:.1f} SE from {expected:.4g}"
     return CheckResult(z <= n_se, detail, abs(mean - expected), {"z": z})

@@ -90,3 +90,45 @@ def require_scalar(name: str, value) -> float:
     if math.isnan(x) or math.isinf(x):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return x
+
+
+def as_float_tensor(name: str, value, *, like: torch.Tensor | None = None) -> torch.Tensor:
+    """Like :func:`as_tensor`, but with the book's dtype rule for formula functions.
+
+    A floating tensor keeps its dtype and device; anything else (Python numbers, lists, numpy
+    arrays, integer tensors) becomes float64, or takes the dtype and device of ``like`` if given.
+
+    >>> as_float_tensor("x", [1, 2]).dtype
+    torch.float64
+    >>> as_float_tensor("mu", 0.5, like=torch.zeros(2, dtype=torch.float32)).dtype
+    torch.float32
+    """
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return as_tensor(name, value)
+    if like is not None:
+        return as_tensor(name, value, dtype=like.dtype, device=like.device)
+    device = value.device if isinstance(value, torch.Tensor) else None
+    return as_tensor(name, value, dtype=torch.float64, device=device)
+
+
+def require_integer_valued(name: str, t: torch.Tensor, *, minimum: float | None = None) -> None:
+    """Every entry of ``t`` is a whole number (and at least ``minimum`` if given)."""
+    whole = torch.isfinite(t) & (t == torch.round(t))
+    if not whole.all() or (minimum is not None and (t < minimum).any()):
+        low = "" if minimum is None else f" >= {minimum:g}"
+        raise ValueError(f"{name} must hold whole numbers{low}, got {_show(t.tolist() if t.numel() < 20 else t)}")
+
+
+def require_covariance(name: str, t: torch.Tensor, *, strict: bool = True) -> None:
+    """``t`` is a symmetric positive definite (or, with ``strict=False``, semi-definite) square matrix."""
+    if t.ndim != 2 or t.shape[0] != t.shape[1]:
+        raise ValueError(f"{name} must be a square matrix, got shape {tuple(t.shape)}")
+    require_finite(name, t)
+    scale = float(t.abs().max())
+    if not torch.allclose(t, t.T, atol=1e-8 * max(scale, 1.0), rtol=0):
+        raise ValueError(f"{name} must be symmetric, got {_show(t.tolist())}")
+    ok = torch.linalg.cholesky_ex(t).info == 0 if strict else \
+        bool(torch.linalg.eigvalsh(t).min() >= -1e-10 * max(scale, 1.0))
+    if not ok:
+        kind = "positive definite" if strict else "positive semi-definite"
+        raise ValueError(f"{name} must be {kind}, got {_show(t.tolist())}")

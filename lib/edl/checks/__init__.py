@@ -1,0 +1,1 @@
+"""Registered formula checks and seed-erratum demonstrations, one module per book topic."""
