@@ -102,6 +102,7 @@ def browser(server):
     if chromium is None:
         pytest.skip("no `chromium` executable on PATH (on Debian: apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    shutil.rmtree(SHOTS, ignore_errors=True)  # screenshots of this run only
     SHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="edl-chromium-") as user_data, sync_api.sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(

@@ -55,7 +55,10 @@ def formula(id: str, *, notebook: str, reference: str):
 
 
 def erratum(key: str, *, wrong: str, right: str):
-    """Register the decorated function, which runs a formula's check on the seed's version, for ``key``."""
+    """Register the decorated function, which runs a formula's check on the seed's version, for ``key``.
+
+    ``wrong`` (what the seed says) and ``right`` are LaTeX math, shown inline in the errata appendix.
+    """
     if key not in catalogue.errata():
         raise ValueError(f"key must be a catalogued erratum key, got {key!r}")
 
@@ -122,8 +125,8 @@ def demonstrate(key: str) -> None:
 
     Raises ``AssertionError`` if the seed's version passes: then the check cannot tell the two apart.
     """
-    entry = errata_entries()[key] if key in errata_entries() else None
     result, _ = run_erratum(key)
+    entry = errata_entries()[key]
     if result.passed:
         raise AssertionError(f"{key}: the check passes on the seed's version ({entry.wrong}); it cannot catch it")
     print(f"{key}  {FAIL} seed's version fails the check of {entry.id}: {result.detail}")

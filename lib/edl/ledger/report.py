@@ -104,7 +104,7 @@ def errata_page(ledger: dict) -> str:
             lines.append(head)
             if e["wrong"] is not None:
                 verdict = f"{FAIL} the check fails on it" if e["demonstrated"] else "NOT demonstrated: the check passes"
-                lines += [f"  - The seed: {e['wrong']}", f"  - Correct: {e['right']}",
+                lines += [f"  - The seed: ${e['wrong']}$", f"  - Correct: ${e['right']}$",
                           f"  - Check on the seed's version: {verdict}: {e['detail']}"]
         lines.append("")
     return "\n".join(lines)
