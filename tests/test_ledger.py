@@ -99,6 +99,6 @@ def test_report_writes_json_and_pages(tmp_path):
     assert {e["key"] for e in data["errata"] if e["demonstrated"]} == set(ERRATA)
     assert len(data["pending"]) == 453 - len(FORMULAS)
     page = (tmp_path / "pages" / "ledger.md").read_text()
-    assert all(f"{{ref}}`{id}`" in page for id in FORMULAS)
+    assert all(f"{{ref}}`{id} <{id}>`" in page for id in FORMULAS)
     errata = (tmp_path / "pages" / "errata.md").read_text()
     assert all(f"**{key}**" in errata for key in catalogue.errata())

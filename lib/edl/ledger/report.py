@@ -66,10 +66,10 @@ def ledger_page(ledger: dict) -> str:
         ok = [i for i in done if checked[i]["status"] == "pass"]
         lines.append(f"| {_chapter_title(ch)} | {len(ids)} | {len(done)} | {len(ok)} |")
     lines += ["", "## Checked formulas", "",
-              "| Formula | Where stated | Independent route | Status | Verdict |", "|---|---|---|:-:|---|"]
+              "| Formula (links to where it is stated) | Independent route | Status | Verdict |", "|---|---|:-:|---|"]
     for f in ledger["formulas"]:
         mark = PASS if f["status"] == "pass" else FAIL
-        lines.append(f"| `{f['id']}` | {{ref}}`{f['id']}` | {_cell(f['reference'])} | {mark} | {_cell(f['detail'])} |")
+        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_cell(f['reference'])} | {mark} | {_cell(f['detail'])} |")
     lines += ["", "## Not yet in the book", "",
               "These catalogue formulas belong to chapters that are still being written.", ""]
     for ch in sorted(catalogue.CHAPTER_TITLES):
@@ -92,21 +92,24 @@ def errata_page(ledger: dict) -> str:
         f"**{len(shown)} of {len(errata)} errata are demonstrated so far**; the rest belong to chapters "
         "still being written and are listed with the catalogue's description.", "",
     ]
+    stated = {f["id"] for f in ledger["formulas"]}
+
+    def head(e: dict) -> str:
+        where = f"{{ref}}`{e['id']} <{e['id']}>`" if e["id"] in stated else f"`{e['id']}`"
+        return f"- **{e['key']}** · seed {e['seed']} · {where} · {e['severity']}: {e['what']}"
+
+    lines += ["## Demonstrated", "",
+              "Each of these is shown failing the check of the correct formula, in the notebook that "
+              "states it and again here.", ""]
+    for e in (e for e in errata if e["wrong"] is not None):
+        verdict = f"{FAIL} the check fails on it" if e["demonstrated"] else "NOT demonstrated: the check passes"
+        lines += [head(e), f"  - The seed: ${e['wrong']}$", f"  - Correct: ${e['right']}$",
+                  f"  - Check on the seed's version: {verdict}: {e['detail']}"]
+    lines.append("")
     for ch in sorted(catalogue.CHAPTER_TITLES):
-        rows = [e for e in errata if e["chapter"] == ch]
-        if not rows:
-            continue
-        lines += [f"## {_chapter_title(ch)}", ""]
-        for e in rows:
-            stated = {e["id"]} <= {f["id"] for f in ledger["formulas"]}
-            where = f"{{ref}}`{e['id']}`" if stated else f"`{e['id']}`"
-            head = f"- **{e['key']}** · seed {e['seed']} · {where} · {e['severity']}: {e['what']}"
-            lines.append(head)
-            if e["wrong"] is not None:
-                verdict = f"{FAIL} the check fails on it" if e["demonstrated"] else "NOT demonstrated: the check passes"
-                lines += [f"  - The seed: ${e['wrong']}$", f"  - Correct: ${e['right']}$",
-                          f"  - Check on the seed's version: {verdict}: {e['detail']}"]
-        lines.append("")
+        rows = [e for e in errata if e["chapter"] == ch and e["wrong"] is None]
+        if rows:
+            lines += [f"## {_chapter_title(ch)}: awaiting the chapter", ""] + [head(e) for e in rows] + [""]
     return "\n".join(lines)
 
 
