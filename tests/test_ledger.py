@@ -18,12 +18,14 @@ ERRATA = sorted(ledger.errata_entries())
 def test_formula_check_passes(id):
     result, _ = ledger.run_formula(id)
     assert result.passed, f"{id}: {result.detail}"
+    assert "\n" not in result.detail and len(result.detail) <= 140, "a verdict is one short line"
 
 
 @pytest.mark.parametrize("key", ERRATA)
 def test_check_fails_on_the_seeds_version(key):
     result, _ = ledger.run_erratum(key)
     assert not result.passed, f"{key}: the check passes on the seed's version: {result.detail}"
+    assert "check raised" not in result.detail, "the seed's version must fail the comparison, not crash"
 
 
 def test_catalogue_copy_is_whole():

@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from edl import information as info
 from edl import probability as prob
-from edl.ledger import catalogue, errata_entries, formula_entries, run_erratum, run_formula
+from edl.ledger import catalogue, errata_entries, formula_entries, run_formula
 
 BG_IDS = sorted(i for i in catalogue.formulas() if i.startswith("bg."))
 BG_ERRATA = sorted(k for k, e in catalogue.errata().items() if e.id.startswith("bg."))
 NAN = float("nan")
 
 
-# --- (a) every formula's check passes; (b) every erratum's seed version fails ------------------------
+# --- registration and determinism (tests/test_ledger.py runs every check and erratum) ---------------
 
 def test_every_bg_formula_has_a_check():
     assert len(BG_IDS) == 28
@@ -27,22 +27,8 @@ def test_every_bg_formula_has_a_check():
 
 
 @pytest.mark.parametrize("formula_id", BG_IDS)
-def test_formula_check_passes(formula_id):
-    result, _ = run_formula(formula_id)
-    assert result.passed, result.detail
-    assert "\n" not in result.detail and len(result.detail) <= 140
-
-
-@pytest.mark.parametrize("formula_id", BG_IDS)
 def test_formula_check_is_deterministic(formula_id):
     assert run_formula(formula_id)[0].detail == run_formula(formula_id)[0].detail
-
-
-@pytest.mark.parametrize("key", BG_ERRATA)
-def test_seed_version_fails(key):
-    result, _ = run_erratum(key)
-    assert not result.passed, result.detail
-    assert "check raised" not in result.detail  # it fails the comparison, it does not crash
 
 
 # --- (c) bad inputs raise ValueError naming the argument -----------------------------------------
