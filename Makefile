@@ -36,7 +36,7 @@ notebooks: setup  ## re-execute the notebooks in place, refreshing their stored 
 
 test: setup
 	$(PY) -m pytest lib tests -n $(WORKERS) --dist loadscope -m "not book"
-	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope -p no:cacheprovider notebooks
+	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope notebooks
 	$(MAKE) book
 	$(MAKE) student
 	$(PY) -m pytest tests -m book -p no:xdist
