@@ -18,7 +18,8 @@ ERRATA = sorted(ledger.errata_entries())
 def test_formula_check_passes(id):
     result, _ = ledger.run_formula(id)
     assert result.passed, f"{id}: {result.detail}"
-    assert "\n" not in result.detail and len(result.detail) <= 140, "a verdict is one short line"
+    parts = registry.sub_checks(result.detail)  # printed one per line
+    assert "\n" not in result.detail and max(map(len, parts)) <= 140, "each sub-check's verdict is one short line"
 
 
 @pytest.mark.parametrize("key", ERRATA)
@@ -58,11 +59,16 @@ def test_complete_part_states_checks_and_passes_every_id(notebook):
 def test_verify_prints_verdict_and_raises_on_failure(monkeypatch, capsys):
     entry = ledger.formula_entries()[FORMULAS[0]]
     ledger.verify(entry.id)
-    assert capsys.readouterr().out.startswith(f"{entry.id}  \u2713  ")
+    assert capsys.readouterr().out.startswith(f"{entry.id}  \u2713")
     broken = registry.FormulaEntry(entry.id, entry.notebook, entry.reference, lambda: CheckResult(False, "off"))
     monkeypatch.setitem(registry._FORMULAS, entry.id, broken)
     with pytest.raises(AssertionError, match="off"):
         ledger.verify(entry.id)
+
+
+def test_a_verdict_of_sub_checks_prints_one_line_each():
+    assert registry.verdict("x.y  \u2713", "a agrees") == "x.y  \u2713  a agrees"
+    assert registry.verdict("x.y  \u2713", "a agrees; b holds") == "x.y  \u2713\n    a agrees\n    b holds"
 
 
 def test_demonstrate_raises_when_the_check_cannot_tell(monkeypatch):

@@ -4,6 +4,7 @@ The device is chosen once per notebook: CUDA if present, then Apple MPS, then CP
 The environment variable ``EDL_DEVICE`` (``cpu``, ``cuda``, ``cuda:1``, ``mps``) overrides.
 """
 
+import contextlib
 import os
 
 import torch
@@ -57,3 +58,27 @@ def generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:
     g = torch.Generator(device=device)
     g.manual_seed(seed)
     return g
+
+
+@contextlib.contextmanager
+def single_threaded():
+    """Run a block (or, as a decorator, a function) with one intra-op torch thread, then restore.
+
+    The book's checks and figures apply thousands of operations to tensors of a few dozen entries.
+    Threads cannot speed those up, and on a busy machine (two notebooks executing side by side on
+    two cores, as in CI) every parallel region waits for a descheduled worker, which made such
+    loops up to 50x slower in our measurements. The ledger runs every check this way.
+
+    >>> before = torch.get_num_threads()
+    >>> with single_threaded():
+    ...     torch.get_num_threads()
+    1
+    >>> torch.get_num_threads() == before
+    True
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

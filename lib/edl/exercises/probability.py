@@ -1,6 +1,5 @@
 """Exercises of the appendix "Probability and information"; each reference is an independent route."""
 
-import math
 
 import torch
 from scipy import stats

@@ -55,6 +55,10 @@ def errata() -> dict[str, CatalogueErratum]:
 # notebook, passing, and that each of its errata is demonstrated.
 COMPLETE_PARTS: dict[str, tuple[str, ...]] = {
     "appendix_probability": ("bg.",),
+    "ch01_connectionism": ("mcp.", "perceptron.", "cover.", "hopfield.", "willshaw."),
+    "ch02_feedforward": ("linear.", "logistic.", "losses.", "softmax.", "ffn.", "approx.", "relu.", "linae."),
+    "ch03_gradient_learning": ("backprop.", "autodiff.", "gradients.", "gd.", "convexity.", "smooth.", "pl.",
+                               "sgd.", "momentum.", "adaptive."),
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from edl.checking import CheckResult
+from edl.device import single_threaded
 from edl.ledger import catalogue
 
 PASS, FAIL = "\u2713", "\u2717"  # ✓ ✗
@@ -90,7 +91,8 @@ def errata_entries() -> dict[str, ErratumEntry]:
 def _timed(fn: Callable[[], CheckResult]) -> tuple[CheckResult, float]:
     start = time.perf_counter()
     try:
-        result = fn()
+        with single_threaded():
+            result = fn()
     except Exception as err:  # a crashing check is a failing check, reported with its reason
         result = CheckResult(False, f"check raised {type(err).__name__}: {err}", float("inf"))
     return result, time.perf_counter() - start
@@ -112,12 +114,34 @@ def run_erratum(key: str) -> tuple[CheckResult, float]:
     return _timed(entries[key].run_on_seed)
 
 
+def sub_checks(detail: str) -> list[str]:
+    """The details of the sub-checks a verdict joins with "; " (a "; " inside brackets stays).
+
+    >>> sub_checks("a (x; y) agrees; b holds")
+    ['a (x; y) agrees', 'b holds']
+    """
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(detail):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth == 0 and detail.startswith("; ", i):
+            parts.append(detail[start:i])
+            start = i + 2
+    return [*parts, detail[start:]]
+
+
+def verdict(head: str, detail: str) -> str:
+    """A verdict as printed: one line, or, for a check made of sub-checks (details joined by "; "),
+    the head line followed by one indented line per sub-check."""
+    parts = sub_checks(detail)
+    return f"{head}  {detail}" if len(parts) == 1 else "\n".join([head, *(f"    {p}" for p in parts)])
+
+
 def verify(id: str) -> None:
-    """Run formula ``id``'s check and print a one-line verdict; raise ``AssertionError`` if it fails."""
+    """Run formula ``id``'s check and print its verdict; raise ``AssertionError`` if it fails."""
     result, _ = run_formula(id)
     if not result.passed:
-        raise AssertionError(f"{id}  {FAIL}  {result.detail}")
-    print(f"{id}  {PASS}  {result.detail}")
+        raise AssertionError(verdict(f"{id}  {FAIL}", result.detail))
+    print(verdict(f"{id}  {PASS}", result.detail))
 
 
 def demonstrate(key: str) -> None:
@@ -129,4 +153,4 @@ def demonstrate(key: str) -> None:
     entry = errata_entries()[key]
     if result.passed:
         raise AssertionError(f"{key}: the check passes on the seed's version ({entry.wrong}); it cannot catch it")
-    print(f"{key}  {FAIL} seed's version fails the check of {entry.id}: {result.detail}")
+    print(verdict(f"{key}  {FAIL} seed's version fails the check of {entry.id}:", result.detail))
