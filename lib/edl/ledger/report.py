@@ -69,7 +69,7 @@ def ledger_page(ledger: dict) -> str:
               "| Formula (links to where it is stated) | Independent route | Status | Verdict |", "|---|---|:-:|---|"]
     for f in ledger["formulas"]:
         mark = PASS if f["status"] == "pass" else FAIL
-        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_cell(f['reference'])} | {mark} | {_cell(f['detail'])} |")
+        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_plain(f['reference'])} | {mark} | {_plain(f['detail'])} |")
     lines += ["", "## Not yet in the book", "",
               "These catalogue formulas belong to chapters that are still being written.", ""]
     for ch in sorted(catalogue.CHAPTER_TITLES):
@@ -104,7 +104,7 @@ def errata_page(ledger: dict) -> str:
     for e in (e for e in errata if e["wrong"] is not None):
         verdict = f"{FAIL} the check fails on it" if e["demonstrated"] else "NOT demonstrated: the check passes"
         lines += [head(e), f"  - The seed: ${e['wrong']}$", f"  - Correct: ${e['right']}$",
-                  f"  - Check on the seed's version: {verdict}: {e['detail']}"]
+                  f"  - Check on the seed's version: {verdict}: {_plain(e['detail'])}"]
     lines.append("")
     for ch in sorted(catalogue.CHAPTER_TITLES):
         rows = [e for e in errata if e["chapter"] == ch and e["wrong"] is None]
@@ -113,9 +113,15 @@ def errata_page(ledger: dict) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    """Text made safe for a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+def _plain(text: str) -> str:
+    r"""Plain text made safe for Markdown (and a table cell): Markdown's active characters are escaped.
+
+    >>> _plain("F[0,0](x) = x*, |z|")
+    'F\\[0,0\\](x) = x\\*, \\|z\\|'
+    """
+    for ch in "\\`*_[]<>|$":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
 
 
 def main(argv: list[str] | None = None) -> int:
