@@ -30,15 +30,30 @@ class CheckResult:
         )
 
 
-def _to_numpy(x) -> np.ndarray:
+def to_numpy(x) -> np.ndarray:
+    """A float64 NumPy array of a tensor (any device) or array-like."""
     if isinstance(x, torch.Tensor):
         return x.detach().cpu().double().numpy()
     return np.asarray(x, dtype=np.float64)
 
 
+def f64(x) -> torch.Tensor:
+    """A float64 CPU tensor copied from an array-like (a copy: never a read-only view of NumPy data)."""
+    return torch.as_tensor(np.array(x, dtype=np.float64))
+
+
+def holds(ok: bool, detail: str, failure: str) -> CheckResult:
+    """A sub-check of a yes/no claim: ``detail`` when it holds, ``failure`` (saying what was found) when not.
+
+    >>> holds(True, "x is even", "x is odd").passed, holds(False, "x is even", "x = 3 is odd").detail
+    (True, 'x = 3 is odd')
+    """
+    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
+
+
 def max_abs_error(actual, expected) -> float:
     """Largest absolute difference, in float64; a shape mismatch or NaN counts as infinite error."""
-    a, e = _to_numpy(actual), _to_numpy(expected)
+    a, e = to_numpy(actual), to_numpy(expected)
     if a.shape != e.shape:
         return float("inf")
     if a.size == 0:
@@ -49,7 +64,7 @@ def max_abs_error(actual, expected) -> float:
 
 def max_rel_error(actual, expected, floor: float = 1e-300) -> float:
     """Largest relative difference ``|a - e| / max(|e|, floor)``."""
-    a, e = _to_numpy(actual), _to_numpy(expected)
+    a, e = to_numpy(actual), to_numpy(expected)
     if a.shape != e.shape:
         return float("inf")
     rel = np.abs(a - e) / np.maximum(np.abs(e), floor)
@@ -70,7 +85,7 @@ def check_close(actual, expected, *, atol: float = 0.0, rtol: float = 0.0, what:
     """
     if atol < 0 or rtol < 0 or (atol == 0 and rtol == 0):
         raise ValueError(f"need atol >= 0, rtol >= 0 and not both zero, got atol={atol!r}, rtol={rtol!r}")
-    a, e = _to_numpy(actual), _to_numpy(expected)
+    a, e = to_numpy(actual), to_numpy(expected)
     tol = " ".join(f"{n} {v:.0e}" for n, v in (("atol", atol), ("rtol", rtol)) if v)
     if a.shape != e.shape:
         return CheckResult(False, f"{what}: shape {a.shape} != expected {e.shape}", float("inf"))
@@ -83,7 +98,7 @@ def check_close(actual, expected, *, atol: float = 0.0, rtol: float = 0.0, what:
 
 def check_leq(lhs, rhs, *, what: str, slack_name: str = "smallest slack", tol: float = 0.0) -> CheckResult:
     """Pass if ``lhs <= rhs + tol`` everywhere (an inequality check); report the tightest case."""
-    left, right = _to_numpy(lhs), _to_numpy(rhs)
+    left, right = to_numpy(lhs), to_numpy(rhs)
     gap = right - left
     worst = float(np.min(gap))
     if np.isnan(gap).any() or worst < -tol:
@@ -98,7 +113,7 @@ def check_monte_carlo(samples, expected: float, *, n_se: float = 4.0, what: str 
     >>> check_monte_carlo(np.random.default_rng(0).normal(size=200_000), 0.0, what="E Z").detail
     'E Z: Monte Carlo over 200,000 draws within 4 SE'
     """
-    x = _to_numpy(samples).ravel()
+    x = to_numpy(samples).ravel()
     if x.size < 2:
         raise ValueError(f"samples must hold at least 2 values, got {x.size}")
     mean, se = float(x.mean()), float(x.std(ddof=1) / np.sqrt(x.size))

@@ -22,6 +22,7 @@ import scipy.optimize
 import torch
 
 from edl import validate as v
+from edl.cover import cover_count  # noqa: F401  (re-exported: a bias-free layer has Cover's C(m, n) regions)
 
 
 def _float(name, value, like=None):
@@ -129,20 +130,6 @@ def zaslavsky_bound(m: int, n: int) -> int:
     """
     m, n = v.require_int("m", m, minimum=0), v.require_int("n", n, minimum=0)
     return sum(math.comb(m, i) for i in range(min(n, m) + 1))
-
-
-def cover_count(m: int, n: int) -> int:
-    r"""Number of regions of :math:`m` hyperplanes through the origin in general position in :math:`\mathbb R^n` (Cover's function counting).
-
-    .. math:: C(m,n)=2\sum_{i=0}^{n-1}\binom{m-1}i
-
-    Book label: ``relu.zaslavsky`` (a layer without biases).
-
-    >>> cover_count(6, 2), cover_count(8, 3)
-    (12, 58)
-    """
-    m, n = v.require_int("m", m, minimum=1), v.require_int("n", n, minimum=1)
-    return 2 * sum(math.comb(m - 1, i) for i in range(n))
 
 
 def activation_patterns(W, b, x) -> torch.Tensor:

@@ -19,18 +19,10 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from edl import backprop as bp
 from edl import descent as gd
-from edl.checking import CheckResult
+from edl.checking import CheckResult, f64, to_numpy
 from edl.ledger import erratum, formula
 
 NB = "ch03_gradient_learning"
-
-
-def _t(x) -> torch.Tensor:
-    return torch.as_tensor(np.array(x, dtype=np.float64))
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
 
 
 def _all(parts, summary: str) -> CheckResult:
@@ -42,7 +34,7 @@ def _all(parts, summary: str) -> CheckResult:
 
 
 def _close(a, b, tol) -> bool:
-    a, b = _np(a), _np(b)
+    a, b = to_numpy(a), to_numpy(b)
     return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tol))
 
 
@@ -57,7 +49,7 @@ def _logistic_data(seed: int = 0, s: int = 200, n: int = 5):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(s, n))
     y = np.where(X @ rng.normal(size=n) + rng.normal(size=s) * 1.5 > 0, 1.0, -1.0)
-    return _t(X), _t(y), float(np.linalg.eigvalsh(X.T @ X).max() / (4 * s))
+    return f64(X), f64(y), float(np.linalg.eigvalsh(X.T @ X).max() / (4 * s))
 
 
 def _newton_minimum(f, w0, iters: int = 30) -> torch.Tensor:
@@ -80,13 +72,13 @@ def _rotation(seed: int, d: int) -> np.ndarray:
          reference="torch.autograd.functional.jacobian of the composite; autograd parameter gradients")
 def check_jacobian_chain(chain=bp.chain_jacobian, param_grads=bp.xi_parameter_gradients) -> CheckResult:
     W, b = bp.init_mlp([4, 6, 5, 3], seed=1)
-    x = _t(np.random.default_rng(1).normal(size=4))
+    x = f64(np.random.default_rng(1).normal(size=4))
     J = chain(bp.layer_jacobians(x, W, b))
 
     def net(z):
         return bp.mlp_forward(z, W, b)[1][-1]
     J_auto = torch.autograd.functional.jacobian(net, x)
-    target = _t([0.3, -0.2, 0.5])
+    target = f64([0.3, -0.2, 0.5])
     gW, gb = param_grads(x, W, b, lambda z: z - target)  # l(z) = ½‖z − target‖²
     Wr = [w.clone().requires_grad_(True) for w in W]
     br = [c.clone().requires_grad_(True) for c in b]
@@ -114,7 +106,7 @@ def _compare_grads(ours, auto, what: str) -> tuple[bool, str]:
 def check_layer_equations(gradients=bp.backprop) -> CheckResult:
     W, b = bp.init_mlp([5, 7, 6, 2], gain=1.5, seed=2)
     rng = np.random.default_rng(2)
-    x, y = _t(rng.normal(size=(8, 5))), _t(rng.normal(size=(8, 2)) * 0.5)
+    x, y = f64(rng.normal(size=(8, 5))), f64(rng.normal(size=(8, 2)) * 0.5)
     gW, gb, _ = gradients(x, y, W, b)
     Wr = [w.clone().requires_grad_(True) for w in W]
     br = [c.clone().requires_grad_(True) for c in b]
@@ -128,7 +120,7 @@ def check_layer_equations(gradients=bp.backprop) -> CheckResult:
 def check_matrix_derivatives(linear=bp.jacobian_linear, elementwise=bp.jacobian_elementwise,
                              squared_error=bp.gradient_squared_error, relu=bp.jacobian_relu) -> CheckResult:
     rng = np.random.default_rng(3)
-    W, x, y = _t(rng.normal(size=(4, 6))), _t(rng.normal(size=6)), _t(rng.normal(size=6))
+    W, x, y = f64(rng.normal(size=(4, 6))), f64(rng.normal(size=6)), f64(rng.normal(size=6))
     jac = torch.autograd.functional.jacobian
     pairs = [(linear(W), jac(lambda z: W @ z, x), "W x"),
              (elementwise(lambda z: 1 - torch.tanh(z) ** 2, x), jac(torch.tanh, x), "tanh"),
@@ -148,7 +140,7 @@ def check_forward_reverse_cost(forward=bp.jacobian_forward_mode, reverse=bp.jaco
 
         def f(z, W=W, b=b):
             return bp.mlp_forward(z, W, b)[1][-1]
-        x = _t(np.random.default_rng(4).normal(size=N))
+        x = f64(np.random.default_rng(4).normal(size=N))
         with FlopCounterMode(display=False) as count_f:
             Jf, pf = forward(f, x)
         with FlopCounterMode(display=False) as count_r:
@@ -168,7 +160,7 @@ def check_forward_reverse_cost(forward=bp.jacobian_forward_mode, reverse=bp.jaco
 def check_vjp_jvp(jvp=bp.mlp_jvp, vjp=bp.mlp_vjp) -> CheckResult:
     W, b = bp.init_mlp([5, 16, 16, 3], seed=5)
     rng = np.random.default_rng(5)
-    x, U, V = _t(rng.normal(size=5)), _t(rng.normal(size=(20, 5))), _t(rng.normal(size=(20, 3)))
+    x, U, V = f64(rng.normal(size=5)), f64(rng.normal(size=(20, 5))), f64(rng.normal(size=(20, 3)))
 
     def f(z):
         return bp.mlp_forward(z, W, b)[1][-1]
@@ -186,7 +178,7 @@ def check_vjp_jvp(jvp=bp.mlp_jvp, vjp=bp.mlp_vjp) -> CheckResult:
          reference="10⁵ random unit directions; level-set tangent from the closed-form contour")
 def check_steepest_descent(direction=gd.steepest_descent_direction) -> CheckResult:
     X, y, _ = _logistic_data(6, 100, 5)
-    theta = _t(np.random.default_rng(6).normal(size=5))
+    theta = f64(np.random.default_rng(6).normal(size=5))
     d = direction(gd.logistic_grad(theta, X, y))
     dirs = torch.randn(100_000, 5, generator=torch.Generator().manual_seed(6), dtype=torch.float64)
     dirs = dirs / dirs.norm(dim=-1, keepdim=True)
@@ -195,12 +187,12 @@ def check_steepest_descent(direction=gd.steepest_descent_direction) -> CheckResu
     cos = float(best @ d)
     beats = float(gd.logistic_loss(theta + eta * d, X, y)) <= float(gd.logistic_loss(theta + eta * best, X, y))
     def along(u):  # f(θ + ηϑ) and its autograd gradient in ϑ, minimised over the unit sphere by SLSQP
-        u = _t(u).requires_grad_(True)
+        u = f64(u).requires_grad_(True)
         value = gd.logistic_loss(theta + eta * u, X, y) / eta
-        return float(value.detach()), _np(torch.autograd.grad(value, u)[0])
-    res = scipy.optimize.minimize(along, _np(dirs[0]), jac=True, method="SLSQP", options={"ftol": 1e-15},
+        return float(value.detach()), to_numpy(torch.autograd.grad(value, u)[0])
+    res = scipy.optimize.minimize(along, to_numpy(dirs[0]), jac=True, method="SLSQP", options={"ftol": 1e-15},
                                   constraints=[{"type": "eq", "fun": lambda u: u @ u - 1, "jac": lambda u: 2 * u}])
-    opt = float(_t(res.x / np.linalg.norm(res.x)) @ d)
+    opt = float(f64(res.x / np.linalg.norm(res.x)) @ d)
     # 2-D: f = x² + xy + 4y²; the level set through p is r(φ) = sqrt(c / q(φ)) in polar coordinates
     Q = np.array([[1.0, 0.5], [0.5, 4.0]])
     phi = np.linspace(0.1, 6.2, 50)
@@ -211,7 +203,7 @@ def check_steepest_descent(direction=gd.steepest_descent_direction) -> CheckResu
         return np.sqrt(c / np.einsum("...i,ij,...j->...", u, Q, u))[..., None] * u
     p, h = point(phi), 1e-5
     tangent = (point(phi + h) - point(phi - h)) / (2 * h)
-    dd = _np(direction(_t(2 * p @ Q)))
+    dd = to_numpy(direction(f64(2 * p @ Q)))
     orth = np.abs((dd * tangent).sum(-1) / np.linalg.norm(tangent, axis=-1)).max()
     return _all([(cos > 0.99, f"best of 10⁵ directions has cosine {_g(cos)} ≤ 0.99 with the returned one"),
                  (beats, "a random direction decreases f more than the returned one"),
@@ -225,7 +217,7 @@ def check_steepest_descent(direction=gd.steepest_descent_direction) -> CheckResu
 
 def _deep_net(act_name: str, gain: float, depth: int = 50, width: int = 32, seed: int = 7):
     W, b = bp.init_mlp([width] * (depth + 1), gain=gain, bias_scale=0.0, seed=seed)
-    x = _t(np.random.default_rng(seed).normal(size=width))
+    x = f64(np.random.default_rng(seed).normal(size=width))
     return W, b, x, bp.activation(act_name)
 
 
@@ -243,15 +235,15 @@ def check_vanishing_exploding(bounds=bp.jacobian_norm_bounds, regime=bp.gradient
     for name in ("tanh", "sigmoid"):
         for gain in (0.5, 1.0, 2.0, 4.0):
             W, b, x, act = _deep_net(name, gain)
-            norm = np.linalg.norm(_np(bp.chain_jacobian(bp.layer_jacobians(x, W, b, act))), 2)
-            lo, hi = _np(bounds(W, act))
+            norm = np.linalg.norm(to_numpy(bp.chain_jacobian(bp.layer_jacobians(x, W, b, act))), 2)
+            lo, hi = to_numpy(bounds(W, act))
             parts.append((lo * (1 - 1e-9) <= norm <= hi * (1 + 1e-9),
                           f"{name}, g = {gain}: ‖J‖ = {_g(norm)} outside [{_g(lo)}, {_g(hi)}]"))
             cases.append((W, act, norm))
     for slope, scale, want in ((0.9, 2.0, 1.8**30), (1.1, 0.5, 0.55**30)):
         W = [scale * torch.eye(8, dtype=torch.float64)] * 30
         act = bp.activation("linear", slope)
-        norm = np.linalg.norm(_np(bp.chain_jacobian(bp.layer_jacobians(torch.ones(8).double(), W,
+        norm = np.linalg.norm(to_numpy(bp.chain_jacobian(bp.layer_jacobians(torch.ones(8).double(), W,
                                                                          [torch.zeros(8).double()] * 30, act))), 2)
         parts.append((abs(norm - want) <= 1e-9 * want and _close(bounds(W, act), [want, want], 1e-9 * want),
                       f"φ = {slope}z, W = {scale}I: ‖J‖ = {_g(norm)}, expected {_g(want)}"))
@@ -259,19 +251,19 @@ def check_vanishing_exploding(bounds=bp.jacobian_norm_bounds, regime=bp.gradient
     for W, act, norm in cases:  # what a rule promises must come true at this depth
         said = regime(W, act)
         parts.append((not ((said == "vanishing" and norm >= 1) or (said == "exploding" and norm <= 1)),
-                      f"rule says '{said}' for {act.name}, ‖W‖₂ = {_g(np.linalg.norm(_np(W[0]), 2))}, "
+                      f"rule says '{said}' for {act.name}, ‖W‖₂ = {_g(np.linalg.norm(to_numpy(W[0]), 2))}, "
                       f"but ‖J‖ = {_g(norm)}"))
     rng = np.random.default_rng(8)
-    A, B = _t(rng.normal(size=(1000, 6, 5))), _t(rng.normal(size=(1000, 5, 4)) * rng.uniform(0.05, 2, (1000, 1, 1)))
+    A, B = f64(rng.normal(size=(1000, 6, 5))), f64(rng.normal(size=(1000, 5, 4)) * rng.uniform(0.05, 2, (1000, 1, 1)))
     worst = float((torch.linalg.matrix_norm(A @ B, 2) / product_bound(A, B)).max())
     parts.append((worst <= 1 + 1e-12, f"‖AB‖₂ exceeds the product bound on random pairs (ratio up to {_g(worst)})"))
-    U = _t(_rotation(9, 16) * 0.9)  # σ₁(U) = 0.9 < 1/κ = 1 for tanh
-    z, J = _t(rng.normal(size=16)), torch.eye(16, dtype=torch.float64)
+    U = f64(_rotation(9, 16) * 0.9)  # σ₁(U) = 0.9 < 1/κ = 1 for tanh
+    z, J = f64(rng.normal(size=16)), torch.eye(16, dtype=torch.float64)
     for _ in range(200):
         z = torch.tanh(U @ z + 0.1)
         J = (1 - z**2)[:, None] * U @ J
     bound200 = float(bp.rnn_gradient_bound(1.0, 0.9, 200))
-    parts.append((np.linalg.norm(_np(J), 2) <= bound200 and abs(bound200 - rnn_limit) < 1e-6,
+    parts.append((np.linalg.norm(to_numpy(J), 2) <= bound200 and abs(bound200 - rnn_limit) < 1e-6,
                   f"tanh RNN, σ₁(U) = 0.9: (κσ₁)²⁰⁰ = {bound200:.2e}, not near the claimed limit {rnn_limit}"))
     return _all(parts, "L = 50, g ∈ {0.5,1,2,4}: bounds hold; 1.8³⁰, 0.55³⁰ exact (1e-9); "
                        "the norm rule is sound; RNN bound 0.9²⁰⁰ → 0")
@@ -281,15 +273,15 @@ def check_vanishing_exploding(bounds=bp.jacobian_norm_bounds, regime=bp.gradient
 def check_clipping(clip=bp.clip_by_norm) -> CheckResult:
     rng = np.random.default_rng(10)
     g = rng.normal(size=(1000, 10)) * rng.uniform(0.01, 3, (1000, 1))
-    out = _np(clip(_t(g), 1.0))
+    out = to_numpy(clip(f64(g), 1.0))
     norms = np.linalg.norm(out, axis=-1)
     cos = (out * g).sum(-1) / (norms * np.linalg.norm(g, axis=-1))
     ref = []
     for row in g:
         p = torch.nn.Parameter(torch.zeros(10, dtype=torch.float64))
-        p.grad = _t(row)
+        p.grad = f64(row)
         torch.nn.utils.clip_grad_norm_([p], 1.0)
-        ref.append(_np(p.grad))
+        ref.append(to_numpy(p.grad))
     small = np.linalg.norm(g, axis=-1) <= 1
     return _all([(bool((norms <= 1 + 1e-12).all()), "a clipped gradient has norm > θ"),
                  (bool(np.abs(cos - 1).max() <= 1e-12), "clipping changed a direction"),
@@ -311,15 +303,15 @@ def check_update_flow(descend=gd.gradient_descent, flow=gd.gradient_flow_quadrat
     exact = scipy.linalg.expm(-H) @ theta0
     errors = []
     for n in (100, 200, 400):
-        errors.append(np.linalg.norm(_np(descend(lambda th: th @ _t(H), _t(theta0), 1.0 / n, n)[-1]) - exact))
+        errors.append(np.linalg.norm(to_numpy(descend(lambda th: th @ f64(H), f64(theta0), 1.0 / n, n)[-1]) - exact))
     ratios = [errors[0] / errors[1], errors[1] / errors[2]]
     times = np.linspace(0, 3, 301)
-    path = _np(flow(_t(H), _t(theta0), _t(times)))
+    path = to_numpy(flow(f64(H), f64(theta0), f64(times)))
     h = 0.5 * np.einsum("ti,ij,tj->t", path, H, path)
     c, h0 = rng.normal(size=5), 1.5  # J(θ) = ½(θ−c)ᵀH(θ−c) + h0: argmin c, min value h0
     J = lambda th: 0.5 * (th - c) @ H @ (th - c) + h0  # noqa: E731
     res = scipy.optimize.minimize(J, np.zeros(5), jac=lambda th: H @ (th - c), method="BFGS", options={"gtol": 1e-12})
-    limit = _np(descend(lambda th: (th - _t(c)) @ _t(H), _t(theta0), 0.1, 500)[-1])
+    limit = to_numpy(descend(lambda th: (th - f64(c)) @ f64(H), f64(theta0), 0.1, 500)[-1])
     target = np.atleast_1d(optimum(res))
     return _all([(_close(path[100], scipy.linalg.expm(-H) @ theta0, 1e-12), "flow differs from expm(−Ht)θ₀"),
                  (all(1.9 <= r <= 2.1 for r in ratios), f"halving η changes the error by {_g(ratios[0])}, {_g(ratios[1])}"),
@@ -343,15 +335,15 @@ def check_newton(step=gd.newton_step, hessian=gd.quadratic_hessian) -> CheckResu
     M = rng.normal(size=(10, 10))
     Q, c = M @ M.T + np.eye(10), rng.normal(size=10)
     x0 = rng.normal(size=10)
-    one = _np(_t(x0) + step(_t(Q @ x0 - c), _t(Q)))
+    one = to_numpy(f64(x0) + step(f64(Q @ x0 - c), f64(Q)))
     X, y, _ = _logistic_data(12)
     w = torch.zeros(5, dtype=torch.float64)
     for _ in range(10):
         f = lambda v: gd.logistic_loss(v, X, y)  # noqa: E731
         w = w + step(gd.logistic_grad(w, X, y), torch.autograd.functional.hessian(f, w))
     gnorm = float(gd.logistic_grad(w, X, y).norm())
-    g = _t(rng.normal(size=4))
-    return _all([(general and _close(hessian(_t(A_int)), symbolic, 0), "Hessian differs from sympy's"),
+    g = f64(rng.normal(size=4))
+    return _all([(general and _close(hessian(f64(A_int)), symbolic, 0), "Hessian differs from sympy's"),
                  (_close(one, np.linalg.solve(Q, c), 1e-10), "one Newton step misses the quadratic's minimiser"),
                  (gnorm < 1e-10, f"logistic regression: ‖∇f‖ = {_g(gnorm)} after 10 Newton steps"),
                  (_close(step(g, torch.eye(4).double() / 0.1), -0.1 * g, 1e-15), "∇²f := I/η does not give GD")],
@@ -359,7 +351,7 @@ def check_newton(step=gd.newton_step, hessian=gd.quadratic_hessian) -> CheckResu
 
 
 def _converges(lam: np.ndarray, eta: float, steps: int = 5000) -> bool:
-    x = _np(gd.gd_quadratic(_t(lam), torch.ones(len(lam), dtype=torch.float64), eta, steps)[-1])
+    x = to_numpy(gd.gd_quadratic(f64(lam), torch.ones(len(lam), dtype=torch.float64), eta, steps)[-1])
     return bool(np.linalg.norm(x) < 1e-6 * math.sqrt(len(lam)))
 
 
@@ -372,16 +364,16 @@ def check_quadratic_optimal_lr(radius=gd.gd_spectral_radius, best=gd.optimal_ste
     R = _rotation(13, 50)
     Q = R @ np.diag(lam) @ R.T
     grid = np.linspace(0.001, 0.025, 2401)
-    rho = _np(radius(_t(lam), _t(grid)))
+    rho = to_numpy(radius(f64(lam), f64(grid)))
     few = grid[::240]
     eig = [np.abs(np.linalg.eigvals(np.eye(50) - e * Q)).max() for e in few]
     arg = grid[rho.argmin()]
-    top = _np(gd.gd_quadratic(_t(lam), torch.ones(50, dtype=torch.float64), 2 / lam.max(), 101))[:, -1]
-    over = _np(gd.gd_quadratic(_t(lam), torch.ones(50, dtype=torch.float64), 2.01 / lam.max(), 101))[:, -1]
+    top = to_numpy(gd.gd_quadratic(f64(lam), torch.ones(50, dtype=torch.float64), 2 / lam.max(), 101))[:, -1]
+    over = to_numpy(gd.gd_quadratic(f64(lam), torch.ones(50, dtype=torch.float64), 2.01 / lam.max(), 101))[:, -1]
     verdicts = {f"{k:g}": (stable(k / lam.max(), lam.max()), _converges(lam, k / lam.max()))
                 for k in (0.5, 1.0, 1.99, 2.0, 2.01)}
     wrong = [k for k, (said, seen) in verdicts.items() if said != seen]
-    return _all([(np.allclose(_np(radius(_t(lam), _t(few))), eig, atol=1e-10), "ρ(η) ≠ max|eig(I − ηQ)|"),
+    return _all([(np.allclose(to_numpy(radius(f64(lam), f64(few))), eig, atol=1e-10), "ρ(η) ≠ max|eig(I − ηQ)|"),
                  (abs(arg - float(best(1.0, 100.0))) <= 1e-5, f"grid argmin {_g(arg)} ≠ η* = 2/101"),
                  (abs(rho.min() - float(contraction(100.0))) <= 5e-4, f"min ρ = {rho.min():.5f} ≠ (κ−1)/(κ+1) ± 5e-4"),
                  (np.allclose(np.abs(top), 1, atol=1e-12) and abs(over[-1]) > 2, "top mode at 2/λ_max not neutral"),
@@ -408,13 +400,13 @@ def check_convexity_definition(chord=gd.chord_gap, tangent=gd.tangent_gap) -> Ch
     f = lambda w: gd.logistic_loss(w, X, y)  # noqa: E731
     grad = lambda w: gd.logistic_grad(w, X, y)  # noqa: E731
     rng = np.random.default_rng(14)
-    w, wp, lam = _t(rng.normal(size=(10_000, 3)) * 3), _t(rng.normal(size=(10_000, 3)) * 3), _t(rng.uniform(size=10_000))
+    w, wp, lam = f64(rng.normal(size=(10_000, 3)) * 3), f64(rng.normal(size=(10_000, 3)) * 3), f64(rng.uniform(size=10_000))
     hess_min = min(float(torch.linalg.eigvalsh(torch.autograd.functional.hessian(f, p)).min()) for p in w[:50])
     convex = float(chord(f, w, wp, lam).min()) >= -1e-12 and float(tangent(f, grad, w, wp).min()) >= -1e-12
-    a, c = _t(rng.uniform(-4, 4, size=(10_000, 1))), _t(rng.uniform(-4, 4, size=(10_000, 1)))
+    a, c = f64(rng.uniform(-4, 4, size=(10_000, 1))), f64(rng.uniform(-4, 4, size=(10_000, 1)))
     g1 = lambda z: gd.pl_example(z)[..., 0]  # noqa: E731
-    violations = int((chord(g1, a, c, _t(rng.uniform(size=10_000))) < -1e-12).sum())
-    curvature = float(_second_derivative(gd.pl_example, _t(np.linspace(-4, 4, 801))).min())
+    violations = int((chord(g1, a, c, f64(rng.uniform(size=10_000))) < -1e-12).sum())
+    curvature = float(_second_derivative(gd.pl_example, f64(np.linspace(-4, 4, 801))).min())
     return _all([(hess_min >= -1e-12 and convex, "logistic loss (∇²f ⪰ 0) fails the chord or tangent test"),
                  (curvature < 0 and violations > 0, "x² + 3 sin²x (f″ < 0 somewhere) passes the chord test")],
                 f"logistic loss: chord and tangent gaps ≥ 0 on 10⁴ pairs; x² + 3 sin²x: min f″ = {curvature:.3g}, "
@@ -432,7 +424,7 @@ def check_strict_vs_strong(claim: str = "sufficient", chord=gd.chord_gap) -> Che
     rng = np.random.default_rng(15)
     a, b = rng.uniform(-2, 2, size=(2, 10_000, 1))
     keep = np.abs(a - b)[:, 0] > 1e-3
-    a, b = _t(a[keep]), _t(b[keep])
+    a, b = f64(a[keep]), f64(b[keep])
     parts = []
     for name, expr in _STRICT_TESTS.items():
         d2 = sympy.lambdify(z, sympy.diff(expr(z), z, 2), "numpy")
@@ -453,14 +445,14 @@ def check_strict_vs_strong(claim: str = "sufficient", chord=gd.chord_gap) -> Che
 def check_strong_convexity(gap=gd.strong_convexity_gap) -> CheckResult:
     rng = np.random.default_rng(16)
     X, t, lam_reg = rng.normal(size=(30, 5)), rng.normal(size=30), 0.1
-    f = lambda w: 0.5 * ((w @ _t(X).T - _t(t)) ** 2).sum(-1) + lam_reg / 2 * (w**2).sum(-1)  # noqa: E731
-    grad = lambda w: (w @ _t(X).T - _t(t)) @ _t(X) + lam_reg * w  # noqa: E731
+    f = lambda w: 0.5 * ((w @ f64(X).T - f64(t)) ** 2).sum(-1) + lam_reg / 2 * (w**2).sum(-1)  # noqa: E731
+    grad = lambda w: (w @ f64(X).T - f64(t)) @ f64(X) + lam_reg * w  # noqa: E731
     evals, evecs = np.linalg.eigh(X.T @ X)
     mu = evals[0] + lam_reg
-    x, y = _t(rng.normal(size=(10_000, 5)) * 2), _t(rng.normal(size=(10_000, 5)) * 2)
+    x, y = f64(rng.normal(size=(10_000, 5)) * 2), f64(rng.normal(size=(10_000, 5)) * 2)
     worst = float(gap(f, grad, x, y, mu).min())
-    x1 = _t(rng.normal(size=(1, 5)))
-    y1 = x1 + _t(evecs[:, :1].T)
+    x1 = f64(rng.normal(size=(1, 5)))
+    y1 = x1 + f64(evecs[:, :1].T)
     tight = float(gap(f, grad, x1, y1, 1.01 * mu)[0])
     return _all([(worst >= -1e-9, f"the μ-bound fails on a random pair (gap {_g(worst)})"),
                  (tight < 0, "1.01μ still satisfies the bound along the bottom eigenvector")],
@@ -476,7 +468,7 @@ def check_l_smooth(claim: str = "convex", upper=gd.smoothness_gap, ratio=gd.grad
              "logistic, L = λ_max/4s": (lambda w: gd.logistic_loss(w, X, y), lambda w: gd.logistic_grad(w, X, y), L_log, 5)}
     parts = []
     for name, (f, grad, L, d) in tests.items():
-        x, z = _t(rng.normal(size=(10_000, d)) * 3), _t(rng.normal(size=(10_000, d)) * 3)
+        x, z = f64(rng.normal(size=(10_000, d)) * 3), f64(rng.normal(size=(10_000, d)) * 3)
         bound_ok = float(upper(f, grad, x, z, L).min()) >= -1e-12
         lip_ok = float(ratio(grad, x, z).max()) <= L * (1 + 1e-9)
         H = [torch.autograd.functional.hessian(lambda w: f(w[None])[0], p) for p in x[:50]]
@@ -492,13 +484,13 @@ def check_l_smooth(claim: str = "convex", upper=gd.smoothness_gap, ratio=gd.grad
 @formula("smooth.gradnorm-gap", notebook=NB, reference="f* from scipy.optimize.minimize (BFGS, gtol 1e-12)")
 def check_gradnorm_gap(bound=gd.gradnorm_gap_bound) -> CheckResult:
     X, y, L = _logistic_data(18)
-    res = scipy.optimize.minimize(lambda w: float(gd.logistic_loss(_t(w), X, y)), np.zeros(5),
-                                  jac=lambda w: _np(gd.logistic_grad(_t(w), X, y)), method="BFGS",
+    res = scipy.optimize.minimize(lambda w: float(gd.logistic_loss(f64(w), X, y)), np.zeros(5),
+                                  jac=lambda w: to_numpy(gd.logistic_grad(f64(w), X, y)), method="BFGS",
                                   options={"gtol": 1e-12})
-    w = _t(np.random.default_rng(18).normal(size=(1000, 5)) * 2)
+    w = f64(np.random.default_rng(18).normal(size=(1000, 5)) * 2)
     g2 = (gd.logistic_grad(w, X, y) ** 2).sum(-1)
     slack = float((gd.logistic_loss(w, X, y) - res.fun - bound(g2, L)).min())
-    xs = _t(np.linspace(-3, 3, 61))
+    xs = f64(np.linspace(-3, 3, 61))
     equal = _close(2.5 * xs**2 - bound((5 * xs) ** 2, 5.0), np.zeros(61), 1e-12)
     return _all([(slack >= -1e-12, f"f − f* < ‖∇f‖²/(2L) somewhere (slack {_g(slack)})"),
                  (equal, "no equality for f = (L/2)x²")],
@@ -521,9 +513,9 @@ def check_pl_condition(ratio=gd.pl_ratio) -> CheckResult:
     lam_plus = evals[evals > 1e-9 * evals.max()].min()
     w = rng.normal(size=(10_000, 10)) * 3
     res = w @ X.T - t
-    ls = _np(ratio(_t(((res @ X) ** 2).sum(-1)), _t(0.5 * (res**2).sum(-1) - f_star)))
+    ls = to_numpy(ratio(f64(((res @ X) ** 2).sum(-1)), f64(0.5 * (res**2).sum(-1) - f_star)))
     Q = X.T @ X + np.eye(10)
-    quad = _np(ratio(_t(((w @ Q) ** 2).sum(-1)), _t(0.5 * np.einsum("ni,ij,nj->n", w, Q, w))))
+    quad = to_numpy(ratio(f64(((w @ Q) ** 2).sum(-1)), f64(0.5 * np.einsum("ni,ij,nj->n", w, Q, w))))
     r_min = float(r.min())
     return _all([(r_min >= 1 / 32, f"x² + 3 sin²x: min ratio {_g(r_min)} < 1/32"),
                  (abs(d2.min() + 4) < 1e-6 and abs(d2.max() - 8) < 1e-6, "f″ range is not [−4, 8]"),
@@ -538,7 +530,7 @@ def check_pl_condition(ratio=gd.pl_ratio) -> CheckResult:
 def _robust_problem(seed: int = 20):
     """f(x) = Σ log(1 + (aⱼᵀx − bⱼ)²): non-convex, L = 2λ_max(AᵀA), f ≥ 0."""
     rng = np.random.default_rng(seed)
-    A, b = _t(rng.normal(size=(30, 5))), _t(rng.normal(size=30) * 2)
+    A, b = f64(rng.normal(size=(30, 5))), f64(rng.normal(size=30) * 2)
     f = lambda x: torch.log1p((x @ A.T - b) ** 2).sum(-1)  # noqa: E731
     grad = lambda x: (2 * (x @ A.T - b) / (1 + (x @ A.T - b) ** 2)) @ A  # noqa: E731
     return f, grad, 2 * float(torch.linalg.eigvalsh(A.T @ A).max())
@@ -548,7 +540,7 @@ def _robust_problem(seed: int = 20):
          reference="gradient descent run for 1000 steps from 16 starts; first step with ‖∇f‖ ≤ ε measured")
 def check_rate_nonconvex(bound=gd.nonconvex_gradnorm_bound, steps=gd.steps_to_stationarity) -> CheckResult:
     f, grad, L = _robust_problem()
-    x0 = _t(np.random.default_rng(20).normal(size=(16, 5)) * 3)
+    x0 = f64(np.random.default_rng(20).normal(size=(16, 5)) * 3)
     xs = gd.gradient_descent(grad, x0, 1 / L, 1000)  # (1001, 16, 5)
     g2 = (grad(xs) ** 2).sum(-1)  # (1001, 16)
     best = torch.cummin(g2, 0).values
@@ -556,9 +548,9 @@ def check_rate_nonconvex(bound=gd.nonconvex_gradnorm_bound, steps=gd.steps_to_st
     worst = float((best / bound(f(x0), 1 / L, t)).max())
     lam = np.linspace(1.0, 10.0, 5)  # quadratic ½ Σ λ_i x_i², L = 10, μ = 1
     q0 = torch.full((5,), 2.0, dtype=torch.float64)
-    qs = gd.gd_quadratic(_t(lam), q0, 0.1, 3000)
-    qg = (qs * _t(lam)).norm(dim=-1)
-    gap0 = float(0.5 * (_t(lam) * q0**2).sum())
+    qs = gd.gd_quadratic(f64(lam), q0, 0.1, 3000)
+    qg = (qs * f64(lam)).norm(dim=-1)
+    gap0 = float(0.5 * (f64(lam) * q0**2).sum())
     parts, hits = [(worst <= 1, f"min‖∇f‖² exceeds 2(f₀ − f*)/(η(t+1)) (ratio {_g(worst)})")], []
     for eps in (1.0, 0.1, 0.01, 1e-3):
         for name, gn, LL, gap in (("robust", g2.sqrt().max(1).values, L, f(x0).max()), ("quadratic", qg, 10.0, gap0)):
@@ -577,7 +569,7 @@ def check_rate_convex(bound=gd.convex_rate_bound) -> CheckResult:
     f = lambda w: gd.logistic_loss(w, X, y)  # noqa: E731
     w_star = _newton_minimum(f, torch.zeros(5, dtype=torch.float64))
     f_star = float(f(w_star))
-    x0 = _t(np.random.default_rng(21).normal(size=(8, 5)) * 3)
+    x0 = f64(np.random.default_rng(21).normal(size=(8, 5)) * 3)
     xs = gd.gradient_descent(lambda w: gd.logistic_grad(w, X, y), x0, 1 / L, 2000)[1:]  # t = 1..2000
     t = torch.arange(1, 2001, dtype=torch.float64)[:, None]
     ratio = (f(xs) - f_star) / bound(((x0 - w_star) ** 2).sum(-1), 1 / L, t)
@@ -595,12 +587,12 @@ def check_rate_strongly_convex(bound=gd.strongly_convex_rate_bound, contraction=
     problems.append(("ridge logistic", lambda w: gd.logistic_grad(w, X, y, lam_reg),
                      _newton_minimum(f, torch.zeros(5, dtype=torch.float64)), lam_reg, L0 + lam_reg))
     lam = np.logspace(0, 2, 10)
-    Q = _t(_rotation(22, 10) @ np.diag(lam) @ _rotation(22, 10).T)
-    c = _t(np.random.default_rng(22).normal(size=10))
+    Q = f64(_rotation(22, 10) @ np.diag(lam) @ _rotation(22, 10).T)
+    c = f64(np.random.default_rng(22).normal(size=10))
     problems.append(("quadratic κ = 100", lambda w: (w - c) @ Q, c, 1.0, 100.0))
     parts, worst = [], 0.0
     for name, grad, x_star, mu, L in problems:
-        x0 = x_star + _t(np.random.default_rng(23).normal(size=(8, len(x_star))) * 2)
+        x0 = x_star + f64(np.random.default_rng(23).normal(size=(8, len(x_star))) * 2)
         t = torch.arange(501, dtype=torch.float64)[:, None]
         d0 = ((x0 - x_star) ** 2).sum(-1)
         for eta, kind in ((1 / L, "sq"), (2 / (L + mu), "opt")):
@@ -648,10 +640,10 @@ def check_rate_pl(step=gd.pl_step, bound=gd.pl_rate_bound, admits=_declared_pl) 
     ev = np.linalg.eigvalsh(A.T @ A)
     mu_ls, L_ls = ev[ev > 1e-9 * ev.max()].min(), ev.max()
     f_star = 0.5 * np.sum((A @ np.linalg.lstsq(A, tgt, rcond=None)[0] - tgt) ** 2)
-    grad = lambda w: (w @ _t(A).T - _t(tgt)) @ _t(A)  # noqa: E731
-    w0 = _t(rng.normal(size=(8, 8)) * 3)
+    grad = lambda w: (w @ f64(A).T - f64(tgt)) @ f64(A)  # noqa: E731
+    w0 = f64(rng.normal(size=(8, 8)) * 3)
     ws = gd.gradient_descent(grad, w0, step(mu_ls, L_ls), 500)
-    gaps = 0.5 * ((ws @ _t(A).T - _t(tgt)) ** 2).sum(-1) - f_star
+    gaps = 0.5 * ((ws @ f64(A).T - f64(tgt)) ** 2).sum(-1) - f_star
     b = bound(gaps[0], mu_ls, L_ls, torch.arange(501, dtype=torch.float64)[:, None])
     keep = (b > 1e-10 * gaps[0]) & (torch.arange(501)[:, None] > 0)
     r = float((gaps[keep] / b[keep]).max())

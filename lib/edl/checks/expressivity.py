@@ -18,23 +18,11 @@ import torch
 from edl import approximation as ap
 from edl import linear_autoencoder as ae
 from edl import relu_regions as rr
-from edl.checking import CheckResult, check_close, check_leq
+from edl.checking import CheckResult, check_close, check_leq, f64, holds, to_numpy
 from edl.device import single_threaded
 from edl.ledger import erratum, formula
 
 NB = "ch02_feedforward"
-
-
-def _t(x) -> torch.Tensor:
-    return torch.as_tensor(np.array(x, dtype=np.float64))
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
-
-
-def _holds(ok: bool, detail: str, failure: str) -> CheckResult:
-    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
 
 
 def _gen(seed: int) -> torch.Generator:
@@ -46,12 +34,12 @@ def _gen(seed: int) -> torch.Generator:
 @formula("approx.ridge-function", notebook=NB, reference="torch.autograd input gradient; random Δx ⊥ θ")
 def check_ridge_function(ridge=ap.ridge_function, grad_norm=ap.ridge_gradient_norm) -> CheckResult:
     rng = np.random.default_rng(0)
-    theta, x = _t(rng.normal(size=5)), _t(rng.normal(size=(200, 5))).requires_grad_(True)
+    theta, x = f64(rng.normal(size=5)), f64(rng.normal(size=(200, 5))).requires_grad_(True)
     f = ridge(x, theta)
     (grad,) = torch.autograd.grad(f.sum(), x)  # rows: ∇f at each point (points are independent)
     norms = check_close(grad_norm(x.detach(), theta), grad.norm(dim=1), atol=1e-12,
                         what="|φ'(x·θ)|‖θ‖ and the autograd ‖∇f‖ (200 points, n = 5)")
-    delta = _t(rng.normal(size=(200, 5)))
+    delta = f64(rng.normal(size=(200, 5)))
     delta = delta - (delta @ theta)[:, None] * theta / (theta @ theta)  # project out θ
     level = check_close(ridge(x.detach() + 3 * delta, theta), f.detach(), atol=1e-12,
                         what="f(x + Δx) and f(x) for Δx ⊥ θ")
@@ -65,19 +53,19 @@ def check_weierstrass_density(bernstein=ap.bernstein_polynomial, chebyshev=ap.ch
     kink, absolute = (lambda t: abs(t - 0.5)), (lambda t: abs(t))
     b_err, b_ours, b_ref = [], [], []
     for m in (10, 100, 1000):
-        ours = _np(bernstein(kink, m, _t(x01)))
+        ours = to_numpy(bernstein(kink, m, f64(x01)))
         k = np.arange(m + 1)
         ref = scipy.stats.binom.pmf(k, m, x01[:, None]) @ np.abs(k / m - 0.5)
         b_ours.append(ours), b_ref.append(ref), b_err.append(np.abs(ours - np.abs(x01 - 0.5)).max())
     c_err, c_ours, c_ref = [], [], []
     for deg in (16, 64, 256):
-        ours = _np(chebyshev(absolute, deg, _t(x11)))
+        ours = to_numpy(chebyshev(absolute, deg, f64(x11)))
         ref = np.polynomial.chebyshev.chebval(x11, np.polynomial.chebyshev.chebinterpolate(np.abs, deg))
         c_ours.append(ours), c_ref.append(ref), c_err.append(np.abs(ours - np.abs(x11)).max())
     routes = check_close(np.concatenate(b_ours + c_ours), np.concatenate(b_ref + c_ref), atol=1e-10,
                          what="Bernstein (m = 10, 100, 1000) vs binomial sums, Chebyshev (N = 16, 64, 256) vs numpy")
     falls = (np.diff(b_err) < 0).all() and (np.diff(c_err) < 0).all() and b_err[-1] < 0.015 and c_err[-1] < 0.003
-    return routes & _holds(falls, "sup errors decrease; Bernstein < 0.015 at m = 1000, Chebyshev < 0.003 at N = 256",
+    return routes & holds(falls, "sup errors decrease; Bernstein < 0.015 at m = 1000, Chebyshev < 0.003 at N = 256",
                            f"sup errors do not fall as required: Bernstein {np.round(b_err, 4).tolist()}, "
                            f"Chebyshev {np.round(c_err, 4).tolist()}")
 
@@ -96,20 +84,20 @@ def uat_errors(widths=(10, 40, 160), activation="tanh", draws: int = 5, fit=ap.r
          reference="numpy.polyfit (degree-2 least squares); rank of degree-k units vs binom(n+k, k)")
 def check_uat_ridge_lifting(fit=ap.random_feature_fit) -> CheckResult:
     tanh = uat_errors(fit=fit)
-    shrinks = _holds(tanh[2] < tanh[0] / 4, "tanh units: median sup error falls by more than 4x from m = 10 to 160",
+    shrinks = holds(tanh[2] < tanh[0] / 4, "tanh units: median sup error falls by more than 4x from m = 10 to 160",
                      f"tanh units: median sup error {np.round(tanh, 4).tolist()} does not fall 4x")
     x = np.linspace(-1, 1, 1001)
     y = np.sin(3 * x) + np.abs(x)
     quad = np.polyval(np.polyfit(x, y, 2), x)  # best quadratic in least squares
-    fits = [_np(fit(_t(x[:, None]), _t(y), m, "square", generator=_gen(m))) for m in (10, 40, 160)]
+    fits = [to_numpy(fit(f64(x[:, None]), f64(y), m, "square", generator=_gen(m))) for m in (10, 40, 160)]
     same = check_close(np.stack(fits), np.stack([quad] * 3), atol=1e-8,
                        what="(θx + b)² nets (m = 10, 40, 160) and the least-squares quadratic")
-    stuck = _holds(np.abs(y - quad).max() > 1.0, "so their sup error stays above 1.0 for every m",
+    stuck = holds(np.abs(y - quad).max() > 1.0, "so their sup error stays above 1.0 for every m",
                    "the quadratic fit is unexpectedly good")
     xs = torch.randn(300, 3, generator=_gen(1), dtype=torch.float64)
     ranks = [ap.polynomial_span_rank(xs, 200, k, generator=_gen(2)) for k in (1, 2, 3)]
     bound = [math.comb(3 + k, k) for k in (1, 2, 3)]
-    span = _holds(ranks == bound, f"in n = 3, 200 units of degree k = 1, 2, 3 span dimensions {bound} = binom(n+k, k)",
+    span = holds(ranks == bound, f"in n = 3, 200 units of degree k = 1, 2, 3 span dimensions {bound} = binom(n+k, k)",
                   f"degree-k units span {ranks}, expected {bound}")
     return shrinks & same & stuck & span
 
@@ -123,7 +111,7 @@ def _fourier_1d(values: np.ndarray, x: np.ndarray, omega: np.ndarray) -> np.ndar
 
 def _barron_constant_fourier(f, fprime, omega, weights, x):
     """C_f with f̂ computed from f by quadrature: the library formula on |f̂|."""
-    return ap.barron_constant(_t(np.abs(_fourier_1d(f(x), x, omega))), _t(omega[:, None]), _t(weights))
+    return ap.barron_constant(f64(np.abs(_fourier_1d(f(x), x, omega))), f64(omega[:, None]), f64(weights))
 
 
 def _seed_network(x, beta, theta, b, b0, sigma=torch.sigmoid):
@@ -156,14 +144,14 @@ def check_barron(constant=_barron_constant_fourier, grad_transform=ap.fourier_of
     g = (1 + x) * np.exp(-x**2 / 2)
     dg = (1 - x - x**2) * np.exp(-x**2 / 2)
     w = np.linspace(-6, 6, 121)
-    transform = grad_transform(_t(w[:, None]), torch.as_tensor(_fourier_1d(g, x, w)))[:, 0]
+    transform = grad_transform(f64(w[:, None]), torch.as_tensor(_fourier_1d(g, x, w)))[:, 0]
     ref = torch.as_tensor(_fourier_1d(dg, x, w))
     grad = check_close(torch.view_as_real(transform.resolve_conj()), torch.view_as_real(ref), atol=1e-10,
                        what="transform of g' and iωĝ")
     # (c) the network form against torch.nn
     rng = np.random.default_rng(3)
     d, m = 4, 7
-    xs, theta, b, beta, b0 = (_t(rng.normal(size=s)) for s in ((50, d), (m, d), (m,), (m,), ()))
+    xs, theta, b, beta, b0 = (f64(rng.normal(size=s)) for s in ((50, d), (m, d), (m,), (m,), ()))
     net = torch.nn.Sequential(torch.nn.Linear(d, m), torch.nn.Sigmoid(), torch.nn.Linear(m, 1)).double()
     with torch.no_grad():
         net[0].weight.copy_(theta), net[0].bias.copy_(b), net[2].weight.copy_(beta[None]), net[2].bias.copy_(b0[None])
@@ -178,7 +166,7 @@ def check_barron(constant=_barron_constant_fourier, grad_transform=ap.fourier_of
             mse = float(ap.maurey_cosine_mse(xd, m, 10, generator=_gen(d + m)).mean())
             ratios.append(m * mse / theory)
             worst = max(worst, m * mse)
-    maurey = _holds(max(abs(r - 1) for r in ratios) < 0.35 and worst <= 0.65,
+    maurey = holds(max(abs(r - 1) for r in ratios) < 0.35 and worst <= 0.65,
                     "Maurey: m·MSE within 35% of ∫Var dμ and ≤ 0.65 for d = 2, 20, 200, m = 10, 50, 250",
                     f"Maurey: m·MSE/theory = {np.round(ratios, 3).tolist()}, max m·MSE {worst:.3g}")
     return cf & grad & form & maurey
@@ -188,11 +176,11 @@ def check_barron(constant=_barron_constant_fourier, grad_transform=ap.fourier_of
          reference="exact breakpoints of T^L at j/2^L; piece counts of random one-layer nets on a fine grid")
 def check_depth_separation(tent=ap.tent_map_power) -> CheckResult:
     Ls = range(1, 9)
-    nodes = [tent(_t(np.arange(2**L + 1) / 2**L), L) for L in Ls]
-    alternate = all(np.array_equal(_np(n), np.arange(2**L + 1) % 2) for n, L in zip(nodes, Ls))
+    nodes = [tent(f64(np.arange(2**L + 1) / 2**L), L) for L in Ls]
+    alternate = all(np.array_equal(to_numpy(n), np.arange(2**L + 1) % 2) for n, L in zip(nodes, Ls))
     x = torch.linspace(0, 1, 2**12 + 1, dtype=torch.float64)  # contains every breakpoint j/2^L, L ≤ 8
     pieces = [rr.count_pieces_1d(x, tent(x, L)) for L in Ls]
-    deep = _holds(alternate and pieces == [2**L for L in Ls],
+    deep = holds(alternate and pieces == [2**L for L in Ls],
                   "T^L (2L ReLUs) has exactly 2^L pieces, L = 1..8, alternating 0, 1 at j/2^L",
                   f"tent powers have {pieces} pieces")
     g, worst = _gen(7), 0
@@ -202,7 +190,7 @@ def check_depth_separation(tent=ap.tent_map_power) -> CheckResult:
             w, b, c = (torch.randn(k, generator=g, dtype=torch.float64) for _ in range(3))
             y = torch.relu(xs[:, None] * w + b) @ c
             worst = max(worst, rr.count_pieces_1d(xs, y) - (k + 1))
-    shallow = _holds(worst <= 0, "40 random one-layer nets with k = 2, 4, 8, 16 units have ≤ k + 1 pieces",
+    shallow = holds(worst <= 0, "40 random one-layer nets with k = 2, 4, 8, 16 units have ≤ k + 1 pieces",
                      f"a one-layer net exceeded k + 1 pieces by {worst}")
     return deep & shallow
 
@@ -239,11 +227,11 @@ def check_activation_family(subdifferential=rr.relu_subdifferential) -> CheckRes
     c_out = torch.stack([low - 0.01, high + 0.01], 1)
     gap_out = relu[None, None, :] - torch.relu(z0)[:, None, None] - c_out[:, :, None] * (z - z0[:, None, None])
     outside = bool((gap_out < -1e-12).any(-1).all())
-    sub = _holds(inside and outside, "∂(z)+ at z0 ∈ {−1.5, −0.2, 0, 0.3, 2}: every c inside satisfies the "
+    sub = holds(inside and outside, "∂(z)+ at z0 ∈ {−1.5, −0.2, 0, 0.3, 2}: every c inside satisfies the "
                  "subgradient inequality on 10⁴ z, c ± 0.01 outside does not",
                  f"subdifferential wrong at z0 = {z0.tolist()}: intervals {list(zip(low.tolist(), high.tolist()))}")
     rng = np.random.default_rng(5)
-    W, b, x = _t(rng.normal(size=(6, 4))), _t(rng.normal(size=6)), _t(rng.normal(size=4))
+    W, b, x = f64(rng.normal(size=(6, 4))), f64(rng.normal(size=6)), f64(rng.normal(size=4))
     J = torch.autograd.functional.jacobian(lambda u: torch.relu(W @ u + b), x)
     jac = check_close(rr.relu_layer_jacobian(W, b, x), J, atol=1e-15, what="diag(H(Wx+b))W and the autograd Jacobian")
     return identities & variants & sig & sub & jac
@@ -262,14 +250,14 @@ def check_zaslavsky(bound=rr.zaslavsky_bound, central=rr.cover_count) -> CheckRe
         lp += [rr.count_regions_lp(W, b), rr.count_regions_lp(W, torch.zeros_like(b))]
         formula_values += [bound(m, n), central(m, n)]
     shown = ", ".join(f"(n, m) = ({n}, {m}): {a}/{c}" for (n, m), a, c in zip(ZASLAVSKY_CASES, lp[::2], lp[1::2]))
-    exact = _holds(lp == formula_values, f"LP region counts with/without biases equal Σ binom(m, i) / C(m, n): {shown}",
+    exact = holds(lp == formula_values, f"LP region counts with/without biases equal Σ binom(m, i) / C(m, n): {shown}",
                    f"LP counts {lp} differ from the formulas {formula_values}")
     planes, grid_ok = [], True
     for m in (8, 12, 20):
         W, b = torch.randn(m, 2, generator=g, dtype=torch.float64), torch.randn(m, generator=g, dtype=torch.float64)
         planes.append((rr.count_regions_plane(W, b), bound(m, 2)))
         grid_ok &= rr.count_regions_grid(W, b, -8, 8, 300) <= planes[-1][0]
-    euler = _holds(all(a == e for a, e in planes) and grid_ok,
+    euler = holds(all(a == e for a, e in planes) and grid_ok,
                    f"in the plane, Euler counts {[a for a, _ in planes]} for m = 8, 12, 20 equal the bound; "
                    "grid counts stay below",
                    f"Euler counts vs bound {planes}, grid below: {grid_ok}")
@@ -289,9 +277,9 @@ def montufar_piece_counts(net=rr.montufar_net) -> list[int]:
 def check_montufar(bound=rr.montufar_lower_bound) -> CheckResult:
     counts = montufar_piece_counts()
     expected = [bound(m, 1, L) for m, L in MONTUFAR_CASES]
-    deep = _holds(counts == expected, f"zig-zag nets, (m, L) ∈ {{2,3,4}}×{{1,2,3}}: pieces {counts} = ⌊m/n⌋^(n(L−1)) Σ binom(m, j)",
+    deep = holds(counts == expected, f"zig-zag nets, (m, L) ∈ {{2,3,4}}×{{1,2,3}}: pieces {counts} = ⌊m/n⌋^(n(L−1)) Σ binom(m, j)",
                   f"pieces {counts} differ from the bound {expected}")
-    shallow = _holds(max(expected) > 12 + 1, f"with 12 units: deep (m = 4, L = 3) {expected[-1]} pieces, "
+    shallow = holds(max(expected) > 12 + 1, f"with 12 units: deep (m = 4, L = 3) {expected[-1]} pieces, "
                      "one layer of 12 at most 13", "no depth advantage")
     return deep & shallow
 
@@ -302,8 +290,8 @@ def check_pwl_lebesgue(coefficients=rr.hinge_coefficients, bound=rr.interpolatio
     knots = np.concatenate([[0.0], np.sort(rng.uniform(0, 1, 6)), [1.0]])  # 7 pieces
     values = rng.normal(size=8)
     x = np.linspace(0, 1, 10_001)
-    a, b, c = coefficients(_t(knots), _t(values))
-    hinge = check_close(rr.hinge_evaluate(_t(x), a, b, c, _t(knots[1:-1])), np.interp(x, knots, values), atol=1e-12,
+    a, b, c = coefficients(f64(knots), f64(values))
+    hinge = check_close(rr.hinge_evaluate(f64(x), a, b, c, f64(knots[1:-1])), np.interp(x, knots, values), atol=1e-12,
                         what="ax + b + Σ c_i(x − x_i)+ and numpy.interp (7 pieces, 10⁴ points)")
     fine = np.linspace(0, 1, 200_001)
     ratios = []
@@ -311,7 +299,7 @@ def check_pwl_lebesgue(coefficients=rr.hinge_coefficients, bound=rr.interpolatio
         nodes = np.linspace(0, 1, m + 1)
         err = np.abs(np.sin(2 * np.pi * fine) - np.interp(fine, nodes, np.sin(2 * np.pi * nodes))).max()
         ratios.append(err / bound(m, (2 * np.pi) ** 2))
-    rate = _holds(all(0.5 <= r <= 1 for r in ratios), "sin 2πx, m = 4, 16, 64: interpolation error between ½ and 1 "
+    rate = holds(all(0.5 <= r <= 1 for r in ratios), "sin 2πx, m = 4, 16, 64: interpolation error between ½ and 1 "
                   "times h²/8 max|f''|", f"error/bound = {np.round(ratios, 3).tolist()}")
     return hinge & rate
 
@@ -323,16 +311,16 @@ def check_hinge_maxout_dc(split=rr.dc_split) -> CheckResult:
     two_max = check_close(2 * np.maximum(f, g), f + g + np.abs(f - g), atol=1e-15, what="2max{f, g} and f + g + |f − g|")
     knots = np.concatenate([[0.0], np.sort(rng.uniform(0, 1, 7)), [1.0]])
     values = rng.normal(size=9)
-    a, b, c = rr.hinge_coefficients(_t(knots), _t(values))
-    (s1, t1), (s2, t2) = split(a, b, c, _t(knots[1:-1]))
+    a, b, c = rr.hinge_coefficients(f64(knots), f64(values))
+    (s1, t1), (s2, t2) = split(a, b, c, f64(knots[1:-1]))
     x = np.linspace(0, 1, 10_001)
-    f1 = (_np(s1) * x[:, None] + _np(t1)).max(1)
-    f2 = (_np(s2) * x[:, None] + _np(t2)).max(1)
+    f1 = (to_numpy(s1) * x[:, None] + to_numpy(t1)).max(1)
+    f2 = (to_numpy(s2) * x[:, None] + to_numpy(t2)).max(1)
     dc = check_close(f1 - f2, np.interp(x, knots, values), atol=1e-12, what="max(A) − max(B) and the CPWL g")
-    convex = _holds(bool((np.diff(f1, 2) >= -1e-12).all() and (np.diff(f2, 2) >= -1e-12).all()),
+    convex = holds(bool((np.diff(f1, 2) >= -1e-12).all() and (np.diff(f2, 2) >= -1e-12).all()),
                     "both parts convex", "a DC part is not convex")
     z = torch.linspace(-3, 3, 601, dtype=torch.float64)[:, None]
-    relu = check_close(rr.maxout(z, _t([[0.0], [1.0]]), _t([0.0, 0.0])), torch.relu(z[:, 0]), atol=1e-15,
+    relu = check_close(rr.maxout(z, f64([[0.0], [1.0]]), f64([0.0, 0.0])), torch.relu(z[:, 0]), atol=1e-15,
                        what="the 2-hinge max{0, z} and ReLU")
     return two_max & dc & convex & relu
 
@@ -344,7 +332,7 @@ def check_jacobian_sparsity(jacobian=rr.relu_layer_jacobian) -> CheckResult:
     b, x = torch.randn(16, generator=g, dtype=torch.float64), torch.randn(5, generator=g, dtype=torch.float64)
     J = torch.autograd.functional.jacobian(lambda u: torch.relu(W @ u + b), x)
     inactive = W @ x + b <= 0
-    rows = _holds(bool((J[inactive] == 0).all()) and bool(inactive.any()),
+    rows = holds(bool((J[inactive] == 0).all()) and bool(inactive.any()),
                   f"autograd Jacobian rows of the {int(inactive.sum())} inactive units are exactly 0",
                   "inactive rows are not zero")
     same = check_close(jacobian(W, b, x), J, atol=1e-15, what="the formula's Jacobian and autograd")
@@ -354,7 +342,7 @@ def check_jacobian_sparsity(jacobian=rr.relu_layer_jacobian) -> CheckResult:
     X = torch.randn(1000, 5, generator=g, dtype=torch.float64)
     out = torch.relu(X @ Wp.T + bp) @ torch.randn(16, generator=g, dtype=torch.float64)
     gW, gb = torch.autograd.grad(out.pow(2).mean(), (Wp, bp))
-    dead = _holds(bool((gW[:3] == 0).all() and (gb[:3] == 0).all() and (gW[3:].abs().sum(1) > 0).all()),
+    dead = holds(bool((gW[:3] == 0).all() and (gb[:3] == 0).all() and (gW[3:].abs().sum(1) > 0).all()),
                   "units with b = −10 get exactly zero gradient over 1000 samples; the other 13 do not",
                   "dead units receive gradient")
     return rows & same & dead
@@ -382,7 +370,7 @@ def ae_runs() -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def _numpy_projector(X: torch.Tensor, k: int) -> np.ndarray:
-    lam, U = np.linalg.eigh(_np(X) @ _np(X).T)  # ascending
+    lam, U = np.linalg.eigh(to_numpy(X) @ to_numpy(X).T)  # ascending
     Uk = U[:, ::-1][:, :k]
     return Uk @ Uk.T
 
@@ -392,9 +380,9 @@ def check_pca_optimum(train=ae.train_linear_ae) -> CheckResult:
     X, k = ae_data(), 3
     C, D = ae_runs() if train is ae.train_linear_ae else train(X, k, lr=AE_LR, steps=AE_STEPS, inits=10,
                                                                 generator=_gen(1))
-    lam = np.linalg.eigvalsh(_np(X) @ _np(X).T)
+    lam = np.linalg.eigvalsh(to_numpy(X) @ to_numpy(X).T)
     optimum = lam[:-k].sum()  # Σ_{i>k} σ_i²
-    losses = _np(ae.ae_loss(C, D, X))
+    losses = to_numpy(ae.ae_loss(C, D, X))
     value = check_close(losses, np.full(10, optimum), rtol=1e-8, what="loss of 10 GD runs and Σ_{i>3} σ_i²")
     proj = check_close(D @ C, np.broadcast_to(_numpy_projector(X, k), (10, 8, 8)), atol=1e-8,
                        what="DC and U₃U₃ᵀ")
@@ -413,14 +401,14 @@ def _seed_eckart_young(X, r):
          reference="numpy.linalg.svd; 2000 random rank-r matrices; alternating least squares")
 def check_eckart_young(best=ae.eckart_young) -> CheckResult:
     rng = np.random.default_rng(21)
-    X = _t(rng.normal(size=(10, 8)))
-    s = np.linalg.svd(_np(X), compute_uv=False)
+    X = f64(rng.normal(size=(10, 8)))
+    s = np.linalg.svd(to_numpy(X), compute_uv=False)
     results = [best(X, r) for r in (1, 2, 3, 5)]
     errs = [float(err) for _, err in results]
     value = check_close(errs + [float(torch.linalg.norm(X - Y)) for Y, _ in results],
                         [math.sqrt((s[r:] ** 2).sum()) for r in (1, 2, 3, 5)] * 2, atol=1e-12,
                         what="‖X − X_r‖_F (r = 1, 2, 3, 5) and (Σ_{i>r} σ_i²)^½ from numpy")
-    rank = _holds(all(int(torch.linalg.matrix_rank(Y)) <= r for (Y, _), r in zip(results, (1, 2, 3, 5))),
+    rank = holds(all(int(torch.linalg.matrix_rank(Y)) <= r for (Y, _), r in zip(results, (1, 2, 3, 5))),
                   "X_r has rank ≤ r", "X_r has rank above r")
     r = 3
     Xr, err = results[2]
@@ -457,15 +445,15 @@ def check_landscape(claims_convex: bool = False) -> CheckResult:
     thetas = torch.cat([Cs.ravel(), Ds.ravel()]).requires_grad_(True)
     (grad_s,) = torch.autograd.grad(f(thetas), thetas)
     low_s = float(torch.linalg.eigvalsh(torch.autograd.functional.hessian(f, thetas.detach()))[0])
-    all_global = bool((np.abs(_np(ae.ae_loss(C, D, X)) / opt - 1) < 1e-8).all())
+    all_global = bool((np.abs(to_numpy(ae.ae_loss(C, D, X)) / opt - 1) < 1e-8).all())
     convex = midpoint_convex and low0 >= -1e-10
     scale = float((X**2).sum())
     facts = (f"f(C,D) = f(−C,−D) = {ends[0]:.6g} < f(0,0) = {mid:.6g}; "
              f"Hessian at 0 has eigenvalue {low0 / scale:.3g}·‖X‖²")
-    verdict = _holds(convex == claims_convex,
+    verdict = holds(convex == claims_convex,
                      f"not jointly convex: {facts}" if not claims_convex else "convex",
                      f"claimed convex, but {facts}" if claims_convex else f"convexity not refuted: {facts}")
-    benign = _holds(blocks >= -1e-10 and all_global and float(grad_s.abs().max()) < 1e-9 and low_s < -1e-6 * scale,
+    benign = holds(blocks >= -1e-10 and all_global and float(grad_s.abs().max()) < 1e-9 and low_s < -1e-6 * scale,
                     "block Hessians PSD; all 10 GD runs reach Σ_{i>3} σ_i² (rtol 1e-8); the critical point on "
                     "directions {1, 2, 4} is a saddle", "landscape facts fail")
     return verdict & benign
@@ -485,7 +473,7 @@ def check_gradients(grads=ae.ae_gradients) -> CheckResult:
         ours += list(grads(C, D, x))
     same = check_close(torch.cat([t.ravel() for t in ours]), torch.cat([t.ravel() for t in auto]), atol=1e-12,
                        what="Dᵀ(y − x)xᵀ, (y − x)xᵀCᵀ and autograd on 5 samples")
-    rank = _holds(int(torch.linalg.matrix_rank(D @ C)) <= m, f"rank(DC) ≤ m = {m} < n = {n}", "rank(DC) > m")
+    rank = holds(int(torch.linalg.matrix_rank(D @ C)) <= m, f"rank(DC) ≤ m = {m} < n = {n}", "rank(DC) > m")
     return same & rank
 
 
@@ -535,7 +523,7 @@ def check_deep_linear_whitened(grads=ae.whitened_gradients, gamma=ae.input_outpu
         fd = check_close(gC, fd_C, atol=1e-6, what="∇_C̃ and finite differences") & \
             check_close(gD, fd_D, atol=1e-6, what="∇_D̃ and finite differences")
     except RuntimeError:
-        fd = _holds(False, "", f"gradient formulas are dimensionally inconsistent for D̃ {p}×{h}, C̃ {h}×{d}")
+        fd = holds(False, "", f"gradient formulas are dimensionally inconsistent for D̃ {p}×{h}, C̃ {h}×{d}")
     return white & const & split & fd
 
 
@@ -543,7 +531,7 @@ def check_deep_linear_whitened(grads=ae.whitened_gradients, gamma=ae.input_outpu
 
 def _seed_barron_constant(f, fprime, omega, weights, x):
     """001: C_f = ∫‖w‖|f′(w)|dw — the derivative in place of the Fourier transform."""
-    return ap.barron_constant(_t(np.abs(fprime(omega))), _t(omega[:, None]), _t(weights))
+    return ap.barron_constant(f64(np.abs(fprime(omega))), f64(omega[:, None]), f64(weights))
 
 
 def _seed_fourier_of_gradient(omega, ghat):

@@ -17,18 +17,10 @@ import torch
 
 from edl import hopfield as hop
 from edl import willshaw as will
-from edl.checking import CheckResult, check_close
+from edl.checking import CheckResult, check_close, holds, to_numpy
 from edl.ledger import erratum, formula
 
 NB = "ch01_connectionism"
-
-
-def _holds(ok: bool, detail: str, failure: str) -> CheckResult:
-    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
 
 
 def _gen(seed: int) -> torch.Generator:
@@ -100,7 +92,7 @@ def check_energy_update(energy=hop.energy) -> CheckResult:
     W = _random_symmetric(g, nets, n)  # (200, 30, 30)
     b = 2 * torch.randn(nets, n, generator=g, dtype=torch.float64)
     x = hop.sign(torch.randn(nets, n, generator=g, dtype=torch.float64))
-    Wn, bn, xn = _np(W), _np(b), _np(x)
+    Wn, bn, xn = to_numpy(W), to_numpy(b), to_numpy(x)
     explicit = np.array([-0.5 * sum(Wn[k, i, j] * xn[k, i] * xn[k, j] for i in range(n) for j in range(n) if i != j)
                          - bn[k] @ xn[k] for k in range(5)])
     definition = check_close(energy(W[:5], x[:5], b[:5]), explicit, atol=1e-10,
@@ -117,9 +109,9 @@ def check_energy_update(energy=hop.energy) -> CheckResult:
     dx = torch.stack([path[:, k + 1, i] - path[:, k, i] for k, i in enumerate(units)], 1)  # (200, 90)
     increases = int((dE > 1e-12).sum())
     mismatch = float((dE + dx * torch.stack(fields, 1)).abs().max())
-    monotone = _holds(increases == 0, f"no energy increase in {nets} nets × 3 sweeps × {n} updates",
+    monotone = holds(increases == 0, f"no energy increase in {nets} nets × 3 sweeps × {n} updates",
                       f"{increases} single-unit updates increased the energy (of {nets * 3 * n})")
-    delta = _holds(mismatch < 1e-9, "ΔE = −Δxᵢ(Σⱼwᵢⱼxⱼ+bᵢ) within 1e-09",
+    delta = holds(mismatch < 1e-9, "ΔE = −Δxᵢ(Σⱼwᵢⱼxⱼ+bᵢ) within 1e-09",
                    f"ΔE differs from −Δxᵢ(Σⱼwᵢⱼxⱼ+bᵢ) by up to {mismatch:.3g}")
     return definition & monotone & delta
 
@@ -159,23 +151,23 @@ def check_convergence(run_async=hop.run_async, run_sync=hop.run_sync) -> CheckRe
     b = torch.randn(100, 50, generator=g, dtype=torch.float64)
     x0 = hop.sign(torch.randn(100, 50, generator=g, dtype=torch.float64))
     final, done = run_async(W, x0, b, max_sweeps=100, generator=g)
-    fixed = np.all(_np_sign(np.einsum("kij,kj->ki", _np(W), _np(final)) + _np(b)) == _np(final), axis=1)
-    asynchronous = _holds(bool(fixed.all() and done.all()), "100 random symmetric nets (n = 50): asynchronous "
+    fixed = np.all(_np_sign(np.einsum("kij,kj->ki", to_numpy(W), to_numpy(final)) + to_numpy(b)) == to_numpy(final), axis=1)
+    asynchronous = holds(bool(fixed.all() and done.all()), "100 random symmetric nets (n = 50): asynchronous "
                           "sweeps end at fixed points within 100 sweeps",
                           f"{int((~fixed).sum())} of 100 asynchronous runs did not end at a fixed point")
     W2 = torch.tensor([[0.0, 1.0], [1.0, 0.0]], dtype=torch.float64)
     start = torch.tensor([[1.0, -1.0]], dtype=torch.float64)
     cyc, period2 = run_sync(W2, start)
     one, _ = run_async(W2, start, orders=[[0, 1], [0, 1]])
-    example = _holds(int(period2) == 2 and _np(one).tolist() == [[-1.0, -1.0]],
+    example = holds(int(period2) == 2 and to_numpy(one).tolist() == [[-1.0, -1.0]],
                      "W = [[0,1],[1,0]] from (1,−1): synchronous 2-cycle, asynchronous stops at (−1,−1)",
-                     f"2-unit example: period {int(period2)}, asynchronous end {_np(one).tolist()}")
+                     f"2-unit example: period {int(period2)}, asynchronous end {to_numpy(one).tolist()}")
     Ws = _random_symmetric(g, 200, 20)
     xs = hop.sign(torch.randn(200, 20, generator=g, dtype=torch.float64))
     _, periods = run_sync(Ws, xs.unsqueeze(1), max_steps=500)  # (200, 1)
-    exact = np.array([_orbit_period(_np(Ws[k]), _np(xs[k])) for k in range(200)])
+    exact = np.array([_orbit_period(to_numpy(Ws[k]), to_numpy(xs[k])) for k in range(200)])
     counts = {p: int((exact == p).sum()) for p in (1, 2)}
-    goles = _holds(bool(np.isin(exact, (1, 2)).all() and (exact == _np(periods[:, 0])).all()),
+    goles = holds(bool(np.isin(exact, (1, 2)).all() and (exact == to_numpy(periods[:, 0])).all()),
                    f"200 synchronous orbits (n = 20): periods {counts[1]}×1 and {counts[2]}×2, as enumerated",
                    f"synchronous periods differ from enumeration or exceed 2: {sorted(set(exact.tolist()))}")
     return asynchronous & example & goles
@@ -186,7 +178,7 @@ def check_convergence(run_async=hop.run_async, run_sync=hop.run_sync) -> CheckRe
 @formula("hopfield.hebbian-weights", notebook=NB, reference="elementwise loop over i, j, t (numpy); seed 002's Θ")
 def check_hebbian_weights(hebbian=hop.hebbian_weights) -> CheckResult:
     X = hop.random_patterns(10, 100, generator=_gen(2), dtype=torch.float64)
-    Xn = _np(X)
+    Xn = to_numpy(X)
     s, n = Xn.shape
     loop = np.zeros((n, n))
     for i in range(n):
@@ -195,10 +187,10 @@ def check_hebbian_weights(hebbian=hop.hebbian_weights) -> CheckResult:
                 loop[i, j] = sum(Xn[t, i] * Xn[t, j] for t in range(s)) / n
     W = hebbian(X)
     values = check_close(W, loop, atol=1e-12, what="W and the loop formula (n = 100, s = 10)")
-    diagonal = _holds(bool((_np(W).diagonal() == 0).all()), "diagonal exactly 0",
-                      f"diagonal is {float(_np(W).diagonal().mean()):.3g} on average, not 0")
+    diagonal = holds(bool((to_numpy(W).diagonal() == 0).all()), "diagonal exactly 0",
+                      f"diagonal is {float(to_numpy(W).diagonal().mean()):.3g} on average, not 0")
     theta = sum(np.outer(x, x) - np.eye(n) for x in Xn)  # seed 002's form
-    scaled = check_close(n * _np(W), theta, atol=1e-12, what="nW and Σₜ(xxᵀ − I)")
+    scaled = check_close(n * to_numpy(W), theta, atol=1e-12, what="nW and Σₜ(xxᵀ − I)")
     return values & diagonal & scaled
 
 
@@ -214,15 +206,15 @@ def check_single_pattern(inert_weights=lambda n: torch.eye(n, dtype=torch.float6
     n, g = 101, _gen(3)
     x = hop.random_patterns(1, n, generator=g, dtype=torch.float64)
     W = hop.hebbian_weights(x, normalize=False)  # Θ = nW: integer fields, so ties are exact zeros
-    xn = _np(x[0])
+    xn = to_numpy(x[0])
     agree, restored, negated, ties = True, [], [], {}
     for k in range(n + 1):
         flipped = torch.randperm(n, generator=g)[:k]
         probe = x[0].clone()
         probe[flipped] *= -1
-        step = _np(hop.sync_step(W, probe))
+        step = to_numpy(hop.sync_step(W, probe))
         field = xn * (n - 2 * k - 1)  # n times the field of the unflipped units
-        field[_np(flipped).astype(int)] = xn[_np(flipped).astype(int)] * (n - 2 * k + 1)  # and of the flipped ones
+        field[to_numpy(flipped).astype(int)] = xn[to_numpy(flipped).astype(int)] * (n - 2 * k + 1)  # and of the flipped ones
         agree &= bool((step == _np_sign(field)).all())
         if (step == xn).all():
             restored.append(k)
@@ -230,7 +222,7 @@ def check_single_pattern(inert_weights=lambda n: torch.eye(n, dtype=torch.float6
             negated.append(k)
         else:
             ties[k] = int((step != xn).sum())
-    table = _holds(agree and restored == list(range(50)) and negated == list(range(52, n + 1)),
+    table = holds(agree and restored == list(range(50)) and negated == list(range(52, n + 1)),
                    f"n = 101, one synchronous step: x for k ≤ 49, −x for k ≥ 52, ties at k = 50, 51 "
                    f"({ties.get(50, 0)} and {ties.get(51, 0)} bits differ from x)",
                    f"one-step recall: restored for k in {restored[:3]}...{restored[-1:]}, negated from "
@@ -238,7 +230,7 @@ def check_single_pattern(inert_weights=lambda n: torch.eye(n, dtype=torch.float6
     inert = inert_weights(n)
     states = hop.sign(torch.randn(200, n, generator=g, dtype=torch.float64))
     still = bool((hop.sync_step(inert, states) == states).all())
-    frozen = _holds(still, "W ∝ I: 200 random states are all fixed points (nothing is corrected)",
+    frozen = holds(still, "W ∝ I: 200 random states are all fixed points (nothing is corrected)",
                     "the claimed 'no reconstruction' weights do change random states: reconstruction happens")
     return table & frozen
 
@@ -268,15 +260,14 @@ def exact_unstable_probability(s: int, n: int) -> float:
 def check_capacity_0138(load=hop.load) -> CheckResult:
     g = _gen(4)
     n, trials = 1000, 30
-    results = CheckResult(True, "")
     rows = []
     for alpha in (0.1, 0.138, 0.2):
         s = round(alpha * n)
-        per_set = _np(hop.unstable_fraction(hop.random_patterns(s, n, trials=trials, generator=g)))
+        per_set = to_numpy(hop.unstable_fraction(hop.random_patterns(s, n, trials=trials, generator=g)))
         exact = exact_unstable_probability(s, n)
         z = abs(per_set.mean() - exact) / (per_set.std(ddof=1) / math.sqrt(trials))
         rows.append((alpha, per_set.mean(), exact, z))
-    mc = _holds(all(r[3] <= 4 for r in rows),
+    mc = holds(all(r[3] <= 4 for r in rows),
                 "unstable-bit fraction at α = 0.1, 0.138, 0.2 (n = 1000): Monte Carlo within 4 SE of the exact law",
                 "Monte Carlo far from the exact law: " + ", ".join(f"{r[1]:.3g} vs {r[2]:.3g}" for r in rows))
     pairs = [(round(a * m), m) for m in (500, 1000, 2000) for a in (0.1, 0.138, 0.2)]
@@ -306,7 +297,7 @@ def check_perfect_recall(threshold=hop.perfect_recall_threshold) -> CheckResult:
     tolerance = [0.02 + 4 * math.sqrt(p * (1 - p) / trials) for p in predicted]  # 4 SE + 0.02 for the model
     worst = max(abs(a - b) - t for a, b, t in zip(measured, predicted, tolerance))
     shown = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(measured, predicted))
-    mc = _holds(worst <= 0, f"P(pattern stable) at s = {sizes} (n = 1000, 100 sets), measured/predicted "
+    mc = holds(worst <= 0, f"P(pattern stable) at s = {sizes} (n = 1000, 100 sets), measured/predicted "
                 f"{shown}, within 4 SE + 0.02", f"P(pattern stable) at s = {sizes}: measured/predicted {shown}, "
                 "beyond 4 SE + 0.02")
 
@@ -320,7 +311,7 @@ def check_perfect_recall(threshold=hop.perfect_recall_threshold) -> CheckResult:
         below = log_expected_errors(0.9 * t, m, 0.9 * t if all_patterns else 1.0)
         above = log_expected_errors(1.1 * t, m, 1.1 * t if all_patterns else 1.0)
         sharp.append(below < math.log(0.01) and above > math.log(100.0))
-    asymptotic = _holds(all(sharp), "n = 1e40: at 0.9× the thresholds n/(2 ln n), n/(4 ln n) the expected number "
+    asymptotic = holds(all(sharp), "n = 1e40: at 0.9× the thresholds n/(2 ln n), n/(4 ln n) the expected number "
                         "of wrong bits is < 0.01, at 1.1× it is > 100 (recall fails)",
                         "n = 1e40: the expected number of wrong bits does not switch from < 0.01 to > 100 "
                         "between 0.9× and 1.1× the stated thresholds")
@@ -361,10 +352,10 @@ def check_optimal_capacity(learn=hop.perceptron_weights, cover=hop.stable_unit_p
                         what="P(s, n−1) and P(Binomial(s−1, ½) ≤ n−2)")
     X = hop.random_patterns(50, 100, generator=_gen(7), dtype=torch.float64)  # alpha = 0.5
     W, converged = learn(X)
-    Xn, Wn = _np(X), _np(W)
+    Xn, Wn = to_numpy(X), to_numpy(W)
     learned = int((_np_sign(Xn @ Wn.T) != Xn).sum())
-    hebb = float((_np_sign(Xn @ _np(hop.hebbian_weights(X)).T) != Xn).mean())
-    stored = _holds(converged and learned == 0 and hebb > 0.02,
+    hebb = float((_np_sign(Xn @ to_numpy(hop.hebbian_weights(X)).T) != Xn).mean())
+    stored = holds(converged and learned == 0 and hebb > 0.02,
                     f"α = 0.5 (n = 100): learned weights make all 50 patterns fixed points; Hebbian weights leave "
                     f"{100 * hebb:.1f}% of bits unstable",
                     f"learned weights at α = 0.5 leave {learned} unstable bits (converged: {converged})")
@@ -390,18 +381,18 @@ def check_memory_matrix(memory=will.memory_matrix) -> CheckResult:
     g = _gen(9)
     x = will.sparse_patterns(30, 40, 4, generator=g, dtype=torch.float64)
     y = will.sparse_patterns(30, 40, 4, generator=g, dtype=torch.float64)
-    xn, yn = _np(x).astype(bool), _np(y).astype(bool)
+    xn, yn = to_numpy(x).astype(bool), to_numpy(y).astype(bool)
     loop = np.zeros((40, 40), dtype=bool)
     for t in range(30):
         for j in range(40):
             for i in range(40):
                 loop[j, i] |= yn[t, j] and xn[t, i]
-    exact = _holds(bool((_np(memory(x, y)) == loop).all()), "Θ equals the OR of the 30 outer products yᵗxᵗᵀ "
+    exact = holds(bool((to_numpy(memory(x, y)) == loop).all()), "Θ equals the OR of the 30 outer products yᵗxᵗᵀ "
                    "(n = 40, r = 4)",
-                   f"Θ differs from the OR of outer products in {int((_np(memory(x, y)) != loop).sum())} entries")
+                   f"Θ differs from the OR of outer products in {int((to_numpy(memory(x, y)) != loop).sum())} entries")
     _, _, thetas = _willshaw_runs(memory)
     fills = [float(thetas[s].mean()) for s in WILLSHAW_LOADS]
-    fill = check_close(fills, _np(will.fill_probability(torch.tensor(WILLSHAW_LOADS, dtype=torch.float64), 256, 8)),
+    fill = check_close(fills, to_numpy(will.fill_probability(torch.tensor(WILLSHAW_LOADS, dtype=torch.float64), 256, 8)),
                        atol=0.01, what=f"fill fraction at s = {list(WILLSHAW_LOADS)} (n = 256, r = 8) and the formula")
     return exact & fill
 
@@ -424,14 +415,14 @@ def check_retrieval_monotonicity(retrieve=will.retrieve) -> CheckResult:
     ok, agree, spurious, estimate = True, True, [], []
     for s in WILLSHAW_LOADS:
         out = retrieve(thetas[s], x[:s])  # (s, 256)
-        yn, on = _np(y[:s]), _np(out)
-        reference = (_np(x[:s]) @ _np(thetas[s]).T >= 8).astype(float)
+        yn, on = to_numpy(y[:s]), to_numpy(out)
+        reference = (to_numpy(x[:s]) @ to_numpy(thetas[s]).T >= 8).astype(float)
         agree &= bool((on == reference).all())
         ok &= bool((on >= yn).all())
         spurious.append(float((on - yn).sum(-1).mean()))
         estimate.append(float(will.spurious_estimate(256, 8, float(thetas[s].mean()))))
     shown = ", ".join(f"{a:.3g}/{b:.2g}" for a, b in zip(spurious, estimate))
-    return _holds(ok and agree, f"ŷ ≥ yᵗ for all stored pairs at s = {list(WILLSHAW_LOADS)}; spurious ones per "
+    return holds(ok and agree, f"ŷ ≥ yᵗ for all stored pairs at s = {list(WILLSHAW_LOADS)}; spurious ones per "
                   f"retrieval (measured/estimate (n−r)p₁ʳ): {shown}",
                   f"retrieval {'loses stored ones' if not ok else 'disagrees with 1[Θx ≥ r]'}")
 
@@ -462,7 +453,7 @@ def check_willshaw_capacity(half_fill=will.half_fill_load, bits=will.bits_per_sy
     exact = [half_fill(2**k, k) * exact_log2_comb(k) / 2**k / 2**k for k in ks]
     big = check_close(values, exact, rtol=1e-9, what="bits per synapse at half fill, r = log₂n, n = 2^10..2^500, "
                                                      "and exact binomials")
-    limit = _holds(bool(np.all(np.diff(values) > 0) and abs(values[-1] - math.log(2)) < 0.02 * math.log(2)),
+    limit = holds(bool(np.all(np.diff(values) > 0) and abs(values[-1] - math.log(2)) < 0.02 * math.log(2)),
                    f"it rises towards ln 2: {', '.join(f'{v:.3f}' for v in values)} (ln 2 = 0.693)",
                    f"bits per synapse {values} do not approach ln 2")
     return formula_ & half & info & big & limit

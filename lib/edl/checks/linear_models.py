@@ -18,22 +18,10 @@ import torch
 import torch.nn.functional as F
 
 from edl import layers, linear, logistic
-from edl.checking import CheckResult, check_close, check_leq
+from edl.checking import CheckResult, check_close, check_leq, f64, holds, to_numpy
 from edl.ledger import erratum, formula
 
 NB = "ch02_feedforward"
-
-
-def _t(x) -> torch.Tensor:
-    return torch.as_tensor(np.array(x, dtype=np.float64))  # a copy: never a read-only view
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
-
-
-def _holds(ok: bool, detail: str, failure: str) -> CheckResult:
-    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
 
 
 def _leq(lhs, rhs, *, what: str, tol: float = 0.0) -> CheckResult:
@@ -43,7 +31,7 @@ def _leq(lhs, rhs, *, what: str, tol: float = 0.0) -> CheckResult:
     """
     result = check_leq(lhs, rhs, what=what, tol=tol)
     if result.passed:
-        return CheckResult(True, f"{what} on {np.size(_np(rhs) - _np(lhs))} cases")
+        return CheckResult(True, f"{what} on {np.size(to_numpy(rhs) - to_numpy(lhs))} cases")
     return result
 
 
@@ -71,8 +59,8 @@ def _minimise(objective, n: int) -> np.ndarray:
 def check_lsq_gradient(gradient=linear.least_squares_gradient) -> CheckResult:
     X, _, y = regression_data(1)
     s, n = X.shape
-    Xt, yt = _t(X), _t(y)
-    w = _t(np.random.default_rng(2).normal(size=(8, n)))  # 8 weight vectors
+    Xt, yt = f64(X), f64(y)
+    w = f64(np.random.default_rng(2).normal(size=(8, n)))  # 8 weight vectors
 
     def risk(wi):
         return ((wi @ Xt.T - yt) ** 2).sum(-1) / (2 * s)
@@ -83,7 +71,7 @@ def check_lsq_gradient(gradient=linear.least_squares_gradient) -> CheckResult:
                         what=f"∇h at 8 points (s = {s}, n = {n}) and autograd")
     hess = check_close(linear.least_squares_hessian(Xt), auto_hess, rtol=1e-10, atol=1e-12,
                        what="XᵀX/s and the autograd Hessian")
-    psd = _holds(bool(torch.linalg.eigvalsh(auto_hess).min() >= 0), "Hessian PSD (convex)", "Hessian not PSD")
+    psd = holds(bool(torch.linalg.eigvalsh(auto_hess).min() >= 0), "Hessian PSD (convex)", "Hessian not PSD")
     return grads & hess & psd
 
 
@@ -96,12 +84,12 @@ def check_moore_penrose(solution=linear.min_norm_solution) -> CheckResult:
     sigma = np.linalg.svd(X, compute_uv=False)
     pinv = np.linalg.pinv(X)
     deltas = [1e-2, 1e-4, 1e-6]
-    gaps = [np.abs(_np(linear.ridge_pseudo_inverse(_t(X), d)) - pinv).max() for d in deltas]
+    gaps = [np.abs(to_numpy(linear.ridge_pseudo_inverse(f64(X), d)) - pinv).max() for d in deltas]
     limit = _leq(gaps, [d / sigma[5] ** 3 for d in deltas],
                       what="‖(XᵀX+δI)⁻¹Xᵀ − X⁺‖_max ≤ δ/σ_r³ (δ = 1e-2, 1e-4, 1e-6)")
-    linear_rate = _holds(all(90 < gaps[i] / gaps[i + 1] < 110 for i in range(2)),
+    linear_rate = holds(all(90 < gaps[i] / gaps[i + 1] < 110 for i in range(2)),
                          "gap shrinks ×100 per ×100 in δ", "gap does not shrink linearly in δ")
-    w = _np(solution(_t(X), _t(y)))
+    w = to_numpy(solution(f64(X), f64(y)))
     lstsq = check_close(w, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-8, atol=1e-10,
                         what="X⁺y and numpy.linalg.lstsq (rank 6 of 10)")
     gradient = _leq(np.abs(X.T @ (X @ w - y)).max() / 30, 1e-10, what="‖∇h(w*)‖_max ≤ 1e-10")
@@ -120,18 +108,18 @@ def check_lms_sgd(step=linear.lms_step) -> CheckResult:
     y = X @ w_true  # a consistent system
     w0 = rng.normal(size=5)
     eta = 0.05
-    wg = _t(w0).requires_grad_(True)
-    (grad,) = torch.autograd.grad(0.5 * (_t(y)[7] - wg @ _t(X)[7]) ** 2, wg)
-    one = check_close(step(_t(w0), _t(X[7]), float(y[7]), eta), _t(w0) - eta * grad, atol=1e-12,
+    wg = f64(w0).requires_grad_(True)
+    (grad,) = torch.autograd.grad(0.5 * (f64(y)[7] - wg @ f64(X)[7]) ** 2, wg)
+    one = check_close(step(f64(w0), f64(X[7]), float(y[7]), eta), f64(w0) - eta * grad, atol=1e-12,
                       what="LMS update and an autograd SGD step")
     eta = 1 / (X**2).sum(1).max()
-    path = linear.lms_sgd(_t(X), _t(y), eta=eta, steps=5000, generator=torch.Generator().manual_seed(5))
+    path = linear.lms_sgd(f64(X), f64(y), eta=eta, steps=5000, generator=torch.Generator().manual_seed(5))
     draws = torch.randint(50, (20,), generator=torch.Generator().manual_seed(5)).tolist()  # the same indices
     w = path[0]
     for i in draws:
-        w = step(w, _t(X[i]), float(y[i]), eta)
+        w = step(w, f64(X[i]), float(y[i]), eta)
     same = check_close(path[20], w, atol=1e-12, what="lms_sgd and 20 updates")
-    converged = _leq(float(torch.linalg.norm(path[-1] - _t(w_true))), 1e-6,
+    converged = _leq(float(torch.linalg.norm(path[-1] - f64(w_true))), 1e-6,
                      what="‖w₅₀₀₀ − w_true‖ ≤ 1e-6 with η = 1/max‖xᵢ‖²")
     return one & same & converged
 
@@ -142,12 +130,12 @@ def check_gaussian_nll(nll=linear.gaussian_nll) -> CheckResult:
     w = np.random.default_rng(7).normal(size=(4, 5))
     values, exact = [], []
     for sigma in (0.1, 1.0, 3.0):
-        values.append(_np(nll(_t(X), _t(y), _t(w), sigma)))
+        values.append(to_numpy(nll(f64(X), f64(y), f64(w), sigma)))
         exact.append(-scipy.stats.norm.logpdf(y, w @ X.T, sigma).sum(-1))
     agree = check_close(np.concatenate(values), np.concatenate(exact), rtol=1e-10,
                         what="NLL and −Σ log N(yᵢ; wᵀxᵢ, σ²) (σ = 0.1, 1, 3)")
     w_ls = np.linalg.lstsq(X, y, rcond=None)[0]
-    argmins = [_minimise(lambda wt, sg=sigma: nll(_t(X), _t(y), wt, sg), 5) for sigma in (0.1, 3.0)]
+    argmins = [_minimise(lambda wt, sg=sigma: nll(f64(X), f64(y), wt, sg), 5) for sigma in (0.1, 3.0)]
     same = check_close(np.stack(argmins), np.stack([w_ls, w_ls]), rtol=1e-6, atol=1e-8,
                        what="BFGS argmin for σ = 0.1, 3 and lstsq")
     return agree & same
@@ -158,7 +146,7 @@ def check_ridge(solution=linear.ridge_solution) -> CheckResult:
     X, _, y = regression_data(8)
     s, n = X.shape
     lam = 0.3
-    Xt, yt = _t(X), _t(y)
+    Xt, yt = f64(X), f64(y)
     objectives = {
         "mean": lambda w: ((Xt @ w - yt) ** 2).sum() / (2 * s) + lam / 2 * (w**2).sum(),
         "sum": lambda w: ((Xt @ w - yt) ** 2).sum() / 2 + lam / 2 * (w**2).sum(),
@@ -180,13 +168,13 @@ def check_ridge_shrinkage(factors=linear.shrinkage_factors) -> CheckResult:
     eigenvalues, Q = np.linalg.eigh(H)
     w0 = np.linalg.solve(H, X.T @ y)
     lams = [1.0, 30.0, 300.0]
-    spectral = [Q @ (_np(factors(_t(eigenvalues), lam)).ravel() * (Q.T @ w0)) for lam in lams]
+    spectral = [Q @ (to_numpy(factors(f64(eigenvalues), lam)).ravel() * (Q.T @ w0)) for lam in lams]
     resolvent = [np.linalg.solve(H + lam * np.eye(5), H @ w0) for lam in lams]
     direct = [np.linalg.solve(H + lam * np.eye(5), X.T @ y) for lam in lams]
     a = check_close(np.stack(spectral), np.stack(resolvent), rtol=1e-10, atol=1e-12,
                     what="Q diag(λᵢ/(λᵢ+λ)) Qᵀw₀* and (H+λI)⁻¹Hw₀* (λ = 1, 30, 300)")
     b = check_close(np.stack(spectral), np.stack(direct), rtol=1e-10, atol=1e-12, what="and (H+λI)⁻¹Xᵀy")
-    c = check_close(linear.ridge_by_shrinkage(_t(X), _t(y), _t(lams)), np.stack(direct), rtol=1e-10, atol=1e-12,
+    c = check_close(linear.ridge_by_shrinkage(f64(X), f64(y), f64(lams)), np.stack(direct), rtol=1e-10, atol=1e-12,
                     what="ridge_by_shrinkage")
     return a & b & c
 
@@ -204,16 +192,16 @@ def check_sigmoid_identities(derivative=logistic.sigmoid_derivative) -> CheckRes
     identities = [sig + sig.subs(z, -z) - 1, d1 - sig * (1 - sig), d1 - sig * sig.subs(z, -z),
                   sympy.diff(sig, z, 2) - sig * (1 - sig) * (1 - 2 * sig),
                   sympy.log(sig / (1 - sig)) - z]
-    symbolic = _holds(all(sympy.simplify(sympy.expand_log(e, force=True)) == 0 for e in identities),
+    symbolic = holds(all(sympy.simplify(sympy.expand_log(e, force=True)) == 0 for e in identities),
                       "sympy: σ(z)+σ(−z) = 1, σ' = σ(1−σ) = σ(z)σ(−z), σ'' = σ(1−σ)(1−2σ), σ⁻¹ = log-odds",
                       "sympy finds an identity false")
-    zt = _t(_Z).requires_grad_(True)
+    zt = f64(_Z).requires_grad_(True)
     (auto,) = torch.autograd.grad(torch.sigmoid(zt).sum(), zt)
-    values = check_close(logistic.sigmoid(_t(_Z)), scipy.special.expit(_Z), atol=1e-12,
+    values = check_close(logistic.sigmoid(f64(_Z)), scipy.special.expit(_Z), atol=1e-12,
                          what="σ and scipy expit on [−30, 30]")
-    slope = check_close(derivative(_t(_Z)), auto, atol=1e-12, what="σ' and autograd")
+    slope = check_close(derivative(f64(_Z)), auto, atol=1e-12, what="σ' and autograd")
     fine = np.linspace(-1, 1, 20_001)
-    d = _np(derivative(_t(fine)))
+    d = to_numpy(derivative(f64(fine)))
     peak = check_close([fine[d.argmax()], d.max()], [0.0, 0.25], atol=1e-12, what="argmax σ' = 0, max σ' = 1/4")
     return symbolic & values & slope & peak
 
@@ -223,16 +211,16 @@ def check_tanh_identities(tanh=logistic.tanh_via_sigmoid) -> CheckResult:
     z = sympy.Symbol("z", real=True)
     forms = [(sympy.exp(z) - sympy.exp(-z)) / (sympy.exp(z) + sympy.exp(-z)),
              (1 - sympy.exp(-2 * z)) / (1 + sympy.exp(-2 * z)), 2 / (1 + sympy.exp(-2 * z)) - 1]
-    symbolic = _holds(all(sympy.simplify((sympy.tanh(z) - f).rewrite(sympy.exp)) == 0 for f in forms)
+    symbolic = holds(all(sympy.simplify((sympy.tanh(z) - f).rewrite(sympy.exp)) == 0 for f in forms)
                       and sympy.simplify(sympy.diff(sympy.tanh(z), z) - (1 - sympy.tanh(z) ** 2)) == 0,
                       "sympy: (eᶻ−e⁻ᶻ)/(eᶻ+e⁻ᶻ) = (1−e⁻²ᶻ)/(1+e⁻²ᶻ) = 2σ(2z)−1, tanh' = 1−tanh²",
                       "sympy finds a tanh identity false")
     at_one = float(tanh(1.0))
-    values = check_close(tanh(_t(_Z)), np.tanh(_Z), atol=1e-12,
+    values = check_close(tanh(f64(_Z)), np.tanh(_Z), atol=1e-12,
                          what=f"on [−30, 30] and torch.tanh (value at z = 1: {at_one:.4f})")
-    zt = _t(_Z).requires_grad_(True)
+    zt = f64(_Z).requires_grad_(True)
     (auto,) = torch.autograd.grad(torch.tanh(zt).sum(), zt)
-    slope = check_close(logistic.tanh_derivative(_t(_Z)), auto, atol=1e-12, what="1 − tanh² and autograd")
+    slope = check_close(logistic.tanh_derivative(f64(_Z)), auto, atol=1e-12, what="1 − tanh² and autograd")
     return symbolic & values & slope
 
 
@@ -242,16 +230,16 @@ def check_cross_entropy(loss=logistic.binary_cross_entropy_logits) -> CheckResul
     z = np.linspace(-30, 30, 1001)
     ours, by_probability, torch_loss, signed = [], [], [], []
     for y in (0.0, 1.0):
-        ours.append(_np(loss(_t(z), y)))
+        ours.append(to_numpy(loss(f64(z), y)))
         by_probability.append(-y * scipy.special.log_expit(z) - (1 - y) * scipy.special.log_expit(-z))
-        torch_loss.append(_np(F.binary_cross_entropy_with_logits(_t(z), torch.full((1001,), y, dtype=torch.float64),
+        torch_loss.append(to_numpy(F.binary_cross_entropy_with_logits(f64(z), torch.full((1001,), y, dtype=torch.float64),
                                                                  reduction="none")))
         signed.append(-scipy.special.log_expit((2 * y - 1) * z))
     ours = np.concatenate(ours)
     a = check_close(ours, np.concatenate(by_probability), atol=1e-10, what="−y log σ − (1−y) log(1−σ)")
     b = check_close(ours, np.concatenate(torch_loss), atol=1e-10, what="torch BCE-with-logits")
     c = check_close(ours, np.concatenate(signed), atol=1e-10, what="−log σ(vz), v = ±1, on z ∈ [−30, 30]")
-    far = check_close(loss(_t([-1000.0, 1000.0]), _t([1.0, 0.0])), [1000.0, 1000.0], rtol=1e-12,
+    far = check_close(loss(f64([-1000.0, 1000.0]), f64([1.0, 0.0])), [1000.0, 1000.0], rtol=1e-12,
                       what="finite at |z| = 1000")
     return a & b & c & far
 
@@ -262,19 +250,19 @@ def check_logistic_gradient(gradient=logistic.logistic_gradient) -> CheckResult:
     X = rng.normal(size=(100, 5))
     y = (rng.random(100) < 0.5).astype(float)
     w = rng.normal(size=5)
-    Xt, yt = _t(X), _t(y)
+    Xt, yt = f64(X), f64(y)
 
     def risk(wt):
         return F.binary_cross_entropy_with_logits(Xt @ wt, yt)
-    wg = _t(w).requires_grad_(True)
+    wg = f64(w).requires_grad_(True)
     (auto_grad,) = torch.autograd.grad(risk(wg), wg)
-    auto_hess = torch.autograd.functional.hessian(risk, _t(w))
+    auto_hess = torch.autograd.functional.hessian(risk, f64(w))
     v = 2 * y - 1
     signed = -(scipy.special.expit(-v * (X @ w)) * v) @ X / 100
-    g = check_close(gradient(Xt, yt, _t(w)), auto_grad, rtol=1e-10, atol=1e-14, what="∇L (s = 100, n = 5) and autograd")
+    g = check_close(gradient(Xt, yt, f64(w)), auto_grad, rtol=1e-10, atol=1e-14, what="∇L (s = 100, n = 5) and autograd")
     s = check_close(signed, auto_grad, rtol=1e-10, atol=1e-14, what="±1-label form")
-    h = check_close(logistic.logistic_hessian(Xt, _t(w)), auto_hess, rtol=1e-10, atol=1e-14, what="∇²L")
-    eig = np.linalg.eigvalsh(_np(auto_hess))
+    h = check_close(logistic.logistic_hessian(Xt, f64(w)), auto_hess, rtol=1e-10, atol=1e-14, what="∇²L")
+    eig = np.linalg.eigvalsh(to_numpy(auto_hess))
     smooth = _leq(np.concatenate([[0.0], eig]), np.concatenate([eig, [float(logistic.logistic_smoothness(Xt))]]),
                        what="0 ≤ eig ∇²L ≤ λ_max(XᵀX)/(4s)", tol=1e-14)
     return g & s & h & smooth
@@ -285,13 +273,13 @@ def check_logistic_gradient(gradient=logistic.logistic_gradient) -> CheckResult:
 def check_soft_ce_gibbs(ce=logistic.soft_cross_entropy) -> CheckResult:
     rng = np.random.default_rng(11)
     p, q = rng.dirichlet(np.ones(10), size=(2, 1000))
-    value = _np(ce(_t(p), _t(q)))
+    value = to_numpy(ce(f64(p), f64(q)))
     decomposition = check_close(value - scipy.stats.entropy(p, axis=1), scipy.stats.entropy(p, q, axis=1), atol=1e-12,
                                 what="CE − H and KL on 1000 Dirichlet pairs (k = 10)")
     gibbs = _leq(scipy.stats.entropy(p, axis=1), value, what="CE ≥ H")
-    equal = check_close(ce(_t(p), _t(p)), scipy.stats.entropy(p, axis=1), atol=1e-12, what="equality at q = p")
+    equal = check_close(ce(f64(p), f64(p)), scipy.stats.entropy(p, axis=1), atol=1e-12, what="equality at q = p")
     labels = rng.integers(10, size=1000)
-    hard = check_close(ce(_t(np.eye(10)[labels]), _t(q)), F.nll_loss(torch.log(_t(q)), torch.as_tensor(labels),
+    hard = check_close(ce(f64(np.eye(10)[labels]), f64(q)), F.nll_loss(torch.log(f64(q)), torch.as_tensor(labels),
                                                                      reduction="none"),
                        atol=1e-12, what="one-hot CE and nll_loss")
     return decomposition & gibbs & equal & hard
@@ -302,25 +290,25 @@ def check_soft_ce_gibbs(ce=logistic.soft_cross_entropy) -> CheckResult:
 def check_exponential_family(nll=logistic.exponential_family_nll) -> CheckResult:
     v_, y = sympy.symbols("v y", real=True)
     sig = 1 / (1 + sympy.exp(-v_))
-    symbolic = _holds(all(sympy.simplify(
+    symbolic = holds(all(sympy.simplify(
         (sympy.log(1 + sympy.exp(v_)) - y * v_ + y * sympy.log(sig) + (1 - y) * sympy.log(1 - sig)).subs(y, k)) == 0
         for k in (0, 1)), "sympy: Bernoulli NLL = logistic loss", "sympy: Bernoulli NLL ≠ logistic loss")
     v = np.linspace(-4, 4, 41)
     cases = []
     for y_ in (0.0, 1.0):
-        cases.append((nll(y_, _t(v), "bernoulli"), -scipy.stats.bernoulli.logpmf(y_, scipy.special.expit(v))))
+        cases.append((nll(y_, f64(v), "bernoulli"), -scipy.stats.bernoulli.logpmf(y_, scipy.special.expit(v))))
     for y_ in (-1.5, 0.0, 2.0):
-        cases.append((nll(y_, _t(v), "gaussian"), -scipy.stats.norm.logpdf(y_, v, 1.0)))
+        cases.append((nll(y_, f64(v), "gaussian"), -scipy.stats.norm.logpdf(y_, v, 1.0)))
     for y_ in (0.0, 1.0, 5.0):
-        cases.append((nll(y_, _t(v), "poisson"), -scipy.stats.poisson.logpmf(y_, np.exp(v))))
+        cases.append((nll(y_, f64(v), "poisson"), -scipy.stats.poisson.logpmf(y_, np.exp(v))))
     ours, exact = torch.cat([c[0] for c in cases]), np.concatenate([c[1] for c in cases])
     losses = check_close(ours, exact, rtol=1e-10, atol=1e-12,
                          what="−log p(y; v) for Bernoulli, N(v, 1), Poisson and scipy.stats")
     slopes, means = [], []
     for family, mean in (("bernoulli", scipy.special.expit(v)), ("gaussian", v), ("poisson", np.exp(v))):
-        vt = _t(v).requires_grad_(True)
+        vt = f64(v).requires_grad_(True)
         (d,) = torch.autograd.grad(logistic.log_partition(vt, family).sum(), vt)
-        slopes.append(_np(d))
+        slopes.append(to_numpy(d))
         means.append(mean)
     mean = check_close(np.concatenate(slopes), np.concatenate(means), rtol=1e-12, atol=1e-14, what="ψ'(v) = E[y]")
     return symbolic & losses & mean
@@ -332,29 +320,29 @@ def check_exponential_family(nll=logistic.exponential_family_nll) -> CheckResult
 def check_softmax_definition(softmax=logistic.softmax) -> CheckResult:
     rng = np.random.default_rng(12)
     z = rng.normal(size=(50, 7)) * 3
-    a = check_close(softmax(_t(z)), scipy.special.softmax(z, axis=-1), atol=1e-14, what="softmax and scipy (50 × 7)")
-    b = check_close(softmax(_t(z + 1000.0)), scipy.special.softmax(z, axis=-1), atol=1e-12,
+    a = check_close(softmax(f64(z)), scipy.special.softmax(z, axis=-1), atol=1e-14, what="softmax and scipy (50 × 7)")
+    b = check_close(softmax(f64(z + 1000.0)), scipy.special.softmax(z, axis=-1), atol=1e-12,
                     what="shift by c = 1000 (z + c is rounded to 1e-13)")
     pair = rng.normal(size=(50, 2)) * 3
-    c = check_close(softmax(_t(pair))[:, 0], scipy.special.expit(pair[:, 0] - pair[:, 1]), atol=1e-14,
+    c = check_close(softmax(f64(pair))[:, 0], scipy.special.expit(pair[:, 0] - pair[:, 1]), atol=1e-14,
                     what="k = 2 and σ(z₁ − z₂)")
     A = rng.normal(size=(4, 6))
-    d = check_close(softmax(_t(A)), np.exp(A) / np.exp(A).sum(1, keepdims=True), atol=1e-14, what="row-wise on 4 × 6")
+    d = check_close(softmax(f64(A)), np.exp(A) / np.exp(A).sum(1, keepdims=True), atol=1e-14, what="row-wise on 4 × 6")
     x, Theta, shift = rng.normal(size=(10, 3)), rng.normal(size=(5, 3)), rng.normal(size=3)
-    e = check_close(softmax(_t(x @ (Theta + shift).T)), scipy.special.softmax(x @ Theta.T, axis=-1), atol=1e-14,
+    e = check_close(softmax(f64(x @ (Theta + shift).T)), scipy.special.softmax(x @ Theta.T, axis=-1), atol=1e-14,
                     what="θᵢ → θᵢ + c")
     return a & b & c & d & e
 
 
 @formula("softmax.jacobian", notebook=NB, reference="torch.autograd.functional.jacobian of torch.softmax")
 def check_softmax_jacobian(jacobian=logistic.softmax_jacobian) -> CheckResult:
-    z = _t(np.random.default_rng(13).normal(size=(3, 7)) * 2)
+    z = f64(np.random.default_rng(13).normal(size=(3, 7)) * 2)
     ours = jacobian(z)
     auto = torch.stack([torch.autograd.functional.jacobian(lambda u: torch.softmax(u, -1), zi) for zi in z])
     agree = check_close(ours, auto, atol=1e-12, what="J and autograd (k = 7, 3 logit vectors)")
     eigenvalues, vectors = torch.linalg.eigh(auto)  # ascending
     psd = _leq(-1e-14, eigenvalues, what="eigenvalues ≥ −1e-14")
-    one_null = _holds(bool((eigenvalues[:, 0].abs() < 1e-14).all() and (eigenvalues[:, 1] > 1e-6).all()),
+    one_null = holds(bool((eigenvalues[:, 0].abs() < 1e-14).all() and (eigenvalues[:, 1] > 1e-6).all()),
                       "exactly one zero eigenvalue", "not exactly one zero eigenvalue")
     ones = torch.full((7,), 7**-0.5, dtype=torch.float64)
     direction = check_close((vectors[:, :, 0] @ ones).abs(), np.ones(3), atol=1e-10, what="its eigenvector ∝ 1")
@@ -365,19 +353,19 @@ def check_softmax_jacobian(jacobian=logistic.softmax_jacobian) -> CheckResult:
          reference="torch.nn.functional.cross_entropy; torch.logsumexp; torch autograd")
 def check_softmax_ce(regression_loss=logistic.softmax_regression_loss) -> CheckResult:
     rng = np.random.default_rng(14)
-    z = _t(rng.normal(size=(20, 10)) * 3)
+    z = f64(rng.normal(size=(20, 10)) * 3)
     y = torch.as_tensor(rng.integers(10, size=20))
     torch_ce = F.cross_entropy(z, y, reduction="none")
     nats = check_close(logistic.softmax_cross_entropy(z, y), torch_ce, atol=1e-12,
                        what="−z_y + lse(z) and torch CE (k = 10)")
     bits = check_close(logistic.softmax_cross_entropy(z, y, base=2), torch_ce / math.log(2), atol=1e-12, what="bits")
-    big = _t(rng.normal(size=(20, 10)) * 1000)
+    big = f64(rng.normal(size=(20, 10)) * 1000)
     lse = check_close(logistic.log_sum_exp(big), torch.logsumexp(big, -1), rtol=1e-14, what="stable lse at |z| ~ 1e3")
     zg = z.clone().requires_grad_(True)
     F.cross_entropy(zg, y, reduction="sum").backward()
     grad = check_close(logistic.softmax_cross_entropy_gradient(z, y), zg.grad, atol=1e-12,
                        what="softmax − e_y and autograd")
-    x, Theta = _t(rng.normal(size=(20, 4))), _t(rng.normal(size=(10, 4)))
+    x, Theta = f64(rng.normal(size=(20, 4))), f64(rng.normal(size=(10, 4)))
     targets = F.one_hot(y, 10).double()
     reg = check_close(regression_loss(x, targets, Theta), F.cross_entropy(x @ Theta.T, y, reduction="none"),
                       atol=1e-12, what="softmax regression loss and torch CE")
@@ -392,8 +380,8 @@ def check_softmax_ce(regression_loss=logistic.softmax_regression_loss) -> CheckR
 
 def _random_layers(widths, seed):
     rng = np.random.default_rng(seed)
-    Ws = [_t(rng.normal(size=(m, m_prev)) / np.sqrt(m_prev)) for m_prev, m in zip(widths, widths[1:])]
-    bs = [_t(rng.normal(size=m)) for m in widths[1:]]
+    Ws = [f64(rng.normal(size=(m, m_prev)) / np.sqrt(m_prev)) for m_prev, m in zip(widths, widths[1:])]
+    bs = [f64(rng.normal(size=m)) for m in widths[1:]]
     return Ws, bs
 
 
@@ -410,7 +398,7 @@ def check_layer_composition(network=layers.feedforward) -> CheckResult:
             lin.bias.copy_(b)
         modules += [lin, torch.nn.Tanh()]
     net = torch.nn.Sequential(*modules[:-1])  # no activation after the last layer
-    x = _t(np.random.default_rng(16).normal(size=(32, 4)))
+    x = f64(np.random.default_rng(16).normal(size=(32, 4)))
     with torch.no_grad():
         forward = check_close(network(x, Ws, bs, "tanh"), net(x), atol=1e-12,
                               what="forward pass and nn.Sequential (4-7-5-3)")
@@ -419,7 +407,7 @@ def check_layer_composition(network=layers.feedforward) -> CheckResult:
         counts.append(layers.parameter_count(ws))
         numels.append(sum(p.numel() for p in torch.nn.Sequential(
             *[torch.nn.Linear(a, b) for a, b in zip(ws, ws[1:])]).parameters()))
-    count = _holds(counts == numels, "Σ m_l(m_{l−1}+1) = numel on 4 architectures",
+    count = holds(counts == numels, "Σ m_l(m_{l−1}+1) = numel on 4 architectures",
                    f"counts {counts} != numel {numels}")
     return forward & count
 
@@ -428,30 +416,30 @@ def check_layer_composition(network=layers.feedforward) -> CheckResult:
 def check_linear_collapse(collapse=layers.collapse_linear) -> CheckResult:
     widths = (5, 8, 3, 8, 4)
     Ws, bs = _random_layers(widths, 17)
-    x = _t(np.random.default_rng(18).normal(size=(32, 5)))
+    x = f64(np.random.default_rng(18).normal(size=(32, 5)))
     deep = x
     for W, b in zip(Ws, bs):
         deep = deep @ W.T + b
     W_, b_ = collapse(Ws, bs)
     same = check_close(x @ W_.T + b_, deep, atol=1e-12, what="deep linear net 5-8-3-8-4 and W̃x + b̃")
-    rank = _holds(np.linalg.matrix_rank(_np(W_)) <= 3, "rank W̃ ≤ min m_l = 3", "rank W̃ > 3")
+    rank = holds(np.linalg.matrix_rank(to_numpy(W_)) <= 3, "rank W̃ ≤ min m_l = 3", "rank W̃ > 3")
     return same & rank
 
 
 @formula("ffn.residual", notebook=NB, reference="torch.autograd.functional.jacobian; direct product of (I + J_l)")
 def check_residual(layer=layers.residual_layer) -> CheckResult:
     rng = np.random.default_rng(19)
-    x = _t(rng.normal(size=(16, 5)))
+    x = f64(rng.normal(size=(16, 5)))
     zero_W, zero_b = torch.zeros(5, 5, dtype=torch.float64), torch.zeros(5, dtype=torch.float64)
-    identity = _holds(all(torch.equal(layer(x, zero_W, zero_b, phi), x) for phi in ("tanh", "sigmoid", "relu")),
+    identity = holds(all(torch.equal(layer(x, zero_W, zero_b, phi), x) for phi in ("tanh", "sigmoid", "relu")),
                       "F[0,0](x) = x exactly (tanh, σ, ReLU)", "F[0,0] is not the identity")
-    W, b, x0 = _t(rng.normal(size=(5, 5))), _t(rng.normal(size=5)), _t(rng.normal(size=5))
+    W, b, x0 = f64(rng.normal(size=(5, 5))), f64(rng.normal(size=5)), f64(rng.normal(size=5))
     jac = []
     for phi in ("tanh", "sigmoid"):
         auto = torch.autograd.functional.jacobian(lambda u, p=phi: layer(u, W, b, p), x0)
         jac.append(check_close(layers.residual_jacobian(x0, W, b, phi), auto, atol=1e-12,
                                what=f"I + diag(φ')W and autograd ({phi})"))
-    J = _t(rng.normal(size=(4, 5, 5)) / 2)
+    J = f64(rng.normal(size=(4, 5, 5)) / 2)
     product = torch.eye(5, dtype=torch.float64)
     for Jl in J:
         product = (torch.eye(5, dtype=torch.float64) + Jl) @ product

@@ -19,23 +19,11 @@ import torch
 
 from edl import optim as op
 from edl import stochastic as st
-from edl.checking import CheckResult, check_close, check_monte_carlo
+from edl.checking import CheckResult, check_close, check_monte_carlo, f64, holds, to_numpy
 from edl.ledger import erratum, formula
 
 NB = "ch03_gradient_learning"
 F64 = torch.float64
-
-
-def _t(x) -> torch.Tensor:
-    return torch.as_tensor(np.array(x, dtype=np.float64))
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
-
-
-def _holds(ok: bool, detail: str, failure: str) -> CheckResult:
-    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
 
 
 def _g(x: float) -> str:
@@ -44,7 +32,7 @@ def _g(x: float) -> str:
 
 def _ratio_leq(lhs, rhs, *, what: str) -> CheckResult:
     """Pass if lhs ≤ rhs everywhere (rhs > 0); report the largest ratio lhs/rhs to 2 significant digits."""
-    ratio = _np(lhs) / _np(rhs)
+    ratio = to_numpy(lhs) / to_numpy(rhs)
     worst = float(np.nan_to_num(ratio, nan=np.inf).max())
     ok = worst <= 1.0
     return CheckResult(ok, f"{what}: max ratio {worst:.2g}" + ("" if ok else " > 1"), 0.0 if ok else worst - 1)
@@ -68,9 +56,9 @@ def _quadratic(seed: int, d: int = 6, kappa: float = 20.0):
 
 def _torch_trajectory(make_optimizer, H: np.ndarray, x0: np.ndarray, steps: int) -> np.ndarray:
     """Iterates of a ``torch.optim`` optimizer on f = ½xᵀHx, gradients by autograd."""
-    p = torch.nn.Parameter(_t(x0))
+    p = torch.nn.Parameter(f64(x0))
     opt = make_optimizer([p])
-    Ht, out = _t(H), []
+    Ht, out = f64(H), []
     for _ in range(steps):
         opt.zero_grad()
         (0.5 * p @ Ht @ p).backward()
@@ -90,9 +78,9 @@ def check_update_unbiased(total=st.empirical_risk) -> CheckResult:
     (grad_f,) = torch.autograd.grad(total(0.5 * (A @ xp - b) ** 2), xp)  # ∇f by autograd, f as defined
     exact = check_close(st.full_gradient(per_example), grad_f, atol=1e-12, what="mean over all I of ∇f_I and autograd ∇f")
     idx = np.random.default_rng(2).integers(0, 100, size=200_000)
-    draws = _np(per_example)[idx]  # ∇f_I for I uniform
+    draws = to_numpy(per_example)[idx]  # ∇f_I for I uniform
     mc = [check_monte_carlo(draws[:, j], float(grad_f[j]), what=f"coordinate {j}") for j in range(2)]
-    return exact & _holds(all(r.passed for r in mc), "sample mean of ∇f_I within 4 SE of ∇f (200,000 draws)",
+    return exact & holds(all(r.passed for r in mc), "sample mean of ∇f_I within 4 SE of ∇f (200,000 draws)",
                           "; ".join(r.detail for r in mc if not r.passed))
 
 
@@ -101,22 +89,22 @@ def check_variance(variance=st.gradient_variance) -> CheckResult:
     A, b = least_squares_problem(0, n=100)
     x_star = st.least_squares_noise(A, b)[0]
     points = torch.stack([torch.zeros(5, dtype=F64), x_star])
-    g = _np(st.least_squares_gradients(A, b, points))  # (2, n, d)
+    g = to_numpy(st.least_squares_gradients(A, b, points))  # (2, n, d)
     second = (g**2).sum(-1).mean(-1) - (g.mean(-2) ** 2).sum(-1)  # (1/n)Σ‖∇f_i‖² − ‖∇f‖²
-    V = variance(_t(g))
+    V = variance(f64(g))
     identity = check_close(V, second, atol=1e-12, what="V(x) and (1/n)Σ‖∇f_i‖² − ‖∇f‖² at x = 0 and x*")
     idx = np.random.default_rng(3).integers(0, 100, size=100_000)
     dev = ((g[1][idx] - g[1].mean(0)) ** 2).sum(-1)
     mc = check_monte_carlo(dev, float(V[1]), what="E‖∇f_I − ∇f‖² at x*")
-    floor = _holds(float(V[1]) > 0, f"σ² = V(x*) = {_g(float(V[1]))} > 0", f"σ² = V(x*) = {_g(float(V[1]))} is not positive")
+    floor = holds(float(V[1]) > 0, f"σ² = V(x*) = {_g(float(V[1]))} > 0", f"σ² = V(x*) = {_g(float(V[1]))} is not positive")
     return identity & mc & floor
 
 
 @formula("sgd.minibatch", notebook=NB, reference="Monte Carlo of minibatch draws (4 SE); fitted log-log slope")
 def check_minibatch(variance=st.minibatch_variance) -> CheckResult:
     A, b = least_squares_problem(1, n=40, d=3)
-    g = _np(st.least_squares_gradients(A, b, torch.zeros(3, dtype=F64)))  # (40, 3)
-    full, V = g.mean(0), float(st.gradient_variance(_t(g)))
+    g = to_numpy(st.least_squares_gradients(A, b, torch.zeros(3, dtype=F64)))  # (40, 3)
+    full, V = g.mean(0), float(st.gradient_variance(f64(g)))
     rng = np.random.default_rng(4)
     draws, r = 200_000, 8
     with_rep = g[rng.integers(0, 40, size=(draws, r))].mean(1)
@@ -129,7 +117,7 @@ def check_minibatch(variance=st.minibatch_variance) -> CheckResult:
     predicted = [float(variance(V, 40, int(s))) for s in sizes]
     slope_measured = np.polyfit(np.log(sizes), np.log(measured), 1)[0]
     slope_formula = np.polyfit(np.log(sizes), np.log(predicted), 1)[0]
-    slope = _holds(abs(slope_measured - slope_formula) <= 0.05,
+    slope = holds(abs(slope_measured - slope_formula) <= 0.05,
                    f"log-log slope of the variance against r: measured {slope_measured:.2f}, formula {slope_formula:.2f} (±0.05)",
                    f"log-log slope of the variance against r: measured {slope_measured:.2f}, formula {slope_formula:.2f} (beyond ±0.05)")
     return results[0] & results[1] & slope
@@ -139,7 +127,7 @@ def check_minibatch(variance=st.minibatch_variance) -> CheckResult:
 def check_robbins_monro(steps=st.robbins_monro_steps) -> CheckResult:
     K, chains = 100, 2000
     eta = torch.as_tensor(steps(1.0, K), dtype=F64)
-    valid = _holds(bool(torch.isfinite(eta).all() and (eta > 0).all()), "η_k = 1/k finite and positive for k = 1..100",
+    valid = holds(bool(torch.isfinite(eta).all() and (eta > 0).all()), "η_k = 1/k finite and positive for k = 1..100",
                    "η_k is not finite for every k: the schedule divides by zero")
     if not valid.passed:
         return valid
@@ -147,10 +135,10 @@ def check_robbins_monro(steps=st.robbins_monro_steps) -> CheckResult:
     x = st.sgd_mean_estimation(a, eta)
     mean = check_close(x, torch.cumsum(a, 1) / torch.arange(1, K + 1, dtype=F64), atol=1e-12,
                        what="x_{k+1} with η_k = 1/k and the running mean of a_1..a_k")
-    rate = check_monte_carlo(_np(0.5 * x[:, -1] ** 2), 1 / (6 * K), what="E f(x_k) − f* = 1/(6k) at k = 100")
+    rate = check_monte_carlo(to_numpy(0.5 * x[:, -1] ** 2), 1 / (6 * K), what="E f(x_k) − f* = 1/(6k) at k = 100")
     const = st.sgd_mean_estimation(a[:, :K].repeat(1, 6), torch.full((6 * K,), 0.1, dtype=F64))
     plateau = (const[:, 2 * K:] ** 2).mean(1)  # per-chain time average over the plateau
-    floor = check_monte_carlo(_np(plateau), 0.1 * (1 / 3) / (2 - 0.1), what="constant η = 0.1: plateau ησ²/(2−η)")
+    floor = check_monte_carlo(to_numpy(plateau), 0.1 * (1 / 3) / (2 - 0.1), what="constant η = 0.1: plateau ησ²/(2−η)")
     return valid & mean & rate & floor
 
 
@@ -173,7 +161,7 @@ def check_strongly_convex_bound(bound=st.sgd_bound) -> CheckResult:
     for j in (1, 2):
         plateau = sq[j, :, 30:].mean(-1)  # per-chain average over k = 300..600
         exact = float(st.sgd_floor(A, b, etas[j]))
-        floors.append(check_monte_carlo(_np(plateau), exact, what=f"plateau at η = {0.5 if j == 1 else 0.9}/L vs exact floor"))
+        floors.append(check_monte_carlo(to_numpy(plateau), exact, what=f"plateau at η = {0.5 if j == 1 else 0.9}/L vs exact floor"))
     eta_big = 0.5 / mu  # allowed by "η ≤ 1/μ", far beyond 1/L
     run = st.sgd_least_squares(A, b, x0, [eta_big], 100, 50, generator=torch.Generator().manual_seed(7))
     try:
@@ -181,7 +169,7 @@ def check_strongly_convex_bound(bound=st.sgd_bound) -> CheckResult:
         refused = not math.isfinite(value)
     except ValueError:
         refused = True
-    diverges = _holds(bool(run[0, :, -1].mean() > 1e6) and refused,
+    diverges = holds(bool(run[0, :, -1].mean() > 1e6) and refused,
                       "η = 1/(2μ) > 1/L diverges and the bound excludes it",
                       "η = 1/(2μ) > 1/L diverges, yet the bound admits it with a finite value")
     return under & floors[0] & floors[1] & diverges
@@ -196,7 +184,7 @@ def _flat_subgradient(x: torch.Tensor, eps: float = 0.05) -> torch.Tensor:
 def check_polyak_averaging_rates(schedule=st.averaging_steps) -> CheckResult:
     rng = np.random.default_rng(8)
     iterates = rng.normal(size=(50, 3))
-    recursion = check_close(st.polyak_average(_t(iterates)), np.cumsum(iterates, 0) / np.arange(1, 51)[:, None],
+    recursion = check_close(st.polyak_average(f64(iterates)), np.cumsum(iterates, 0) / np.arange(1, 51)[:, None],
                             atol=1e-12, what="recursion and running mean")
     # convex, G = 1, D = 4 on [-2, 2]: 200 chains of f = E|x − a|, a ~ N(0, 1), plus one flat deterministic problem
     T, chains = 5_000, 200
@@ -210,7 +198,7 @@ def check_polyak_averaging_rates(schedule=st.averaging_steps) -> CheckResult:
     x0 = torch.cat([torch.full((chains,), 2.0, dtype=F64), torch.tensor([-1.9], dtype=F64)])
     _, avg = st.projected_sgd(subgradient, x0, torch.as_tensor(schedule(4.0, 1.0, T), dtype=F64), -2.0, 2.0)
     checkpoints = [99, 999, 4999]
-    xb = _np(avg[:, checkpoints])
+    xb = to_numpy(avg[:, checkpoints])
     f_abs = xb[:chains] * (2 * scipy.stats.norm.cdf(xb[:chains]) - 1) + 2 * scipy.stats.norm.pdf(xb[:chains])
     gap_stoch = f_abs.mean(0) + 4 * f_abs.std(0) / math.sqrt(chains) - 2 * scipy.stats.norm.pdf(0)
     gap_flat = 0.05 * (2 - xb[chains]) + 0.95 * np.maximum(0, -1.9 - xb[chains])
@@ -223,10 +211,10 @@ def check_polyak_averaging_rates(schedule=st.averaging_steps) -> CheckResult:
     last, avg_sc = st.projected_sgd(lambda x, k: x - u[:, k - 1], torch.full((4000,), 2.0, dtype=F64),
                                     st.robbins_monro_steps(1.0, Ts), -2.0, 2.0)
     # note: x_{k+1} = x_k − (x_k − a_k)/k, so the last iterate x_{T+1} is the mean of T samples; here x_T
-    gap_avg = 0.5 * (_np(avg_sc[:, -1]) ** 2)
+    gap_avg = 0.5 * (to_numpy(avg_sc[:, -1]) ** 2)
     strong = _ratio_leq(gap_avg.mean() + 4 * gap_avg.std() / math.sqrt(4000), 9 * (1 + math.log(Ts)) / (2 * Ts),
                         what="strongly convex (E f(x̄_T) − f*)/(G²(1 + ln T)/(2μT)), T = 100")
-    last_gap = check_monte_carlo(0.5 * _np(last[:, -1]) ** 2, 1 / (6 * (Ts - 1)), what="last iterate 1/(6k), k = 99")
+    last_gap = check_monte_carlo(0.5 * to_numpy(last[:, -1]) ** 2, 1 / (6 * (Ts - 1)), what="last iterate 1/(6k), k = 99")
     return recursion & convex & strong & last_gap
 
 
@@ -249,7 +237,7 @@ def check_svrg(estimate=st.svrg_gradient) -> CheckResult:
     sgd = st.svrg_least_squares(A, b, torch.zeros(10, dtype=F64), 0.25 / Lmax, 15, 4, variance_reduced=False,
                                 generator=torch.Generator().manual_seed(12))
     worst, floor = float(svrg[:, -1].max()), float(sgd[:, 5:].min())
-    runs = _holds(worst < 1e-6 and floor > 1e-2,
+    runs = holds(worst < 1e-6 and floor > 1e-2,
                   "η = 0.25/L_max, 4 seeds: SVRG ‖x − x*‖ < 1e-6 after 15 epochs; SGD with the same budget stays > 1e-2",
                   f"SVRG ends at {_g(worst)} (need < 1e-6), SGD floor {_g(floor)} (need > 1e-2)")
     return unbiased & zero & runs
@@ -259,12 +247,12 @@ def check_svrg(estimate=st.svrg_gradient) -> CheckResult:
 def check_signsgd(step=st.sign_sgd_step) -> CheckResult:
     rng = np.random.default_rng(13)
     x, grad = rng.normal(size=50), rng.normal(size=50)
-    moved = _np(step(_t(x), _t(grad), 0.01)) - x
+    moved = to_numpy(step(f64(x), f64(grad), 0.01)) - x
     magnitude = check_close(np.abs(moved), np.full(50, 0.01), atol=1e-15, what="|update| and η")
     H, x0 = _quadratic(14)
-    ours, xx = [], _t(x0)
+    ours, xx = [], f64(x0)
     for _ in range(20):
-        xx = step(xx, _t(H) @ xx, 0.01)
+        xx = step(xx, f64(H) @ xx, 0.01)
         ours.append(xx)
     adam = _torch_trajectory(lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.0, 0.0), eps=0.0), H, x0, 20)
     same = check_close(torch.stack(ours), adam, atol=1e-13, what="20 steps and torch Adam(β₁ = β₂ = 0, ε = 0)")
@@ -277,9 +265,9 @@ def check_signsgd(step=st.sign_sgd_step) -> CheckResult:
 def check_heavy_ball(step=op.heavy_ball_step) -> CheckResult:
     H, x0 = _quadratic(15)
     lr, beta = 0.05, 0.8
-    prev, x, ours = _t(x0), _t(x0), []
+    prev, x, ours = f64(x0), f64(x0), []
     for _ in range(50):
-        prev, x = x, step(x, prev, _t(H) @ x, lr, beta)
+        prev, x = x, step(x, prev, f64(H) @ x, lr, beta)
         ours.append(x)
     ref = _torch_trajectory(lambda p: torch.optim.SGD(p, lr=lr, momentum=beta), H, x0, 50)
     cls = _torch_trajectory(lambda p: op.SGD(p, lr=lr, momentum=beta), H, x0, 50)
@@ -302,7 +290,7 @@ def check_nesterov(parameters=op.nesterov_parameters) -> CheckResult:
     mu, L = 1.0, 100.0
     lr, beta = parameters(mu, L)
     kappa = L / mu
-    prev, x, gaps, lam_t = _t(x0), _t(x0), [0.5 * float((lam * x0**2).sum())], _t(lam)
+    prev, x, gaps, lam_t = f64(x0), f64(x0), [0.5 * float((lam * x0**2).sum())], f64(lam)
     for k in range(1, 301):
         prev, x = x, op.nesterov_step(x, prev, lambda p: lam_t * p, lr, beta)
         gaps.append(0.5 * float((lam_t * x**2).sum()))
@@ -320,16 +308,16 @@ def check_nesterov(parameters=op.nesterov_parameters) -> CheckResult:
 @formula("momentum.acceleration-optimality", notebook=NB, reference="closed-form GD count; fitted log-log slopes")
 def check_acceleration(count=op.iterations_to_tolerance) -> CheckResult:
     kappa = np.logspace(1, 3, 5)
-    lam = _t(np.stack([np.ones(5), kappa], -1))
-    gd = _np(count(lam, [1.0, 1.0], _t(1 / kappa), 0.0, lookahead=False, tol=1e-3))
+    lam = f64(np.stack([np.ones(5), kappa], -1))
+    gd = to_numpy(count(lam, [1.0, 1.0], f64(1 / kappa), 0.0, lookahead=False, tol=1e-3))
     q = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
-    nes = _np(count(lam, [1.0, 1.0], _t(1 / kappa), _t(q), lookahead=True, tol=1e-3))
+    nes = to_numpy(count(lam, [1.0, 1.0], f64(1 / kappa), f64(q), lookahead=True, tol=1e-3))
     # GD with η = 1/κ: the stiff coordinate vanishes in one step, the other decays as (1 − 1/κ)^t
     closed = np.maximum(1, np.ceil(np.log(1e-3 * math.sqrt(2)) / np.log(1 - 1 / kappa)))
     exact = check_close(gd, closed, atol=0.5, what="GD counts and the closed form")
     s_gd = np.polyfit(np.log(kappa), np.log(gd), 1)[0]
     s_nes = np.polyfit(np.log(kappa), np.log(nes), 1)[0]
-    slopes = _holds(abs(s_gd - 1) <= 0.1 and abs(s_nes - 0.5) <= 0.1,
+    slopes = holds(abs(s_gd - 1) <= 0.1 and abs(s_nes - 0.5) <= 0.1,
                     f"log-log slopes over κ = 10..1000: GD {s_gd:.2f} (1 ± 0.1), Nesterov {s_nes:.2f} (0.5 ± 0.1)",
                     f"log-log slopes: GD {s_gd:.2f}, Nesterov {s_nes:.2f}, not within 0.1 of 1 and 0.5")
     return exact & slopes
@@ -343,7 +331,7 @@ def _adagrad_counts(rotated: bool) -> np.ndarray:
     Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
     spectra = [np.logspace(0, np.log10(k), d) for k in (1, 10, 100, 1000)]
     H = np.stack([(Q @ np.diag(s) @ Q.T) if rotated else np.diag(s) for s in spectra])
-    return _np(op.adagrad_iterations(_t(H), _t(rng.normal(size=d)), torch.logspace(-2, 1, 13, dtype=F64),
+    return to_numpy(op.adagrad_iterations(f64(H), f64(rng.normal(size=d)), torch.logspace(-2, 1, 13, dtype=F64),
                                      tol=1e-8, max_iter=5000))
 
 
@@ -351,9 +339,9 @@ def _adagrad_counts(rotated: bool) -> np.ndarray:
 def check_adagrad(step=op.adagrad_step, gradient_at=lambda x, x_star: x,
                   invariant_for=("axis-aligned",)) -> CheckResult:
     H, x0 = _quadratic(19)
-    x, s, ours = _t(x0), torch.zeros(6, dtype=F64), []
+    x, s, ours = f64(x0), torch.zeros(6, dtype=F64), []
     for _ in range(50):
-        x, s = step(x, _t(H) @ gradient_at(x, torch.zeros(6, dtype=F64)), s, 0.1, 1e-10)
+        x, s = step(x, f64(H) @ gradient_at(x, torch.zeros(6, dtype=F64)), s, 0.1, 1e-10)
         ours.append(x)
     ref = _torch_trajectory(lambda p: torch.optim.Adagrad(p, lr=0.1, eps=1e-10), H, x0, 50)
     cls = _torch_trajectory(lambda p: op.Adagrad(p, lr=0.1, eps=1e-10), H, x0, 50)
@@ -365,25 +353,25 @@ def check_adagrad(step=op.adagrad_step, gradient_at=lambda x, x_star: x,
         flat = counts.max() <= 2 * counts.min()
         text = f"{name} Hessian, κ = 1, 10, 10², 10³: best-step iterations {counts.tolist()}"
         if name in invariant_for:
-            results = results & _holds(flat, f"{text} (flat)", f"{text}: not invariant to κ")
+            results = results & holds(flat, f"{text} (flat)", f"{text}: not invariant to κ")
         else:
-            results = results & _holds(not flat, f"{text} (grow with κ)", f"{text}: unexpectedly flat")
+            results = results & holds(not flat, f"{text} (grow with κ)", f"{text}: unexpectedly flat")
     return results
 
 
 @formula("adaptive.rmsprop", notebook=NB, reference="torch.optim.RMSprop step for step; torch.optim.Adam first step")
 def check_rmsprop(step=op.rmsprop_step) -> CheckResult:
     H, x0 = _quadratic(20)
-    x, s, ours = _t(x0), torch.zeros(6, dtype=F64), []
+    x, s, ours = f64(x0), torch.zeros(6, dtype=F64), []
     for _ in range(50):
-        x, s = step(x, _t(H) @ x, s, 0.01, 0.9, 1e-8)
+        x, s = step(x, f64(H) @ x, s, 0.01, 0.9, 1e-8)
         ours.append(x)
     ref = _torch_trajectory(lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-8), H, x0, 50)
     cls = _torch_trajectory(lambda p: op.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-8), H, x0, 50)
     same = check_close(torch.stack(ours), ref, rtol=1e-10, atol=1e-13, what="50 steps and torch RMSprop") & \
         check_close(cls, ref, rtol=1e-10, atol=1e-13, what="edl.optim.RMSprop and torch")
-    g = _t(H) @ _t(x0)
-    rms_move = _np(step(_t(x0), g, torch.zeros(6, dtype=F64), 0.01, 0.99, 0.0)[0]) - x0
+    g = f64(H) @ f64(x0)
+    rms_move = to_numpy(step(f64(x0), g, torch.zeros(6, dtype=F64), 0.01, 0.99, 0.0)[0]) - x0
     adam_move = _torch_trajectory(lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.0, 0.99), eps=0.0), H, x0, 1)[0] - x0
     ratio = check_close(rms_move / adam_move, np.full(6, 10.0), atol=1e-6,
                         what="first step RMSprop(α = 0.99) / Adam(β₁ = 0, β₂ = 0.99) and 1/√(1−α) = 10")
@@ -395,10 +383,10 @@ def check_adam(step=op.adam_step) -> CheckResult:
     H, x0 = _quadratic(21)
 
     def run(amsgrad: bool, steps: int):
-        x, m, s = _t(x0), torch.zeros(6, dtype=F64), torch.zeros(6, dtype=F64)
+        x, m, s = f64(x0), torch.zeros(6, dtype=F64), torch.zeros(6, dtype=F64)
         vmax, out = (torch.zeros(6, dtype=F64) if amsgrad else None), []
         for t in range(1, steps + 1):
-            x, m, s, vmax = step(x, _t(H) @ x, m, s, t, 0.01, (0.9, 0.999), 1e-8, vmax)
+            x, m, s, vmax = step(x, f64(H) @ x, m, s, t, 0.01, (0.9, 0.999), 1e-8, vmax)
             out.append(x)
         return torch.stack(out)
 
@@ -408,7 +396,7 @@ def check_adam(step=op.adam_step) -> CheckResult:
     same = check_close(run(False, 100), ref, rtol=1e-10, atol=1e-13, what="100 steps and torch Adam") & \
         check_close(run(True, 100), ams, rtol=1e-10, atol=1e-13, what="AMSGrad") & \
         check_close(cls, ref, rtol=1e-10, atol=1e-13, what="edl.optim.Adam")
-    g = _t(np.array([3.0, -0.5, 1e-3]))
+    g = f64(np.array([3.0, -0.5, 1e-3]))
     x, m, s, moves = torch.zeros(3, dtype=F64), torch.zeros(3, dtype=F64), torch.zeros(3, dtype=F64), []
     for t in range(1, 31):  # a constant gradient: m̂_t = g and v̂_t = g², so every step is η g/(|g| + ε)
         new, m, s, _ = step(x, g, m, s, t, 0.1, (0.9, 0.999), 1e-8)
@@ -432,10 +420,10 @@ def check_preconditioning(limit=op.preconditioned_step_limit) -> CheckResult:
     top = limit(a)
     etas = top * np.linspace(0.02, 0.98, 25)
     radius = np.array([[np.abs(np.linalg.eigvals(np.eye(d) - e * np.linalg.solve(A, H))).max() for e in etas] for H in Hs])
-    stable = _holds(bool((radius < 1).all()),
+    stable = holds(bool((radius < 1).all()),
                     f"ρ(I − ηA⁻¹H) < 1 for 25 steps in (0, {top:.3g}) on 3 Hessians with aA ⪯ H ⪯ A, a = 0.1",
                     f"η up to {top:.3g} is not stable: ρ(I − ηA⁻¹H) reaches {radius.max():.3g} (η = {etas[radius.max(0).argmax()]:.3g})")
-    ours = torch.stack([op.preconditioned_contraction(_t(H), _t(A), _t(etas)) for H in Hs])
+    ours = torch.stack([op.preconditioned_contraction(f64(H), f64(A), f64(etas)) for H in Hs])
     lib = check_close(ours, radius, atol=1e-10, what="edl contraction factors and numpy")
     lr_opt, rate = op.preconditioned_optimal_step(a)
     rho = np.abs(np.linalg.eigvals(np.eye(d) - lr_opt * np.linalg.solve(A, Hs[0]))).max()
@@ -446,21 +434,21 @@ def check_preconditioning(limit=op.preconditioned_step_limit) -> CheckResult:
 def _muon_case(G: np.ndarray, update) -> CheckResult:
     d_out, d_in = G.shape
     try:
-        D = torch.as_tensor(update(_t(G)), dtype=F64)
+        D = torch.as_tensor(update(f64(G)), dtype=F64)
     except RuntimeError:
         return CheckResult(False, f"{d_out}x{d_in}: the update is undefined (shapes do not multiply)", float("inf"))
     if D.shape != G.shape:
         return CheckResult(False, f"{d_out}x{d_in}: the update has shape {tuple(D.shape)}", float("inf"))
-    value = float(op.spectral_model(_t(G), D))
+    value = float(op.spectral_model(f64(G), D))
     nuclear = np.linalg.svd(G, compute_uv=False).sum()
     closed = check_close(value, -nuclear**2 / (2 * d_in / d_out), rtol=1e-10, what=f"{d_out}x{d_in}: m(ΔW*) and −‖G‖*²/(2c)")
     rng = np.random.default_rng(23)
     cand = rng.normal(size=(10_000, d_out, d_in)) * rng.uniform(0, 3 * float(D.abs().max()), size=(10_000, 1, 1))
-    random_best = float(op.spectral_model(_t(G), _t(cand)).min())
-    scaled = scipy.optimize.minimize_scalar(lambda s: float(op.spectral_model(_t(G), _t(-s * G))), bounds=(0, 100),
+    random_best = float(op.spectral_model(f64(G), f64(cand)).min())
+    scaled = scipy.optimize.minimize_scalar(lambda s: float(op.spectral_model(f64(G), f64(-s * G))), bounds=(0, 100),
                                             method="bounded").fun
     best = min(random_best, scaled)
-    beaten = _holds(value <= best, f"{d_out}x{d_in}: m(ΔW*) = {value:.4g} below 10⁴ random steps and the best scaled gradient ({best:.4g})",
+    beaten = holds(value <= best, f"{d_out}x{d_in}: m(ΔW*) = {value:.4g} below 10⁴ random steps and the best scaled gradient ({best:.4g})",
                     f"{d_out}x{d_in}: m(ΔW) = {value:.4g} is beaten by a random step or a scaled gradient ({best:.4g})")
     return closed & beaten
 
@@ -470,15 +458,15 @@ def check_muon(update=op.muon_update) -> CheckResult:
     rng = np.random.default_rng(24)
     G = rng.normal(size=(6, 4))
     result = _muon_case(G, update) & _muon_case(rng.normal(size=(4, 4)), update)
-    polar = check_close(op.polar_factor(_t(G)), scipy.linalg.polar(G)[0], atol=1e-12, what="UVᵀ and scipy's polar factor")
-    sv = np.linalg.svd(_np(op.newton_schulz(_t(G))), compute_uv=False)
-    ns = _holds(bool(0.6 <= sv.min() and sv.max() <= 1.25),
+    polar = check_close(op.polar_factor(f64(G)), scipy.linalg.polar(G)[0], atol=1e-12, what="UVᵀ and scipy's polar factor")
+    sv = np.linalg.svd(to_numpy(op.newton_schulz(f64(G))), compute_uv=False)
+    ns = holds(bool(0.6 <= sv.min() and sv.max() <= 1.25),
                 "Newton–Schulz (5 quintic steps) singular values in [0.6, 1.25]",
                 f"Newton–Schulz singular values span [{sv.min():.3g}, {sv.max():.3g}]")
     W0 = rng.normal(size=(6, 4))
     trajs = []
     for make in (lambda p: torch.optim.Muon(p, lr=0.02), lambda p: op.Muon(p, lr=0.02)):
-        W = torch.nn.Parameter(_t(W0))
+        W = torch.nn.Parameter(f64(W0))
         opt, out = make([W]), []
         for _ in range(5):
             opt.zero_grad()

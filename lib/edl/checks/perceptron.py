@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from scipy.optimize import linprog
 
-from edl.checking import CheckResult, check_close
+from edl.checking import CheckResult, check_close, f64, holds, to_numpy
 from edl.cover import (
     cover_count, cover_count_table, lift_features, random_separability, separability_probability,
     separable_dichotomies,
@@ -33,18 +33,6 @@ from edl.perceptron import (
 NB = "ch01_connectionism"
 
 
-def _t(x) -> torch.Tensor:
-    return torch.as_tensor(np.array(x, dtype=np.float64))
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
-
-
-def _holds(ok: bool, detail: str, failure: str) -> CheckResult:
-    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
-
-
 def _lp_feasible(z: np.ndarray) -> bool:
     """scipy's HiGHS on: exists w with z_i . w >= 1 for every row z_i (homogeneous separability)."""
     res = linprog(np.zeros(z.shape[1]), A_ub=-z, b_ub=-np.ones(len(z)), bounds=[(None, None)] * z.shape[1],
@@ -58,7 +46,7 @@ def _g(x: float) -> str:
 
 def _leq(lhs, rhs, *, what: str, tol: float = 0.0) -> CheckResult:
     """Pass if lhs <= rhs + tol everywhere; the verdict states the tolerance, not rounding-level slacks."""
-    gap = _np(rhs) - _np(lhs)
+    gap = to_numpy(rhs) - to_numpy(lhs)
     cases = f"{gap.size} case{'s' if gap.size != 1 else ''}"
     bound = f" (tolerance {tol:.0e})" if tol else ""
     if np.isnan(gap).any() or gap.min() < -tol:
@@ -80,20 +68,20 @@ def check_threshold_neuron(neuron=mcp_neuron) -> CheckResult:
         fires = [I for k in range(n + 1) for I in itertools.combinations(range(n), k)
                  if sum(sigma[i] for i in I) >= theta]
         dnf = [int(any(all(x[i] if i in I else not x[i] for i in range(n)) for I in fires)) for x in inputs]
-        mismatches += int((_np(neuron(_t(inputs), sigma, theta)) != dnf).sum())
+        mismatches += int((to_numpy(neuron(f64(inputs), sigma, theta)) != dnf).sum())
         mismatches += int({frozenset(I) for I in fires} != set(mcp_minterms(sigma, theta)))
-    dnf_ok = _holds(mismatches == 0, f"unit = OR of its minterms on all {len(inputs)} inputs, 20 units",
+    dnf_ok = holds(mismatches == 0, f"unit = OR of its minterms on all {len(inputs)} inputs, 20 units",
                     f"unit and its DNF disagree in {mismatches} places")
     pairs = list(itertools.product([0, 1], repeat=2))
     gates = [[int(a and b) for a, b in pairs], [int(a or b) for a, b in pairs], [1, 0]]
-    ours = [_np(neuron(_t(pairs), [1, 1], 2)).tolist(), _np(neuron(_t(pairs), [1, 1], 1)).tolist(),
-            _np(neuron(_t([[0], [1]]), [-1], 0)).tolist()]
-    gates_ok = _holds(ours == gates, "AND, OR, NOT as units", f"gates wrong: {ours} != {gates}")
+    ours = [to_numpy(neuron(f64(pairs), [1, 1], 2)).tolist(), to_numpy(neuron(f64(pairs), [1, 1], 1)).tolist(),
+            to_numpy(neuron(f64([[0], [1]]), [-1], 0)).tolist()]
+    gates_ok = holds(ours == gates, "AND, OR, NOT as units", f"gates wrong: {ours} != {gates}")
     xor = [a ^ b for a, b in pairs]
-    mp_xor = any(_np(neuron(_t(pairs), list(sg), th)).tolist() == xor
+    mp_xor = any(to_numpy(neuron(f64(pairs), list(sg), th)).tolist() == xor
                  for sg in itertools.product([-1, 1], repeat=2) for th in range(-3, 4))
     z = (2 * np.array(xor) - 1)[:, None] * np.hstack([np.array(pairs, float), np.ones((4, 1))])
-    xor_ok = _holds(not mp_xor and not _lp_feasible(z), "XOR is no threshold unit (no (σ,θ); LP infeasible)",
+    xor_ok = holds(not mp_xor and not _lp_feasible(z), "XOR is no threshold unit (no (σ,θ); LP infeasible)",
                     "a threshold unit computes XOR")
     return dnf_ok & gates_ok & xor_ok
 
@@ -101,13 +89,13 @@ def check_threshold_neuron(neuron=mcp_neuron) -> CheckResult:
 @formula("mcp.turing-nand", notebook=NB, reference="Python boolean operators on exhaustive truth tables")
 def check_turing_nand(nand=nand) -> CheckResult:
     def N(*bits):
-        return int(nand(*[_t(b) for b in bits]))
+        return int(nand(*[f64(b) for b in bits]))
 
     bits2 = list(itertools.product([0, 1], repeat=2))
     table = all(N(a, b) == int(not (a and b)) for a, b in bits2)
     k_ary = all(N(*x) == int(not all(x)) for k in (1, 3, 4) for x in itertools.product([0, 1], repeat=k))
     absorb = all(N(1, *x) == N(*x) for k in (1, 2, 3) for x in itertools.product([0, 1], repeat=k))
-    basic = _holds(table and k_ary and absorb, "NAND tables for 1–4 inputs, NAND(1, x…) = NAND(x…)",
+    basic = holds(table and k_ary and absorb, "NAND tables for 1–4 inputs, NAND(1, x…) = NAND(x…)",
                    "NAND differs from not-and")
 
     def NOT(a):
@@ -131,7 +119,7 @@ def check_turing_nand(nand=nand) -> CheckResult:
             return out
         universal += all(f(a, b) == v for (a, b), v in zip(bits2, values))
     link = all(int(b_type_link(1, x)) == x and int(b_type_link(0, x)) == 1 for x in (0, 1))
-    return basic & _holds(built and universal == 16 and link,
+    return basic & holds(built and universal == 16 and link,
                           "NOT, AND, OR, all 16 two-input functions and the B-type link from NAND",
                           f"NAND circuits wrong ({universal}/16 functions)")
 
@@ -143,14 +131,14 @@ def check_threshold_unit(unit=threshold_unit) -> CheckResult:
     rng = np.random.default_rng(1)
     x, w, b = rng.normal(size=(1000, 5)), rng.normal(size=(1000, 5)), rng.normal(size=1000)
     homogeneous = np.sign((np.hstack([x, np.ones((1000, 1))]) * np.hstack([w, b[:, None]])).sum(1))
-    ours = _np(unit(_t(x), _t(w), _t(b)))
-    same = _holds(np.array_equal(ours, homogeneous), "sign(x·w+b) = sign(x̃·w̃) on 1000 cases, exactly",
+    ours = to_numpy(unit(f64(x), f64(w), f64(b)))
+    same = holds(np.array_equal(ours, homogeneous), "sign(x·w+b) = sign(x̃·w̃) on 1000 cases, exactly",
                   f"sign(x·w+b) and sign(x̃·w̃) differ on {int((ours != homogeneous).sum())} of 1000 cases")
-    scaled = [_np(unit(_t(x), _t(c * w), _t(c * b))) for c in (0.1, 7.0)]
-    invariant = _holds(all((s == homogeneous).all() for s in scaled), "invariant under (w,b) → c(w,b), c = 0.1, 7",
+    scaled = [to_numpy(unit(f64(x), f64(c * w), f64(c * b))) for c in (0.1, 7.0)]
+    invariant = holds(all((s == homogeneous).all() for s in scaled), "invariant under (w,b) → c(w,b), c = 0.1, 7",
                        "output changes when (w, b) is rescaled")
-    last = _np(augment(_t(x)))[:, -1]
-    aug = _holds(bool((last == 1).all()), "x̃ ends in 1", "the augmented coordinate is not 1")
+    last = to_numpy(augment(f64(x)))[:, -1]
+    aug = holds(bool((last == 1).all()), "x̃ ends in 1", "the augmented coordinate is not 1")
     return same & invariant & aug
 
 
@@ -161,12 +149,12 @@ def check_decision_boundary(distance=signed_distance, foot=hyperplane_foot) -> C
     errors_foot, ours, projected = [], [], []
     for _ in range(50):
         w, b, x = rng.normal(size=4), rng.normal(), rng.normal(size=(20, 4))
-        x0 = _np(foot(_t(w), b))
+        x0 = to_numpy(foot(f64(w), b))
         errors_foot += [abs(w @ x0 + b), abs(x0 @ w / np.linalg.norm(w) + b / np.linalg.norm(w))]
         # closest point of H to x: the least-norm solution d of w·d = -(w·x + b), then p = x + d
         d = np.stack([np.linalg.lstsq(w[None, :], [-(w @ xi + b)], rcond=None)[0] for xi in x])
         projected.append(np.sign(w @ x.T + b) * np.linalg.norm(d, axis=1))
-        ours.append(_np(distance(_t(x), _t(w), b)))
+        ours.append(to_numpy(distance(f64(x), f64(w), b)))
     on_plane = _leq(errors_foot, np.zeros(len(errors_foot)), tol=1e-12,
                          what="x₀ on 𝓗 and x₀·w/‖w‖ = −b/‖w‖")
     return on_plane & check_close(np.concatenate(ours), np.concatenate(projected), atol=1e-12,
@@ -181,12 +169,12 @@ def check_geometric_margin(margin=margin) -> CheckResult:
         x, w, b = rng.normal(size=(15, 3)), rng.normal(size=3), rng.normal()
         y = np.sign(x @ w + b) * (rng.random(15) > (0.1 if k % 2 else 0.0))  # half: some labels flipped
         y[y == 0] = -1
-        gamma = _np(margin(_t(x), _t(y), _t(w), b))
+        gamma = to_numpy(margin(f64(x), f64(y), f64(w), b))
         agree += (gamma.min() > 0) == bool((np.sign(x @ w + b) == y).all())
         for c in (0.1, 7.0):
-            invariant_err = max(invariant_err, np.abs(_np(margin(_t(x), _t(y), _t(c * w), c * b)) - gamma).max())
-    direct = _np(margin(_t([[3.0, 4.0], [0.0, 1.0]]), _t([1.0, -1.0]), _t([0.6, 0.8]), -1.0))
-    return _holds(agree == 100, "γ(S) > 0 iff every prediction is right, 100 sets",
+            invariant_err = max(invariant_err, np.abs(to_numpy(margin(f64(x), f64(y), f64(c * w), c * b)) - gamma).max())
+    direct = to_numpy(margin(f64([[3.0, 4.0], [0.0, 1.0]]), f64([1.0, -1.0]), f64([0.6, 0.8]), -1.0))
+    return holds(agree == 100, "γ(S) > 0 iff every prediction is right, 100 sets",
                   f"γ(S) > 0 and correctness disagree on {100 - agree} sets") & \
         check_close(invariant_err, 0.0, atol=1e-12, what="γ[cw, cb] − γ[w, b]") & \
         check_close(direct, [4.0, 0.2], atol=1e-12, what="worked example")
@@ -202,18 +190,18 @@ def check_max_margin(solve=max_margin_classifier) -> CheckResult:
     offset = 0.3
     x = x[np.abs(x @ normal - offset) >= 0.2][:40]
     y = np.sign(x @ normal - offset)
-    w, b, gamma = (float(t) if t.ndim == 0 else _np(t) for t in solve(_t(x), _t(y)))
+    w, b, gamma = (float(t) if t.ndim == 0 else to_numpy(t) for t in solve(f64(x), f64(y)))
     # every unit direction u with its best bias: margin (min_{y=+1} u·x − max_{y=−1} u·x) / 2
     angles = np.linspace(0, 2 * np.pi, 10_000, endpoint=False)
     proj = x @ np.stack([np.cos(angles), np.sin(angles)])  # (40, 10^4)
     best = (np.where(y[:, None] > 0, proj, np.inf).min(0) - np.where(y[:, None] < 0, proj, -np.inf).max(0)) / 2
     upper = _leq(best.max(), gamma, tol=1e-6, what="γ* ≥ best of 10⁴ directions")
     near = check_close(gamma, best.max(), atol=1e-3, what="γ* and the direction search")
-    run = perceptron_train(augment(_t(x)), _t(y))
-    perceptron_gamma = float(set_margin(_t(x), _t(y), run.w[:2], run.w[2]))
+    run = perceptron_train(augment(f64(x)), f64(y))
+    perceptron_gamma = float(set_margin(f64(x), f64(y), run.w[:2], run.w[2]))
     beats = _leq(perceptron_gamma, gamma, tol=1e-6, what="γ* ≥ perceptron's margin")
     active = int((np.abs(y * (x @ w + b) - 1) < 1e-6).sum())
-    kkt = _holds(active >= 2 and abs(gamma - 1 / np.linalg.norm(w)) < 1e-12,
+    kkt = holds(active >= 2 and abs(gamma - 1 / np.linalg.norm(w)) < 1e-12,
                  f"{active} active constraints, γ* = 1/‖w*‖", f"only {active} active constraints")
     return upper & near & beats & kkt
 
@@ -254,10 +242,10 @@ def check_update_rule(update=perceptron_update) -> CheckResult:
     labels = torch.randint(0, 2, (20,), generator=g).double() * 2 - 1
     w, steps = _train(update, X, labels)
     solved = bool((labels * (X @ w) > 0).all())
-    trained = _holds(solved, f"from θ₀ = 0: {len(steps)} updates separate the data",
+    trained = holds(solved, f"from θ₀ = 0: {len(steps)} updates separate the data",
                      f"from θ₀ = 0 the rule made {len(steps)} updates and does not separate the data")
-    coef = np.linalg.lstsq(_np(X).T, _np(w), rcond=None)[0]
-    span = _leq(np.linalg.norm(_np(X).T @ coef - _np(w)), 1e-10, what="residual of w off span(x₁..x_s) ≤ 1e-10")
+    coef = np.linalg.lstsq(to_numpy(X).T, to_numpy(w), rcond=None)[0]
+    span = _leq(np.linalg.norm(to_numpy(X).T @ coef - to_numpy(w)), 1e-10, what="residual of w off span(x₁..x_s) ≤ 1e-10")
     zigzag = _leq([float(d @ th) for th, d in steps] or [0.0], 0.0, what="Δθ·θ ≤ 0 at every update")
     return sgd & trained & span & zigzag
 
@@ -293,7 +281,7 @@ def check_novikoff_bound(cosine_bound=novikoff_cosine_bound, norm_bound=norm_gro
     run = perceptron_train(x, y)
     limit = mistake_bound(gamma, R)
     ratio = float((run.mistakes / limit).max())
-    theorem = _holds(bool(run.converged.all()) and ratio <= 1,
+    theorem = holds(bool(run.converged.all()) and ratio <= 1,
                      f"mistakes ≤ (R/γ)² on 50 data sets (max ratio {_g(ratio)})",
                      f"mistakes exceed (R/γ)² (max ratio {_g(ratio)})")
     # the proof's chain along one run: t γ ≤ w_t·w* ≤ ‖w_t‖ cos-bound, ‖w_t‖ ≤ norm_bound(t, R)
@@ -312,7 +300,7 @@ def check_novikoff_bound(cosine_bound=novikoff_cosine_bound, norm_bound=norm_gro
     ts = torch.arange(1, 4 * cap + 1, dtype=torch.float64)
     by_cosine = int((cosine_bound(ts, g0, R0) <= 1).sum())
     by_norm = int((ts * g0 <= norm_bound(ts, R0)).sum())
-    conclusion = _holds(by_cosine == cap and by_norm == cap,
+    conclusion = holds(by_cosine == cap and by_norm == cap,
                         "cos-bound ≤ 1 and tγ ≤ norm bound both mean t ≤ ⌊(R/γ)²⌋",
                         f"the chain does not cap t at ⌊(R/γ)²⌋ = {cap}: cos-bound ≤ 1 allows {by_cosine} "
                         f"and tγ ≤ norm bound allows {by_norm} of t = 1..{4 * cap}")
@@ -334,15 +322,15 @@ def _enumerate(s: int, n: int, seed: int) -> int:
 def check_function_counting(count=cover_count) -> CheckResult:
     forms = all(count(s + 1, n) == 2 * sum(math.comb(s, i) for i in range(n))
                 for s in range(0, 60) for n in range(1, 31))
-    same_forms = _holds(forms, "C(s+1,n) = 2Σ_{i<n} binom(s,i) for s ≤ 60, n ≤ 30",
+    same_forms = holds(forms, "C(s+1,n) = 2Σ_{i<n} binom(s,i) for s ≤ 60, n ≤ 30",
                         "the two forms of C disagree")
     counted = [_enumerate(s, n, seed) for seed, (s, n, _) in enumerate(ENUMERATED)]
     formula_values = [count(s, n) for s, n, _ in ENUMERATED]
     # one case once more, one scipy LP per dichotomy, as an oracle for the batched enumeration
-    x = _np(torch.randn(7, 2, generator=torch.Generator().manual_seed(1), dtype=torch.float64))
+    x = to_numpy(torch.randn(7, 2, generator=torch.Generator().manual_seed(1), dtype=torch.float64))
     by_scipy = sum(_lp_feasible(np.array(lab)[:, None] * x) for lab in itertools.product([1, -1], repeat=7))
     shown = ", ".join(f"C({s},{n}) = {c}" for (s, n, _), c in zip(ENUMERATED, counted))
-    enum = _holds(counted == formula_values and by_scipy == counted[1],
+    enum = holds(counted == formula_values and by_scipy == counted[1],
                   f"LP enumeration: {shown}",
                   f"LP enumeration {counted} (scipy {by_scipy}) != formula {formula_values}")
     return same_forms & enum
@@ -353,7 +341,7 @@ def check_recurrence(table=cover_count_table) -> CheckResult:
     T = table(60, 30)
     bad = [(s, n) for s in range(1, 61) for n in range(1, 31) if T[s][n] != 2 * sum(math.comb(s - 1, i)
                                                                                     for i in range(n))]
-    return _holds(not bad, "recurrence table = closed form for s ≤ 60, n ≤ 30 (exact integers)",
+    return holds(not bad, "recurrence table = closed form for s ≤ 60, n ≤ 30 (exact integers)",
                   f"recurrence table differs from the closed form at {len(bad)} cells, first {bad[:3]}")
 
 
@@ -361,10 +349,10 @@ def check_recurrence(table=cover_count_table) -> CheckResult:
 def check_shattering(count=cover_count) -> CheckResult:
     all_labels = all(count(s, n) == 2**s for n in range(1, 31) for s in range(1, n + 1))
     one_more = all(count(n + 1, n) == 2 ** (n + 1) - 2 for n in range(1, 31))
-    exact = _holds(all_labels and one_more, "C(s,n) = 2^s for s ≤ n ≤ 30 and C(n+1,n) = 2^(n+1) − 2",
+    exact = holds(all_labels and one_more, "C(s,n) = 2^s for s ≤ n ≤ 30 and C(n+1,n) = 2^(n+1) − 2",
                    "C(s,n) ≠ 2^s for some s ≤ n, or C(n+1,n) ≠ 2^(n+1) − 2")
     lp = [_enumerate(4, 4, 7), _enumerate(5, 4, 8)]
-    shattered = _holds(lp == [count(4, 4), count(5, 4)] == [16, 30],
+    shattered = holds(lp == [count(4, 4), count(5, 4)] == [16, 30],
                        "LP: 4 points in ℝ⁴ shattered (16), 5 points not (30 of 32)",
                        f"LP enumeration {lp} != formula {[count(4, 4), count(5, 4)]}")
     return exact & shattered
@@ -384,17 +372,17 @@ def check_phase_transition(probability=separability_probability, exception=_sepa
     half = all(Fraction(cover_count(2 * n, n), 2 ** (2 * n)) == Fraction(1, 2) for n in range(1, 61))
     grid = [(s, n) for n in (1, 3, 10, 40) for s in range(1, 5 * n + 1)]
     exact = [float(Fraction(cover_count(s, n), 2**s)) for s, n in grid]
-    ours = probability(_t([s for s, _ in grid]), _t([n for _, n in grid]))
+    ours = probability(f64([s for s, _ in grid]), f64([n for _, n in grid]))
     closed = check_close(ours, exact, atol=1e-12, what="P(s,n) and exact C(s,n)/2^s") & \
-        _holds(half, "P(2n,n) = 1/2 exactly for n ≤ 60", "P(2n,n) ≠ 1/2")
+        holds(half, "P(2n,n) = 1/2 exactly for n ≤ 60", "P(2n,n) ≠ 1/2")
     n = 10
-    freq = _np(random_separability(PHASE_S, n, 200, generator=torch.Generator().manual_seed(9)))
-    p = _np(probability(_t(PHASE_S), n))
+    freq = to_numpy(random_separability(PHASE_S, n, 200, generator=torch.Generator().manual_seed(9)))
+    p = to_numpy(probability(f64(PHASE_S), n))
     mc = check_close(freq, p, atol=0.1, what=f"Monte Carlo frequencies {[round(float(f), 2) for f in freq]} and P")
     claims = [(s, m) for m in (5, 10, 20, 40) for s in range(1, 5 * m + 1) if s != 2 * m]
     exact_side = all((float(Fraction(cover_count(s, m), 2**s)) > 0.5) == exception(s, m) for s, m in claims)
     mc_side = all((f > 0.5) == exception(s, n) for s, f in zip(PHASE_S, freq) if s != 2 * n)
-    rule = _holds(exact_side and mc_side, "separable w.h.p. exactly when s < 2n (exact and Monte Carlo)",
+    rule = holds(exact_side and mc_side, "separable w.h.p. exactly when s < 2n (exact and Monte Carlo)",
                   "the stated side of s = 2n where an empty version space is the exception is wrong")
     return closed & mc & rule
 
@@ -405,13 +393,13 @@ def check_nonlinear_lifting(lift=lift_features) -> CheckResult:
     more = all(Fraction(cover_count(s, n + 1), 2**s) >= Fraction(cover_count(s, n), 2**s)
                for s in range(1, 61) for n in range(1, 60))
     full = all(cover_count(s, N) == 2**s for s in range(1, 31) for N in range(s, 31))
-    monotone = _holds(more and full, "P(s,n+1) ≥ P(s,n) for s ≤ 60, n < 60; P(s,N) = 1 for N ≥ s",
+    monotone = holds(more and full, "P(s,n+1) ≥ P(s,n) for s ≤ 60, n < 60; P(s,N) = 1 for N ≥ s",
                       "more dimensions made separability less likely")
     pts = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
     y = pts[:, 0] * pts[:, 1]
     plane = _lp_feasible(y[:, None] * np.hstack([pts, np.ones((4, 1))]))
-    lifted = _lp_feasible(y[:, None] * _np(lift(_t(pts))))
-    xor = _holds(not plane and lifted, "XOR: affine LP in ℝ² infeasible, homogeneous LP on (x₁,x₂,x₁x₂) feasible",
+    lifted = _lp_feasible(y[:, None] * to_numpy(lift(f64(pts))))
+    xor = holds(not plane and lifted, "XOR: affine LP in ℝ² infeasible, homogeneous LP on (x₁,x₂,x₁x₂) feasible",
                  f"XOR separable in the plane: {plane}, after lifting: {lifted}")
     return monotone & xor
 

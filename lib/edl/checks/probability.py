@@ -20,7 +20,7 @@ import scipy.stats
 import sympy
 import torch
 
-from edl.checking import CheckResult, check_close, check_leq, check_monte_carlo
+from edl.checking import CheckResult, check_close, check_leq, check_monte_carlo, f64, holds, to_numpy
 from edl.information import (
     cross_entropy, entropy, gaussian_fit_kl, gaussian_kl, gibbs_free_energy, js_divergence, kl_divergence,
     log_partition, mvn_kl, pinsker_bound, total_variation,
@@ -34,14 +34,6 @@ from edl.probability import (
 
 NB = "appendix_probability"
 MC_DRAWS = 200_000
-
-
-def _t(x) -> torch.Tensor:
-    return torch.as_tensor(np.array(x, dtype=np.float64))  # a copy: never a read-only view
-
-
-def _np(x) -> np.ndarray:
-    return x.detach().cpu().double().numpy() if isinstance(x, torch.Tensor) else np.asarray(x, dtype=np.float64)
 
 
 def _dirichlet_pairs(seed: int, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -59,10 +51,6 @@ def _spd(rng: np.random.Generator, d: int) -> np.ndarray:
     return L @ L.T / d + 0.5 * np.eye(d)
 
 
-def _holds(ok: bool, detail: str, failure: str) -> CheckResult:
-    return CheckResult(bool(ok), detail if ok else failure, 0.0 if ok else float("inf"))
-
-
 # --- moments and identities -----------------------------------------------------------------------
 
 @formula("bg.variance-covariance", notebook=NB, reference="numpy.var/numpy.cov; uᵀΣv; Monte Carlo (4 SE)")
@@ -73,8 +61,8 @@ def check_variance_covariance(bilinear=covariance_bilinear) -> CheckResult:
     a, b, c, d = 0.7, -1.3, 2.0, 0.9
     u, w = np.array([a, b, 0, 0]), np.array([0, 0, c, d])
     small = z[:1000]
-    value = bilinear(a, b, c, d, _t(Sigma[:2, 2:]))
-    ours = torch.cat([variance(_t(small)), covariance(_t(small[:, :2]), _t(small[:, 2:])).ravel(), value.reshape(1)])
+    value = bilinear(a, b, c, d, f64(Sigma[:2, 2:]))
+    ours = torch.cat([variance(f64(small)), covariance(f64(small[:, :2]), f64(small[:, 2:])).ravel(), value.reshape(1)])
     exact = np.concatenate([small.var(0), np.cov(small.T, bias=True)[:2, 2:].ravel(), [u @ Sigma @ w]])
     return check_close(ours, exact, atol=1e-12, what="Var, Cov, bilinearity vs numpy, uᵀΣv") & \
         check_monte_carlo((z @ u) * (z @ w), float(value), what="bilinearity")
@@ -99,12 +87,12 @@ def check_geometric_series(gsum=geometric_sum) -> CheckResult:
     ours, exact = [], []
     for a in (3, -2):
         for n in (0, 5, 20):
-            ours += _np(gsum(float(a), _t([float(r) for r in ratios]), n)).tolist()
+            ours += to_numpy(gsum(float(a), f64([float(r) for r in ratios]), n)).tolist()
             exact += [float(sum(a * r**k for k in range(n + 1))) for r in ratios]
     finite = check_close(ours, exact, rtol=1e-12, what="finite sums vs exact fractions")
     k = sympy.Symbol("k", integer=True)
     ratios = [sympy.Rational(1, 2), sympy.Rational(-2, 3), sympy.Rational(9, 10)]
-    series = check_close(gsum(3.0, _t([float(r) for r in ratios])),
+    series = check_close(gsum(3.0, f64([float(r) for r in ratios])),
                          [float(sympy.summation(3 * r**k, (k, 0, sympy.oo))) for r in ratios],
                          rtol=1e-12, what="series vs sympy")
     return finite & series
@@ -113,12 +101,12 @@ def check_geometric_series(gsum=geometric_sum) -> CheckResult:
 @formula("bg.log1p", notebook=NB, reference="numpy.log1p; alternating-series remainder bound")
 def check_log1p(series=log1p_series) -> CheckResult:
     x = 10.0 ** -np.arange(1, 7)
-    ratio = (np.log1p(x) - _np(series(_t(x), 1))) / x**2  # → −1/2, off by about x/3
+    ratio = (np.log1p(x) - to_numpy(series(f64(x), 1))) / x**2  # → −1/2, off by about x/3
     limit = check_leq(np.abs(ratio + 0.5), x / 2, what="(log1p x − x)/x² → −½")
     xs = np.array([-0.5, -0.3, -0.1, 0.1, 0.3, 0.5])
     errs, caps = [], []
     for order in range(1, 5):
-        errs.append(np.abs(np.log1p(xs) - _np(series(_t(xs), order))))
+        errs.append(np.abs(np.log1p(xs) - to_numpy(series(f64(xs), order))))
         caps.append(np.abs(xs) ** (order + 1) / (order + 1) / (1 - np.abs(xs)))
     remainder = check_leq(np.concatenate(errs), np.concatenate(caps), what="|remainder| ≤ |x|ᵏ⁺¹/(k+1)(1−|x|)")
     return limit & remainder
@@ -128,10 +116,10 @@ def check_log1p(series=log1p_series) -> CheckResult:
 def check_square_of_sum(expansion=square_of_sum) -> CheckResult:
     a = sympy.symbols("a1:6")
     rhs = sum(ai**2 for ai in a) + 2 * sum(a[i] * a[j] for i in range(5) for j in range(i + 1, 5))
-    symbolic = _holds(sympy.expand(sum(a) ** 2 - rhs) == 0, "sympy.expand confirms n = 5",
+    symbolic = holds(sympy.expand(sum(a) ** 2 - rhs) == 0, "sympy.expand confirms n = 5",
                       "sympy.expand finds the identity false")
     values = np.random.default_rng(3).normal(size=(1000, 5))
-    numeric = check_close(expansion(_t(values)), values.sum(-1) ** 2, rtol=1e-12, atol=1e-12,
+    numeric = check_close(expansion(f64(values)), values.sum(-1) ** 2, rtol=1e-12, atol=1e-12,
                           what="expansion and (Σa)²")
     return symbolic & numeric
 
@@ -140,7 +128,7 @@ def check_square_of_sum(expansion=square_of_sum) -> CheckResult:
 def check_determinants(det=leibniz_det) -> CheckResult:
     rng = np.random.default_rng(4)
     A, B = rng.normal(size=(2, 20, 6, 6))
-    ours = torch.cat([det(_t(A)), det(_t(A.transpose(0, 2, 1))), det(_t(A @ B))])
+    ours = torch.cat([det(f64(A)), det(f64(A.transpose(0, 2, 1))), det(f64(A @ B))])
     dA, dB = np.linalg.det(A), np.linalg.det(B)
     return check_close(ours, np.concatenate([dA, dA, dA * dB]), rtol=1e-10, atol=1e-12,
                        what="det A, det Aᵀ, det AB (Leibniz) vs det A, det A, det A·det B (LU)")
@@ -153,9 +141,9 @@ def check_hoeffding(bound=hoeffding_bound) -> CheckResult:
     n, t = 100, np.array([0.05, 0.10, 0.15])
     tails = [scipy.stats.binom.sf(np.ceil(np.round(n * (0.3 + t), 9)) - 1, n, 0.3),  # Z_i ~ Bernoulli(0.3)
              scipy.stats.binom.sf(np.ceil(np.round(n * (1 + 2 * t) / 2, 9)) - 1, n, 0.5)]  # Z_i = ±1
-    bounds = [_np(bound(n, _t(t))), _np(bound(n, _t(2 * t), _t(np.full(n, 2.0))))]
+    bounds = [to_numpy(bound(n, f64(t))), to_numpy(bound(n, f64(2 * t), f64(np.full(n, 2.0))))]
     tail = check_leq(np.concatenate(tails), np.concatenate(bounds), what="tail ≤ bound")
-    unit = check_close(bound(n, _t(t)), np.exp(-2 * n * t**2), rtol=1e-12, what="[0,1] case, e^{-2nt²}")
+    unit = check_close(bound(n, f64(t)), np.exp(-2 * n * t**2), rtol=1e-12, what="[0,1] case, e^{-2nt²}")
     # exponential scale: -log(bound)/n = 2t² is the Chernoff rate KL(½+t ‖ ½) to first order in small t
     s, m = 0.01, 1000
     chernoff = (0.5 + s) * math.log(1 + 2 * s) + (0.5 - s) * math.log(1 - 2 * s)
@@ -169,17 +157,17 @@ def check_union_bound(bound=union_bound) -> CheckResult:
     density = rng.uniform(0.05, 0.4, size=(200, 5, 1))
     events = rng.random((200, 5, 1000)) < density  # 200 trials of 5 events on 1000 equally likely points
     union = events.any(1).mean(-1)
-    overlapping = check_leq(union, _np(bound(_t(events.mean(-1)))), what="P(∪A) ≤ ΣP(A)")
+    overlapping = check_leq(union, to_numpy(bound(f64(events.mean(-1)))), what="P(∪A) ≤ ΣP(A)")
     parts = np.arange(1000) % 5 == np.arange(5)[:, None]  # a partition: disjoint events
-    disjoint = check_close(bound(_t(parts.mean(-1))), 1.0, atol=1e-12, what="disjoint case and P(Ω)")
+    disjoint = check_close(bound(f64(parts.mean(-1))), 1.0, atol=1e-12, what="disjoint case and P(Ω)")
     return overlapping & disjoint
 
 
 @formula("bg.cauchy-schwarz", notebook=NB, reference="numpy dot products, float64")
 def check_cauchy_schwarz(bound=cauchy_schwarz_bound) -> CheckResult:
     v, u = np.random.default_rng(7).normal(size=(2, 10_000, 5))
-    pairs = check_leq(np.abs((v * u).sum(-1)), _np(bound(_t(v), _t(u))), what="|vᵀu| ≤ ‖v‖‖u‖")
-    equal = check_close(bound(_t(v), _t(-2.5 * v)), np.abs((v * -2.5 * v).sum(-1)), rtol=1e-12,
+    pairs = check_leq(np.abs((v * u).sum(-1)), to_numpy(bound(f64(v), f64(u))), what="|vᵀu| ≤ ‖v‖‖u‖")
+    equal = check_close(bound(f64(v), f64(-2.5 * v)), np.abs((v * -2.5 * v).sum(-1)), rtol=1e-12,
                         what="u = cv: both sides")
     return pairs & equal
 
@@ -190,14 +178,14 @@ def check_holder(bound=holder_bound) -> CheckResult:
     lhs, rhs, tight, l1 = [], [], [], []
     for p in (1.0, 1.5, 3.0, math.inf):
         lhs.append(np.abs(v * u).sum(-1))
-        rhs.append(_np(bound(_t(v), _t(u), p)))
+        rhs.append(to_numpy(bound(f64(v), f64(u), p)))
         if p == math.inf:  # equality: u concentrated where |v| is largest
             e = np.eye(6)[np.abs(v).argmax(-1)] * np.sign(v)
         else:
             e = np.sign(v) * np.abs(v) ** (p - 1)
-        tight.append(_np(bound(_t(v), _t(e), p)))
+        tight.append(to_numpy(bound(f64(v), f64(e), p)))
         l1.append(np.abs(v * e).sum(-1))
-    triangle = _holds(bool((np.abs((v * u).sum(-1)) <= lhs[0]).all()), "|vᵀu| ≤ ‖v⊙u‖₁",
+    triangle = holds(bool((np.abs((v * u).sum(-1)) <= lhs[0]).all()), "|vᵀu| ≤ ‖v⊙u‖₁",
                       "|vᵀu| > ‖v⊙u‖₁ somewhere")
     chain = check_leq(np.concatenate(lhs), np.concatenate(rhs), what="≤ ‖v‖ₚ‖u‖ₚ* (p = 1, 1.5, 3, ∞)")
     return triangle & chain & check_close(np.concatenate(tight), np.concatenate(l1), rtol=1e-10, what="equality cases")
@@ -207,12 +195,12 @@ def check_holder(bound=holder_bound) -> CheckResult:
 def check_jensen(gap=jensen_gap) -> CheckResult:
     rng = np.random.default_rng(9)
     points, weights = np.exp(rng.normal(size=(300, 5))), rng.dirichlet(np.ones(5), size=300)
-    gaps = [float(gap(phi, _t(x), _t(w))) for phi in (torch.exp, torch.square, lambda z: -torch.log(z))
+    gaps = [float(gap(phi, f64(x), f64(w))) for phi in (torch.exp, torch.square, lambda z: -torch.log(z))
             for x, w in zip(points, weights)]
     convex = check_leq(np.zeros(len(gaps)), gaps, what="Eφ(X) − φ(EX) ≥ 0 for exp, x², −log")
     z, w = np.polynomial.hermite_e.hermegauss(60)  # X = exp(μ + σZ), Z ~ N(0, 1)
     mu, sigma = 0.3, 0.8
-    lognormal = check_close(float(gap(lambda s: -torch.log(s), _t(np.exp(mu + sigma * z)), _t(w / w.sum()))),
+    lognormal = check_close(float(gap(lambda s: -torch.log(s), f64(np.exp(mu + sigma * z)), f64(w / w.sum()))),
                             sigma**2 / 2, rtol=1e-10, what="log EX − E log X and σ²/2")
     return convex & lognormal
 
@@ -232,7 +220,7 @@ def check_markov(bound=markov_bound, admits=_nonnegative) -> CheckResult:
     a = np.linspace(0.25, 5.0, 20)
     laws = [law for law in _MARKOV_LAWS.values() if admits(law)]
     tails = [law.sf(a) + (law.pmf(a) if hasattr(law, "pmf") else 0.0) for law in laws]  # P(X ≥ a)
-    bounds = [_np(bound(law.mean(), _t(a))) for law in laws]
+    bounds = [to_numpy(bound(law.mean(), f64(a))) for law in laws]
     return check_leq(np.concatenate(tails), np.concatenate(bounds),
                      what=f"P(X ≥ a) ≤ E[X]/a for {len(laws)} admitted laws")
 
@@ -246,11 +234,11 @@ def check_gaussian_mgf(mgf=gaussian_mgf) -> CheckResult:
     t = rng.normal(size=3)
     t *= 0.5 / np.linalg.norm(t)
     x = _mvn_samples(rng, mu, Sigma, MC_DRAWS)
-    sample = check_monte_carlo(np.exp(x @ t), float(mgf(_t(t), _t(mu), _t(Sigma))), what="E e^{tᵀX}")
+    sample = check_monte_carlo(np.exp(x @ t), float(mgf(f64(t), f64(mu), f64(Sigma))), what="E e^{tᵀX}")
     ts, m, s2 = np.array([-1.0, -0.3, 0.5, 1.2]), 0.4, 1.7
     quad = [scipy.integrate.quad(lambda y, s=s: math.exp(s * y + scipy.stats.norm.logpdf(y, m, math.sqrt(s2))),
                                  m - 40, m + 40, epsabs=0, epsrel=1e-13, limit=200)[0] for s in ts]
-    return sample & check_close(mgf(_t(ts[:, None]), _t([m]), _t([[s2]])), quad, rtol=1e-10, what="1-D vs quad")
+    return sample & check_close(mgf(f64(ts[:, None]), f64([m]), f64([[s2]])), quad, rtol=1e-10, what="1-D vs quad")
 
 
 @formula("bg.normal-pdf", notebook=NB, reference="scipy.stats.norm.pdf")
@@ -258,7 +246,7 @@ def check_normal_pdf(pdf=normal_pdf) -> CheckResult:
     x = np.linspace(-6, 6, 121)
     ours, ref = [], []
     for mu, sigma2 in ((0.0, 1.0), (1.5, 0.2), (-2.0, 4.0)):
-        ours.append(_np(pdf(_t(x), mu, sigma2)))
+        ours.append(to_numpy(pdf(f64(x), mu, sigma2)))
         ref.append(scipy.stats.norm.pdf(x, mu, math.sqrt(sigma2)))
     return check_close(np.concatenate(ours), np.concatenate(ref), rtol=1e-13, what="pdf and scipy.stats.norm")
 
@@ -270,17 +258,17 @@ def check_mvn_pdf(pdf=mvn_pdf) -> CheckResult:
     for d in (1, 2, 3):
         mu, Sigma = rng.normal(size=d), _spd(rng, d)
         x = rng.normal(size=(50, d)) * 1.5 + mu
-        ours.append(_np(pdf(_t(x), _t(mu), _t(Sigma))))
+        ours.append(to_numpy(pdf(f64(x), f64(mu), f64(Sigma))))
         ref.append(scipy.stats.multivariate_normal(mu, Sigma).pdf(x).reshape(50))
     scipy_ok = check_close(np.concatenate(ours), np.concatenate(ref), rtol=1e-12, what="d = 1, 2, 3 and scipy")
-    mass = scipy.integrate.quad(lambda y: float(pdf(_t([y]), _t([0.5]), _t([[2.0]]))), -math.inf, math.inf)[0]
+    mass = scipy.integrate.quad(lambda y: float(pdf(f64([y]), f64([0.5]), f64([[2.0]]))), -math.inf, math.inf)[0]
     return scipy_ok & check_close(mass, 1.0, atol=1e-8, what="∫p and 1 (d = 1)")
 
 
 @formula("bg.exponential-pdf", notebook=NB, reference="scipy.stats.expon(scale=1/λ).pdf")
 def check_exponential_pdf(pdf=exponential_pdf) -> CheckResult:
     x = np.linspace(-2, 10, 121)
-    ours = np.concatenate([_np(pdf(_t(x), lam)) for lam in (0.5, 1.0, 3.0)])
+    ours = np.concatenate([to_numpy(pdf(f64(x), lam)) for lam in (0.5, 1.0, 3.0)])
     ref = np.concatenate([scipy.stats.expon(scale=1 / lam).pdf(x) for lam in (0.5, 1.0, 3.0)])
     return check_close(ours, ref, rtol=1e-13, what="pdf and scipy.stats.expon")
 
@@ -288,7 +276,7 @@ def check_exponential_pdf(pdf=exponential_pdf) -> CheckResult:
 @formula("bg.bernoulli-pmf", notebook=NB, reference="scipy.stats.bernoulli.pmf")
 def check_bernoulli_pmf(pmf=bernoulli_pmf) -> CheckResult:
     p = np.linspace(0, 1, 11)
-    ours = np.concatenate([_np(pmf(float(x), _t(p))) for x in (0, 1)])
+    ours = np.concatenate([to_numpy(pmf(float(x), f64(p))) for x in (0, 1)])
     ref = np.concatenate([scipy.stats.bernoulli.pmf(x, p) for x in (0, 1)])
     return check_close(ours, ref, rtol=1e-14, what="pmf and scipy.stats.bernoulli")
 
@@ -299,7 +287,7 @@ def check_binomial_pmf(pmf=binomial_pmf) -> CheckResult:
     for n in (1, 10, 60):
         x = np.arange(n + 1)
         for p in (0.0, 0.3, 0.85, 1.0):
-            ours.append(_np(pmf(_t(x), n, p)))
+            ours.append(to_numpy(pmf(f64(x), n, p)))
             ref.append(scipy.stats.binom.pmf(x, n, p))
             sums.append(ours[-1].sum())
     return check_close(np.concatenate(ours), np.concatenate(ref), rtol=1e-12, what="pmf and scipy.stats.binom") & \
@@ -310,9 +298,9 @@ def check_binomial_pmf(pmf=binomial_pmf) -> CheckResult:
 def check_poisson_pmf(pmf=poisson_pmf) -> CheckResult:
     lam = np.array([0.5, 3.0, 10.0])
     x = np.arange(41)[:, None]
-    agree = check_close(pmf(_t(x), _t(lam)), scipy.stats.poisson.pmf(x, lam), rtol=1e-12,
+    agree = check_close(pmf(f64(x), f64(lam)), scipy.stats.poisson.pmf(x, lam), rtol=1e-12,
                         what="pmf and scipy.stats.poisson")
-    total = _np(pmf(_t(np.arange(201)[:, None]), _t(lam))).sum(0)
+    total = to_numpy(pmf(f64(np.arange(201)[:, None]), f64(lam))).sum(0)
     return agree & check_close(total, np.ones(3), atol=1e-12, what="Σₓ p")
 
 
@@ -323,14 +311,14 @@ def check_kl_divergence(kl=kl_divergence) -> CheckResult:
     q, p = _dirichlet_pairs(12, 1000, 6)
     q[:100, 0] = 0
     q[:100] /= q[:100].sum(-1, keepdims=True)  # some zero-mass atoms: 0 log 0 = 0
-    discrete = check_close(torch.cat([kl(_t(q), _t(p)), kl(_t(p), _t(p))]),
+    discrete = check_close(torch.cat([kl(f64(q), f64(p)), kl(f64(p), f64(p))]),
                            np.concatenate([scipy.stats.entropy(q, p, axis=-1), np.zeros(1000)]),
                            atol=1e-12, what="KL(Q‖P), KL(P‖P) vs scipy, 0")
     grid = np.linspace(-12, 12, 24_001)
     qd, pd = scipy.stats.norm.pdf(grid, 0.5, 1.3), scipy.stats.norm.pdf(grid, -0.2, 0.9)
     integral = scipy.integrate.quad(lambda y: scipy.stats.norm.pdf(y, 0.5, 1.3) * (
         scipy.stats.norm.logpdf(y, 0.5, 1.3) - scipy.stats.norm.logpdf(y, -0.2, 0.9)), -math.inf, math.inf)[0]
-    continuous = check_close(float(kl(_t(qd / qd.sum()), _t(pd / pd.sum()))), integral, atol=1e-6,
+    continuous = check_close(float(kl(f64(qd / qd.sum()), f64(pd / pd.sum()))), integral, atol=1e-6,
                              what="Gaussians on a grid vs quad")
     return discrete & continuous
 
@@ -340,8 +328,8 @@ def check_entropy(H=entropy) -> CheckResult:
     p = np.random.default_rng(13).dirichlet(np.full(6, 0.5), size=1000)
     p[:100, :2] = 0
     p[:100] /= p[:100].sum(-1, keepdims=True)
-    values = _np(H(_t(p)))
-    uniform = float(H(_t(np.full(6, 1 / 6))))
+    values = to_numpy(H(f64(p)))
+    uniform = float(H(f64(np.full(6, 1 / 6))))
     agree = check_close(np.append(values, uniform), np.append(scipy.stats.entropy(p, axis=-1), math.log(6)),
                         atol=1e-12, what="H vs scipy, H(uniform) vs log 6")
     bounds = check_leq(np.concatenate([np.zeros(1000), values]), np.concatenate([values, np.full(1000, math.log(6))]),
@@ -352,18 +340,18 @@ def check_entropy(H=entropy) -> CheckResult:
 @formula("bg.cross-entropy", notebook=NB, reference="scipy H(p) + KL(p‖q); torch.nn.functional.cross_entropy")
 def check_cross_entropy(ce=cross_entropy) -> CheckResult:
     p, q = _dirichlet_pairs(14, 1000, 6)
-    ours = ce(_t(p), _t(q))
+    ours = ce(f64(p), f64(q))
     identity = check_close(ours, scipy.stats.entropy(p, axis=-1) + scipy.stats.entropy(p, q, axis=-1), atol=1e-12,
                            what="H(p,q) and H(p) + KL(p‖q)")
-    torch_ce = torch.nn.functional.cross_entropy(torch.log(_t(q)), _t(p), reduction="none")
+    torch_ce = torch.nn.functional.cross_entropy(torch.log(f64(q)), f64(p), reduction="none")
     return identity & check_close(ours, torch_ce, atol=1e-12, what="torch")
 
 
 @formula("bg.forward-reverse-kl", notebook=NB, reference="scipy.optimize.minimize; moment matching; the mode")
 def check_forward_reverse_kl(objective=gaussian_fit_kl) -> CheckResult:
     x = np.linspace(-10, 10, 4001)
-    log_p = _t(np.logaddexp(scipy.stats.norm.logpdf(x, -2, 0.5), scipy.stats.norm.logpdf(x, 2, 0.5)) - math.log(2))
-    grid = _t(x)
+    log_p = f64(np.logaddexp(scipy.stats.norm.logpdf(x, -2, 0.5), scipy.stats.norm.logpdf(x, 2, 0.5)) - math.log(2))
+    grid = f64(x)
 
     def fit(reverse: bool) -> np.ndarray:
         def loss(theta):
@@ -382,7 +370,7 @@ def check_total_variation(tv=total_variation) -> CheckResult:
     q, p = _dirichlet_pairs(15, 100, 8)
     events = np.array(list(itertools.product([0, 1], repeat=8)), dtype=np.float64)  # (256, 8) indicators
     sup = np.abs((q - p) @ events.T).max(-1)  # sup_A |Q(A) − P(A)|
-    return check_close(tv(_t(q), _t(p)), sup, atol=1e-12, what="½‖q−p‖₁ and sup over events")
+    return check_close(tv(f64(q), f64(p)), sup, atol=1e-12, what="½‖q−p‖₁ and sup over events")
 
 
 @formula("bg.pinsker", notebook=NB, reference="numpy TV and scipy.special.rel_entr; Gaussian TV on a fine grid")
@@ -394,21 +382,21 @@ def check_pinsker(bound=pinsker_bound) -> CheckResult:
         gap = np.abs(scipy.stats.norm.pdf(y, m0, s0) - scipy.stats.norm.pdf(y, m1, s1))
         gauss_tv.append(0.5 * np.trapezoid(gap, y))
         gauss_kl.append(math.log(s1 / s0) + (s0**2 + (m0 - m1) ** 2) / (2 * s1**2) - 0.5)
-    holds = check_leq(np.concatenate([tv, gauss_tv]), _np(bound(_t(np.concatenate([kl, gauss_kl])))),
-                      what="TV ≤ √(KL/2) (Dirichlet, Gaussian pairs)")
+    bound_holds = check_leq(np.concatenate([tv, gauss_tv]), to_numpy(bound(f64(np.concatenate([kl, gauss_kl])))),
+                            what="TV ≤ √(KL/2) (Dirichlet, Gaussian pairs)")
     eps = 0.01  # Bernoulli(½ + ε) vs Bernoulli(½): the constant ½ is sharp
     kl_eps = (0.5 + eps) * math.log(1 + 2 * eps) + (0.5 - eps) * math.log(1 - 2 * eps)
-    return holds & check_close(eps / float(bound(kl_eps)), 1.0, rtol=1e-3, what="sharp constant: TV/bound vs 1")
+    return bound_holds & check_close(eps / float(bound(kl_eps)), 1.0, rtol=1e-3, what="sharp constant: TV/bound vs 1")
 
 
 @formula("bg.js-divergence", notebook=NB, reference="scipy.spatial.distance.jensenshannon²; scipy entropies")
 def check_js_divergence(js=js_divergence) -> CheckResult:
     p, q = _dirichlet_pairs(17, 1000, 6)
-    ours = js(_t(p), _t(q))
+    ours = js(f64(p), f64(q))
     squared = scipy.spatial.distance.jensenshannon(p, q, axis=-1) ** 2
     m = (p + q) / 2
     ent = scipy.stats.entropy(m, axis=-1) - scipy.stats.entropy(p, axis=-1) / 2 - scipy.stats.entropy(q, axis=-1) / 2
-    disjoint = js(_t([0.5, 0.5, 0, 0]), _t([0, 0, 0.3, 0.7]))
+    disjoint = js(f64([0.5, 0.5, 0, 0]), f64([0, 0, 0.3, 0.7]))
     return check_close(torch.cat([ours, ours, disjoint.reshape(1)]), np.concatenate([squared, ent, [math.log(2)]]),
                        atol=1e-12, what="JS vs scipy jensenshannon², H(m) − ½H(p) − ½H(q); disjoint vs log 2")
 
@@ -419,13 +407,13 @@ def check_gaussian_kl(kl1=gaussian_kl, kl_d=mvn_kl) -> CheckResult:
     quad = [scipy.integrate.quad(lambda y, a=a, b=b, c=c, d=d: scipy.stats.norm.pdf(y, a, math.sqrt(b)) * (
         scipy.stats.norm.logpdf(y, a, math.sqrt(b)) - scipy.stats.norm.logpdf(y, c, math.sqrt(d))),
         -math.inf, math.inf, epsabs=0, epsrel=1e-12)[0] for a, b, c, d in pairs]
-    one = kl1(*(_t([row[i] for row in pairs]) for i in range(4)))
+    one = kl1(*(f64([row[i] for row in pairs]) for i in range(4)))
     rng = np.random.default_rng(18)
     mu0, mu1, S0, S1 = rng.normal(size=4), rng.normal(size=4), _spd(rng, 4), _spd(rng, 4)
-    ours = float(kl_d(_t(mu0), _t(S0), _t(mu1), _t(S1)))
+    ours = float(kl_d(f64(mu0), f64(S0), f64(mu1), f64(S1)))
     mvn = torch.distributions.MultivariateNormal
-    reference = torch.distributions.kl_divergence(mvn(_t(mu0), _t(S0)), mvn(_t(mu1), _t(S1)))
-    closed = check_close(np.append(_np(one), ours), np.append(quad, float(reference)), atol=1e-10,
+    reference = torch.distributions.kl_divergence(mvn(f64(mu0), f64(S0)), mvn(f64(mu1), f64(S1)))
+    closed = check_close(np.append(to_numpy(one), ours), np.append(quad, float(reference)), atol=1e-10,
                          what="1-D vs quad, d = 4 vs torch")
     x = _mvn_samples(rng, mu0, S0, MC_DRAWS)
     log_ratio = scipy.stats.multivariate_normal(mu0, S0).logpdf(x) - scipy.stats.multivariate_normal(mu1, S1).logpdf(x)
@@ -438,10 +426,10 @@ def check_gibbs_variational_principle(F=gibbs_free_energy) -> CheckResult:
     log_psi = rng.normal(size=6) * 2
     log_Z = scipy.special.logsumexp(log_psi)
     p = np.exp(log_psi - log_Z)
-    at_p = check_close(torch.stack([F(_t(p), _t(log_psi)), log_partition(_t(log_psi))]), [log_Z, log_Z], atol=1e-12,
+    at_p = check_close(torch.stack([F(f64(p), f64(log_psi)), log_partition(f64(log_psi))]), [log_Z, log_Z], atol=1e-12,
                        what="F(p), log Z and logsumexp")
     q = rng.dirichlet(np.ones(6), size=1000)
-    gap = check_close(log_Z - _np(F(_t(q), _t(np.broadcast_to(log_psi, q.shape)))), scipy.stats.entropy(q, p, axis=-1),
+    gap = check_close(log_Z - to_numpy(F(f64(q), f64(np.broadcast_to(log_psi, q.shape)))), scipy.stats.entropy(q, p, axis=-1),
                       atol=1e-12, what="log Z − F(q) and KL(q‖p)")
     return at_p & gap
 

@@ -133,7 +133,8 @@ def verdict(head: str, detail: str) -> str:
     """A verdict as printed: one line, or, for a check made of sub-checks (details joined by "; "),
     the head line followed by one indented line per sub-check."""
     parts = sub_checks(detail)
-    return f"{head}  {detail}" if len(parts) == 1 else "\n".join([head, *(f"    {p}" for p in parts)])
+    gap = " " if head.endswith(":") else "  "
+    return f"{head}{gap}{detail}" if len(parts) == 1 else "\n".join([head, *(f"    {p}" for p in parts)])
 
 
 def verify(id: str) -> None:
