@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from edl import relu_regions as rr
-from edl.approximation import single_threaded
+from edl.device import single_threaded
 
 RESOLUTION = 300  # 90 000 grid points on [-4, 4]²
 

@@ -141,11 +141,11 @@ def time_case(module: str, case: str, side: str, runs: int) -> tuple[float, floa
     return statistics.median(process), statistics.median(call), np.array(reply["result"])
 
 
-def compare_all(runs: int, results: dict) -> None:
+def compare_all(runs: int, results: dict, match: str = "") -> None:
     print(f"\n{'comparison':44s} {'library s':>10s} {'reference s':>12s} {'call ratio':>10s} {'max |diff|':>10s}"
           "   (process s: library / reference)")
     sys.path[:0] = [str(Path(__file__).parent)]
-    for module in comparison_modules():
+    for module in (m for m in comparison_modules() if match in m):
         for case in importlib.import_module(module).cases():
             lib_p, lib_c, lib_r = time_case(module, case, "library", runs)
             ref_p, ref_c, ref_r = time_case(module, case, "reference", runs)
@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["notebooks", "explorers", "comparisons"], action="append",
                         help="run only these sections (repeatable); default: all")
+    parser.add_argument("--match", default="", help="only the compare_*.py modules whose name contains this")
     parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: MODULE:CASE:SIDE in a child process
     args = parser.parse_args()
     if args.case:
@@ -177,7 +178,7 @@ def main() -> None:
     if "explorers" in sections:
         time_explorers(results)
     if "comparisons" in sections:
-        compare_all(args.runs, results)
+        compare_all(args.runs, results, args.match)
 
     from edl.ledger import report
     start = time.perf_counter()
