@@ -40,19 +40,3 @@ def loop() -> np.ndarray:
 def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray]]]:
     _data()  # generate once, outside the timed calls
     return {f"cover separability sweep (n={N}, {len(S_VALUES)} values of s x {TRIALS} trials)": (batched, loop)}
-
-
-if __name__ == "__main__":
-    import time
-
-    for name, (fast, slow) in cases().items():
-        t0 = time.perf_counter()
-        a = fast()
-        t1 = time.perf_counter()
-        b = slow()
-        t2 = time.perf_counter()
-        print(f"{name}: batched {t1 - t0:.3f} s, loop {t2 - t1:.3f} s, ratio {(t2 - t1) / (t1 - t0):.1f}x, "
-              f"agree {np.array_equal(a, b)}")
-        print("fractions:", a.round(3).tolist())
-        print("theory:   ", cover.separability_probability(torch.tensor(S_VALUES, dtype=torch.float64), N)
-              .numpy().round(3).tolist())

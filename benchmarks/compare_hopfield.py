@@ -186,19 +186,3 @@ def cases():
                 (library_unstable, reference_unstable),
             "hopfield capacity sweep (n=1000, 15 loads x 20 sets x 1 probe at 10% noise, async recall)":
                 (library_async, reference_async)}
-
-
-if __name__ == "__main__":
-    import time
-
-    cases()
-    for name, (fast, slow) in cases().items():
-        t0 = time.perf_counter()
-        a = fast()
-        t1 = time.perf_counter()
-        b = slow()
-        t2 = time.perf_counter()
-        print(name)
-        print("summary:", " ".join(f"{x:.3g}" for x in a))
-        print(f"max |diff| {np.max(np.abs(a - b)):.2g}; library {t1 - t0:.2f} s, reference {t2 - t1:.2f} s, "
-              f"ratio {(t2 - t1) / (t1 - t0):.1f}x")

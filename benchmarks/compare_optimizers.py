@@ -10,7 +10,6 @@ differences between the library's arithmetic and torch's fused kernels grow (RMS
 1e-2 apart after 500 steps): a property of the dynamics, not a disagreement of the formulas.
 """
 
-import time
 from collections.abc import Callable
 from functools import cache
 
@@ -61,14 +60,3 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
         out[name] = (lambda ours=ours, kwargs=kwargs: _train(lambda p: ours(p, **kwargs)),
                      lambda theirs=theirs, kwargs=kwargs: _train(lambda p: theirs(p, **kwargs)))
     return out
-
-
-if __name__ == "__main__":
-    print(f"{'case':14s} {'edl s':>7s} {'torch s':>8s} {'ratio':>6s} {'max |dW|':>10s}")
-    for name, (lib, ref) in cases().items():
-        t0 = time.perf_counter()
-        a = lib()
-        t1 = time.perf_counter()
-        b = ref()
-        t2 = time.perf_counter()
-        print(f"{name:14s} {t1 - t0:7.2f} {t2 - t1:8.2f} {(t1 - t0) / (t2 - t1):6.2f} {np.abs(a - b).max():10.2e}")

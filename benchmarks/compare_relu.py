@@ -59,13 +59,3 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
         "one layer, width 12": (lambda: batched((12,)), lambda: loop((12,))),
         "three layers, width 6": (lambda: batched((6, 6, 6)), lambda: loop((6, 6, 6))),
     }
-
-
-if __name__ == "__main__":
-    import time
-
-    for name, (fast, slow) in cases().items():
-        _net((12,)), _net((6, 6, 6))  # data generated once, outside the timings
-        t0 = time.perf_counter(); a = fast(); t1 = time.perf_counter(); b = slow(); t2 = time.perf_counter()
-        print(f"{name}: batched {t1 - t0:.3f} s, loop {t2 - t1:.2f} s, ratio {(t2 - t1) / (t1 - t0):.0f}x, "
-              f"agree {np.array_equal(a, b)}, regions {int(a[0])}")
