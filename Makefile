@@ -25,7 +25,7 @@ $(MATHJAX):
 	bash tools/vendor_mathjax.sh _vendor/mathjax
 
 ledger: setup
-	$(PY) -m edl.ledger.report --json _build/ledger.json --pages book/_generated
+	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
 
 book: ledger
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
@@ -45,7 +45,7 @@ bench: setup
 	$(PY) benchmarks/run.py --json _build/bench.json
 
 student: setup
-	$(PY) -m edl.student notebooks _build/student
+	$(PY) -m edl.core.student notebooks _build/student
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks

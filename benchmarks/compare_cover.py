@@ -1,6 +1,6 @@
 """Cover's Monte Carlo sweep: the fraction of separable random labellings over a grid of s at fixed n.
 
-Library route: :func:`edl.cover.linearly_separable`, one batched phase-1 simplex run per s deciding
+Library route: :func:`edl.connectionism.cover.linearly_separable`, one batched phase-1 simplex run per s deciding
 all trials at once (each answer certified by a separating w or a convex combination equal to 0).
 Reference route: the straightforward loop, one ``scipy.optimize.linprog`` (HiGHS) feasibility
 problem y_i x_i·w >= 1 per trial. Both decide the same data exactly and return the same summary:
@@ -13,7 +13,7 @@ from functools import cache
 import numpy as np
 import torch
 
-from edl import cover
+from edl.connectionism import cover
 
 N, S_VALUES, TRIALS = 10, (5, 10, 15, 20, 25, 30, 35, 40), 200
 

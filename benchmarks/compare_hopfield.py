@@ -9,13 +9,13 @@ Case 1 (synchronous recall): 15 loads alpha = s/n from 0.04 to 0.32, the first 3
 set as probes. x <- sign(Θx) starts at the stored pattern and stops at a fixed point or a 2-cycle (at most
 30 steps); the summary is the mean overlap with the pattern at every load.
 
-- library: ``edl.hopfield.retrieve_sync`` on all 20 sets x 30 probes of a load at once, with the fields in
+- library: ``edl.connectionism.hopfield.retrieve_sync`` on all 20 sets x 30 probes of a load at once, with the fields in
   low-rank form Θx = Xᵀ(Xx) - s x (never forming Θ).
 - reference: for every set, build Θ with numpy, then for every probe iterate the matrix-vector update
   in a Python loop.
 
 Case 2 measures the one-step unstable-bit fraction at every stored pattern (the crosstalk statistic behind
-Φ(-1/√α)), 15 loads from 0.01 to 0.15: ``edl.hopfield.unstable_fraction`` computes the fields of all
+Φ(-1/√α)), 15 loads from 0.01 to 0.15: ``edl.connectionism.hopfield.unstable_fraction`` computes the fields of all
 patterns of all sets as (XXᵀ)X in batched matrix products; the reference builds Θ per set and loops over
 the patterns.
 
@@ -25,7 +25,7 @@ Each sweep visits the units in a random order (a fresh permutation per sweep, th
 load) and sets x_i <- sign(Θ_i · x); recall stops after a sweep without a flip, or after 50 sweeps. The
 summary is the mean overlap with the pattern at every load.
 
-- library: ``edl.hopfield.retrieve_async`` on the 20 sets of a load at once. It forms Θ for all sets with a
+- library: ``edl.connectionism.hopfield.retrieve_async`` on the 20 sets of a load at once. It forms Θ for all sets with a
   batched matrix product, draws the probes (``corrupt``) and one order per sweep from the generator, and
   runs ``run_async``: for every probe it jumps to the next unit of the sweep that would flip and updates
   the fields incrementally, h += 2 x_i Θ_{:,i}, so it works O(n) per flip.
@@ -52,7 +52,7 @@ import functools
 import numpy as np
 import torch
 
-from edl import hopfield as hop
+from edl.connectionism import hopfield as hop
 
 N, TRIALS, PROBES, MAX_STEPS = 1000, 20, 30, 30
 ALPHAS = tuple(round(0.04 + 0.02 * k, 2) for k in range(15))

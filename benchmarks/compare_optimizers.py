@@ -1,4 +1,4 @@
-"""The library's optimizers (edl.optim) against torch.optim on the same least-squares problem.
+"""The library's optimizers (edl.optimization.optim) against torch.optim on the same least-squares problem.
 
 Each case trains the same linear model W (8 x 16) on the same data (256 examples, full batch) for 500
 steps from the same start, once with the library's optimizer and once with torch's, and returns the
@@ -16,7 +16,7 @@ from functools import cache
 import numpy as np
 import torch
 
-from edl import optim as edl_optim
+from edl.optimization import optim as edl_optim
 
 STEPS = 500
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from edl import relu_regions as rr
-from edl.device import single_threaded
+from edl.feedforward import relu_regions as rr
+from edl.core.device import single_threaded
 
 RESOLUTION = 300  # 90 000 grid points on [-4, 4]²
 

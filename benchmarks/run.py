@@ -46,7 +46,7 @@ def time_notebook(path: Path, runs: int) -> list[float]:
 
 def reference_notebook(folder: Path) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import edl.ledger, edl.explore, torch, matplotlib")]
+    nb.cells = [nbformat.v4.new_code_cell("import edl.core.ledger, edl.core.explore, torch, matplotlib")]
     path = folder / "reference_startup.ipynb"
     nbformat.write(nb, path)
     return path
@@ -180,7 +180,7 @@ def main() -> None:
     if "comparisons" in sections:
         compare_all(args.runs, results, args.match)
 
-    from edl.ledger import report
+    from edl.core.ledger import report
     start = time.perf_counter()
     ledger = report.run_all()
     results["ledger_s"] = time.perf_counter() - start

@@ -1,16 +1,22 @@
 """Executable Deep Learning: the formulas of the book as small, checked functions.
 
-Modules (one topic each):
+The library has one package per part of the book, mirroring the notebooks, and one package of shared
+machinery:
 
-- :mod:`edl.device`      pick the compute device and make seeded generators
-- :mod:`edl.validate`    input validation that raises informative ``ValueError``
-- :mod:`edl.checking`    comparison helpers and the result type every check returns
-- :mod:`edl.ledger`      the registry of formula checks and seed errata
-- :mod:`edl.probability` moments, identities, inequalities, distributions (appendix)
-- :mod:`edl.information` entropy, KL, TV, JS, Pinsker, Gibbs (appendix)
-- :mod:`edl.plots`       the book's figures and explorers, one module per chapter
-- :mod:`edl.explore`     explorers: live widgets with a kernel-free HTML fallback
-- :mod:`edl.exercises`   classroom exercises with automatic feedback
+- :mod:`edl.core`           device, validation, check results, the formula ledger, explorers, the
+                            exercise framework and the student edition
+- :mod:`edl.probability`    appendix A, probability and information
+- :mod:`edl.connectionism`  chapter 1: threshold units, the perceptron, Cover, Hopfield, Willshaw
+- :mod:`edl.feedforward`    chapter 2: linear and logistic models, layers, approximation, ReLU regions
+- :mod:`edl.optimization`   chapter 3: backpropagation, gradient descent, SGD, optimisers
+
+A part package holds its topic modules (the formulas, with LaTeX docstrings and doctests) and, beside
+them, ``checks`` (registered formula checks and errata demonstrations), ``figures`` (``plot_*``
+functions and explorers) and ``exercises``. Imports flow one way: a part uses :mod:`edl.core` and may
+use an earlier part in :data:`PARTS`, never a later one; formula modules never import plotting.
 """
 
 __version__ = "0.1.0"
+
+#: The part packages in book order. A part may import only :mod:`edl.core` and earlier parts.
+PARTS = ("probability", "connectionism", "feedforward", "optimization")

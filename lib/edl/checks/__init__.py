@@ -1,1 +1,0 @@
-"""Registered formula checks and seed-erratum demonstrations, one module per book topic."""

@@ -1,0 +1,7 @@
+"""Chapter 1, connectionism: threshold units and the perceptron (:mod:`.perceptron`), Cover's counting
+function (:mod:`.cover`), Hopfield networks (:mod:`.hopfield`) and Willshaw memories
+(:mod:`.willshaw`).
+"""
+
+#: The notebook (in ``notebooks/``) that states this part's formulas.
+NOTEBOOK = "ch01_connectionism"

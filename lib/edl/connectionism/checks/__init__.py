@@ -1,0 +1,1 @@
+"""Registered checks and errata demonstrations of connectionism, one module per topic."""

@@ -1,0 +1,7 @@
+"""Chapter 2, feedforward networks: linear models (:mod:`.linear`), the logistic unit and softmax
+(:mod:`.logistic`), layers (:mod:`.layers`), approximation theory (:mod:`.approximation`), ReLU
+regions (:mod:`.relu_regions`) and the linear autoencoder (:mod:`.linear_autoencoder`).
+"""
+
+#: The notebook (in ``notebooks/``) that states this part's formulas.
+NOTEBOOK = "ch02_feedforward"

@@ -1,0 +1,1 @@
+"""Registered checks and errata demonstrations of feedforward, one module per topic."""

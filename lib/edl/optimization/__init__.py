@@ -1,0 +1,7 @@
+"""Chapter 3, gradient-based learning: backpropagation (:mod:`.backprop`), gradient descent
+(:mod:`.descent`), stochastic gradient descent (:mod:`.stochastic`) and momentum and adaptive
+optimisers (:mod:`.optim`).
+"""
+
+#: The notebook (in ``notebooks/``) that states this part's formulas.
+NOTEBOOK = "ch03_gradient_learning"

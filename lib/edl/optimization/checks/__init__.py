@@ -1,0 +1,1 @@
+"""Registered checks and errata demonstrations of optimization, one module per topic."""

@@ -1,0 +1,675 @@
+r"""Momentum, adaptive and geometry-aware optimisers: pure step functions and small ``torch.optim`` look-alikes.
+
+Chapter 3, sections "Momentum and acceleration" (``momentum.*``) and "Adaptive and geometry-aware
+methods" (``adaptive.*``). Each update rule is a pure function (state in, state out) whose docstring
+states the formula; the classes :class:`SGD`, :class:`Adagrad`, :class:`RMSprop`, :class:`Adam`,
+:class:`SignSGD` and :class:`Muon` wrap those functions behind the ``torch.optim.Optimizer`` interface
+and keep PyTorch's argument names, so a test can run them side by side with ``torch.optim``.
+
+Symbols → arguments: step size :math:`\eta` → ``lr``; momentum :math:`\beta` → ``momentum``;
+Adam's :math:`(\beta_1,\beta_2)` → ``betas``; RMSprop's decay :math:`\alpha` → ``alpha``;
+:math:`\varepsilon` → ``eps``; step counter :math:`t` → ``step`` (1-based).
+"""
+
+import math
+
+import torch
+
+from edl.core import validate as v
+
+
+def _float(name, value, like=None):
+    t = v.as_float_tensor(name, value, like=like)
+    v.require_finite(name, t)
+    return t
+
+
+def _fraction(name, value, *, closed_low=True):
+    value = v.require_scalar(name, value)
+    if not ((0 <= value if closed_low else 0 < value) and value < 1):
+        raise ValueError(f"{name} must lie in {'[' if closed_low else '('}0, 1), got {value}")
+    return value
+
+
+# --- momentum -------------------------------------------------------------------------------------
+
+def heavy_ball_step(theta, theta_prev, grad, lr: float, momentum: float) -> torch.Tensor:
+    r"""Polyak's heavy-ball step.
+
+    .. math:: \boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\eta\nabla h(\boldsymbol\theta_t)
+              +\beta(\boldsymbol\theta_t-\boldsymbol\theta_{t-1})
+
+    Book label: ``momentum.heavy-ball``. Equivalent to :math:`\mathbf v_{t+1}=\beta\mathbf v_t+\nabla h`,
+    :math:`\boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\eta\mathbf v_{t+1}` (``torch.optim.SGD`` with
+    ``momentum``). ``grad`` : :math:`\nabla h(\boldsymbol\theta_t)`.
+
+    >>> heavy_ball_step([1.0], [0.0], [2.0], 0.1, 0.5).tolist()  # 1 - 0.2 + 0.5
+    [1.3]
+    """
+    theta = _float("theta", theta)
+    return theta - lr * _float("grad", grad, like=theta) + momentum * (theta - _float("theta_prev", theta_prev, like=theta))
+
+
+def nesterov_step(theta, theta_prev, gradient, lr: float, momentum: float) -> torch.Tensor:
+    r"""Nesterov's accelerated step: extrapolate, then take the gradient step at the look-ahead point.
+
+    .. math:: \tilde{\boldsymbol\theta}_{t+1}=\boldsymbol\theta_t+\beta(\boldsymbol\theta_t-\boldsymbol\theta_{t-1}),
+              \qquad\boldsymbol\theta_{t+1}=\tilde{\boldsymbol\theta}_{t+1}-\eta\nabla h(\tilde{\boldsymbol\theta}_{t+1})
+
+    Book label: ``momentum.nesterov``. ``gradient`` : a function returning :math:`\nabla h` at a point.
+
+    >>> nesterov_step([1.0], [0.0], lambda p: 2 * p, 0.25, 0.5).tolist()  # look-ahead 1.5, minus 0.25·3
+    [0.75]
+    """
+    theta = _float("theta", theta)
+    if not callable(gradient):
+        raise ValueError(f"gradient must be a function of the point, got {gradient!r}")
+    ahead = theta + momentum * (theta - _float("theta_prev", theta_prev, like=theta))
+    return ahead - lr * gradient(ahead)
+
+
+def heavy_ball_optimal(mu: float, L: float) -> tuple[float, float, float]:
+    r"""Polyak's tuning for quadratics with spectrum in :math:`[\mu,L]`: step, momentum and rate.
+
+    .. math:: \eta=\frac4{(\sqrt L+\sqrt\mu)^2},\qquad\beta=\Big(\frac{\sqrt\kappa-1}{\sqrt\kappa+1}\Big)^2,
+              \qquad\text{rate}=\frac{\sqrt\kappa-1}{\sqrt\kappa+1},\quad\kappa=\frac L\mu
+
+    Book label: ``momentum.heavy-ball``. Returns ``(lr, momentum, rate)``.
+
+    >>> [round(x, 6) for x in heavy_ball_optimal(1.0, 100.0)]
+    [0.033058, 0.669421, 0.818182]
+    """
+    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
+    v.require_positive("mu", mu)
+    if L < mu:
+        raise ValueError(f"L must be at least mu = {mu}, got {L}")
+    q = (math.sqrt(L / mu) - 1) / (math.sqrt(L / mu) + 1)
+    return 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2, q**2, q
+
+
+def momentum_matrix(lam, lr: float, momentum: float, lookahead: bool = False) -> torch.Tensor:
+    r"""The 2x2 iteration matrix of heavy ball (or Nesterov) on the eigen-direction with curvature :math:`\lambda`.
+
+    .. math:: \begin{pmatrix}e_{t+1}\\e_t\end{pmatrix}=\begin{pmatrix}1+\beta-\eta\lambda(1+\gamma\beta)&-\beta(1-\gamma\eta\lambda)\\1&0\end{pmatrix}
+              \begin{pmatrix}e_t\\e_{t-1}\end{pmatrix},\qquad\gamma=1\text{ for Nesterov, }0\text{ for heavy ball}
+
+    Book label: ``momentum.heavy-ball``. ``lam`` : curvature(s), shape (...). Returns shape (..., 2, 2).
+    Its spectral radius is the asymptotic contraction factor per step.
+
+    >>> momentum_matrix(1.0, 0.5, 0.0).tolist()  # gradient descent: e ← (1 - ηλ) e
+    [[0.5, -0.0], [1.0, 0.0]]
+    """
+    lam = _float("lam", lam)
+    g = 1.0 if lookahead else 0.0
+    top = torch.stack([1 + momentum - lr * lam * (1 + g * momentum), -momentum * (1 - g * lr * lam)], -1)
+    bottom = torch.stack([torch.ones_like(lam), torch.zeros_like(lam)], -1)
+    return torch.stack([top, bottom], -2)
+
+
+def nesterov_parameters(mu: float, L: float) -> tuple[float, float]:
+    r"""Step and momentum of Nesterov's method for :math:`L`-smooth, :math:`\mu`-strongly convex functions.
+
+    .. math:: \kappa=\frac L\mu,\qquad\beta=\frac{\sqrt\kappa-1}{\sqrt\kappa+1},\qquad\eta=\frac1L
+
+    Book label: ``momentum.nesterov``. Returns ``(lr, momentum)``.
+
+    >>> [round(v, 6) for v in nesterov_parameters(1.0, 100.0)]  # η = 1/L, β = 9/11
+    [0.01, 0.818182]
+    """
+    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
+    v.require_positive("mu", mu)
+    if L < mu:
+        raise ValueError(f"L must be at least mu = {mu}, got {L}")
+    kappa = L / mu
+    return 1 / L, (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+
+
+def nesterov_bound(k, mu: float, L: float, dist0: float) -> torch.Tensor:
+    r"""Nesterov's guarantee for strongly convex functions.
+
+    .. math:: f(\mathbf x^k)-f(\mathbf x^*)\le L\Big(1-\frac1{\sqrt\kappa}\Big)^k\|\mathbf x^0-\mathbf x^*\|^2
+
+    Book label: ``momentum.nesterov``. ``dist0`` : :math:`\|\mathbf x^0-\mathbf x^*\|^2`. (The standard
+    sharper constant is :math:`(L+\mu)/2` in place of :math:`L`.)
+
+    >>> float(nesterov_bound(2, 1.0, 4.0, 1.0))  # 4 (1 - 1/2)²
+    1.0
+    """
+    k = _float("k", k)
+    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
+    v.require_positive("mu", mu)
+    return L * (1 - math.sqrt(mu / L)) ** k * v.require_scalar("dist0", dist0)
+
+
+def iterations_to_tolerance(curvatures, x0, lr, momentum, *, lookahead: bool, tol: float,
+                            max_iter: int = 100_000) -> torch.Tensor:
+    r"""Iterations until :math:`\|\mathbf x_t-\mathbf x^*\|\le\text{tol}\cdot\|\mathbf x_0-\mathbf x^*\|` on diagonal quadratics, batched.
+
+    :math:`f(\mathbf x)=\frac12\sum_j\lambda_jx_j^2` (so :math:`\mathbf x^*=0`); the method is
+    :math:`\mathbf x_{t+1}=\mathbf x_t+\beta(\mathbf x_t-\mathbf x_{t-1})-\eta\nabla f(\mathbf x_t+\gamma\beta(\mathbf x_t-\mathbf x_{t-1}))`
+    with :math:`\gamma=1` (Nesterov, ``lookahead=True``) or 0 (heavy ball; :math:`\beta=0` is gradient
+    descent). ``curvatures`` : :math:`\lambda`, shape (B, d); ``x0`` : (d,) or (B, d); ``lr``,
+    ``momentum`` : scalars or shape (B,). Returns the counts, shape (B,); ``max_iter`` where not reached.
+    Book label: ``momentum.acceleration-optimality``.
+
+    >>> int(iterations_to_tolerance([[1.0, 1.0]], [1.0, 1.0], 0.5, 0.0, lookahead=False, tol=0.1)[0])  # 0.5^t <= 0.1
+    4
+    """
+    lam = _float("curvatures", curvatures)
+    v.require_ndim("curvatures", lam, 2)
+    v.require_positive("curvatures", lam)
+    x = _float("x0", x0, like=lam).expand_as(lam).clone()
+    lr = _float("lr", lr, like=lam).reshape(-1, 1)
+    beta = _float("momentum", momentum, like=lam).reshape(-1, 1)
+    tol = v.require_scalar("tol", tol)
+    v.require_positive("tol", tol)
+    max_iter = v.require_int("max_iter", max_iter, minimum=1)
+    gamma = 1.0 if lookahead else 0.0
+    target = tol**2 * (x * x).sum(-1)
+    count = torch.full(lam.shape[:1], max_iter, dtype=torch.long, device=lam.device)
+    done = torch.zeros_like(count, dtype=torch.bool)
+    prev = x.clone()
+    for t in range(1, max_iter + 1):
+        velocity = beta * (x - prev)
+        prev, x = x, x + velocity - lr * lam * (x + gamma * velocity)
+        reached = ((x * x).sum(-1) <= target) & ~done
+        if reached.any():
+            count[reached] = t
+            done |= reached
+            if done.all():
+                break
+    return count
+
+
+# --- adaptive methods -----------------------------------------------------------------------------
+
+def adagrad_step(theta, grad, sum_sq, lr: float, eps: float = 1e-10) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""One AdaGrad step (PyTorch's placement of :math:`\varepsilon`).
+
+    .. math:: \boldsymbol\gamma_t=\boldsymbol\gamma_{t-1}+\nabla f(\boldsymbol\theta_t)^{\odot2},\qquad
+              \boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\frac{\eta}{\sqrt{\boldsymbol\gamma_t}+\varepsilon}\odot\nabla f(\boldsymbol\theta_t)
+
+    Book label: ``adaptive.adagrad`` (Duchi, Hazan and Singer 2011). ``grad`` is evaluated at the
+    current iterate :math:`\boldsymbol\theta_t`; ``sum_sq`` : :math:`\boldsymbol\gamma_{t-1}`.
+    Returns ``(theta_next, sum_sq_next)``.
+
+    >>> [t.tolist() for t in adagrad_step([1.0], [2.0], [0.0], 0.1, eps=0.0)]  # first step moves η·sign(g)
+    [[0.9], [4.0]]
+    """
+    theta = _float("theta", theta)
+    grad = _float("grad", grad, like=theta)
+    sum_sq = _float("sum_sq", sum_sq, like=theta) + grad * grad
+    return theta - lr * grad / (sum_sq.sqrt() + eps), sum_sq
+
+
+def rmsprop_step(theta, grad, square_avg, lr: float, alpha: float = 0.99,
+                 eps: float = 1e-8) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""One RMSprop step: AdaGrad with an exponential moving average in place of the running sum.
+
+    .. math:: \mathbf v_t=\alpha\mathbf v_{t-1}+(1-\alpha)\mathbf g_t^{\odot2},\qquad
+              \boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\frac{\eta}{\sqrt{\mathbf v_t}+\varepsilon}\odot\mathbf g_t
+
+    Book label: ``adaptive.rmsprop`` (Tieleman and Hinton 2012). Returns ``(theta_next, square_avg_next)``.
+
+    >>> [round(x, 6) for x in rmsprop_step([0.0], [1.0], [0.0], 0.1, 0.99, 0.0)[0].tolist()]  # -η/√(1-α)
+    [-1.0]
+    """
+    theta = _float("theta", theta)
+    grad = _float("grad", grad, like=theta)
+    square_avg = alpha * _float("square_avg", square_avg, like=theta) + (1 - alpha) * grad * grad
+    return theta - lr * grad / (square_avg.sqrt() + eps), square_avg
+
+
+def adam_step(theta, grad, exp_avg, exp_avg_sq, step: int, lr: float = 1e-3,
+              betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, max_exp_avg_sq=None):
+    r"""One Adam step with bias correction (AMSGrad when ``max_exp_avg_sq`` is given).
+
+    .. math:: \mathbf m_t=\beta_1\mathbf m_{t-1}+(1-\beta_1)\mathbf g_t,\quad
+              \mathbf v_t=\beta_2\mathbf v_{t-1}+(1-\beta_2)\mathbf g_t^{\odot2},\quad
+              \hat{\mathbf m}_t=\frac{\mathbf m_t}{1-\beta_1^t},\quad\hat{\mathbf v}_t=\frac{\mathbf v_t}{1-\beta_2^t},\quad
+              \boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\eta\frac{\hat{\mathbf m}_t}{\sqrt{\hat{\mathbf v}_t}+\varepsilon}
+
+    Book label: ``adaptive.adam`` (Kingma and Ba 2015). AMSGrad (Reddi, Kale and Kumar 2018) uses the
+    running maximum :math:`\max(\mathbf v_{\max},\mathbf v_t)` in place of :math:`\mathbf v_t`.
+    ``exp_avg``, ``exp_avg_sq`` : :math:`\mathbf m_{t-1},\mathbf v_{t-1}`; ``step`` : :math:`t\ge1`.
+    Returns ``(theta_next, m_t, v_t, max_exp_avg_sq_next)`` (the last is None without AMSGrad).
+
+    >>> theta, m, v_, _ = adam_step([0.0], [3.0], [0.0], [0.0], 1, lr=0.1, eps=0.0)
+    >>> round(float(theta), 12), round(float(m), 12), round(float(v_), 12)  # m̂₁ = g, v̂₁ = g²: the first step is η
+    (-0.1, 0.3, 0.009)
+    """
+    theta = _float("theta", theta)
+    grad = _float("grad", grad, like=theta)
+    step = v.require_int("step", step, minimum=1)
+    beta1, beta2 = betas
+    m = beta1 * _float("exp_avg", exp_avg, like=theta) + (1 - beta1) * grad
+    s = beta2 * _float("exp_avg_sq", exp_avg_sq, like=theta) + (1 - beta2) * grad * grad
+    if max_exp_avg_sq is not None:
+        max_exp_avg_sq = torch.maximum(_float("max_exp_avg_sq", max_exp_avg_sq, like=theta), s)
+        second = max_exp_avg_sq
+    else:
+        second = s
+    m_hat = m / (1 - beta1**step)
+    v_hat = second / (1 - beta2**step)
+    return theta - lr * m_hat / (v_hat.sqrt() + eps), m, s, max_exp_avg_sq
+
+
+def sign_step(theta, grad, lr: float) -> torch.Tensor:
+    r"""signSGD step :math:`\boldsymbol\theta-\eta\operatorname{sign}(\mathbf g)`; see :func:`edl.optimization.stochastic.sign_sgd_step`.
+
+    Book label: ``sgd.signsgd``.
+
+    >>> sign_step([0.0, 0.0], [2.0, -3.0], 0.5).tolist()
+    [-0.5, 0.5]
+    """
+    theta = _float("theta", theta)
+    return theta - lr * torch.sign(_float("grad", grad, like=theta))
+
+
+def adagrad_iterations(H, x0, lrs, *, tol: float = 1e-8, max_iter: int = 5000, eps: float = 1e-10) -> torch.Tensor:
+    r"""Fewest AdaGrad iterations, over a grid of step sizes, until :math:`f\le\text{tol}\cdot f_0` on quadratics.
+
+    :math:`f=\frac12\mathbf x^\top H\mathbf x`. ``H`` : Hessians, shape (B, d, d); ``x0`` : (d,);
+    ``lrs`` : candidate step sizes, shape (m,). All (B, m) runs go in one batch; the count of a row is
+    the first iteration at which any of its step sizes reaches the tolerance (``max_iter`` if none).
+    Returns shape (B,). Book label: ``adaptive.adagrad``.
+
+    >>> int(adagrad_iterations(torch.eye(2, dtype=torch.float64)[None], [1.0, 1.0], [0.5, 1.0])[0])  # one exact step
+    1
+    """
+    H = _float("H", H)
+    v.require_ndim("H", H, 3)
+    lrs = _float("lrs", lrs, like=H).reshape(1, -1, 1)
+    tol = v.require_scalar("tol", tol)
+    max_iter = v.require_int("max_iter", max_iter, minimum=1)
+    B, m = H.shape[0], lrs.shape[1]
+    x = _float("x0", x0, like=H).expand(B, m, H.shape[-1]).clone()  # (B, m, d)
+    Ht = H.transpose(-1, -2).unsqueeze(1)  # (B, 1, d, d)
+    grad = (x.unsqueeze(-2) @ Ht).squeeze(-2)  # H x, (B, m, d)
+    f0 = 0.5 * (x * grad).sum(-1)
+    sum_sq = torch.zeros_like(x)
+    count = torch.full((B,), max_iter, dtype=torch.long, device=H.device)
+    done = torch.zeros_like(count, dtype=torch.bool)
+    for t in range(1, max_iter + 1):
+        sum_sq = sum_sq + grad * grad  # adagrad_step, inlined for speed
+        x = x - lrs * grad / (sum_sq.sqrt() + eps)
+        grad = (x.unsqueeze(-2) @ Ht).squeeze(-2)
+        reached = ((0.5 * (x * grad).sum(-1) <= tol * f0).any(-1)) & ~done
+        if reached.any():
+            count[reached] = t
+            done |= reached
+            if done.all():
+                break
+    return count
+
+
+def adam_online_counterexample(C: float = 3.0, beta2: float = 0.1, num_steps: int = 30_000, *,
+                               amsgrad: bool = False, beta1: float = 0.0, lr: float = 0.5,
+                               return_path: bool = False):
+    r"""Reddi, Kale and Kumar's (2018) online problem on which Adam converges to the worst point.
+
+    .. math:: f_t(x)=\begin{cases}Cx,&t\bmod3=1\\-x,&\text{otherwise}\end{cases},\qquad x\in[-1,1],\qquad
+              \eta_t=\frac{\text{lr}}{\sqrt t},\quad\varepsilon=0
+
+    The average loss :math:`(C-2)x/3` is minimised at :math:`x=-1`. Adam (``amsgrad=False``) with
+    :math:`\beta_2=1/(1+C^2)` drifts to :math:`x=+1`; AMSGrad's running maximum of :math:`\mathbf v`
+    fixes it. Bias correction as in :func:`adam_step`; the iterate is projected onto :math:`[-1,1]`.
+    Returns the final iterate (or, with ``return_path``, the list of all iterates). Book label: ``adaptive.adam``.
+
+    >>> adam_online_counterexample(num_steps=3000) > 0.9, adam_online_counterexample(num_steps=3000, amsgrad=True) < -0.9
+    (True, True)
+    """
+    C = v.require_scalar("C", C)
+    num_steps = v.require_int("num_steps", num_steps, minimum=1)
+    x, m, s, s_max, path = 0.0, 0.0, 0.0, 0.0, []
+    for t in range(1, num_steps + 1):
+        g = C if t % 3 == 1 else -1.0
+        m = beta1 * m + (1 - beta1) * g
+        s = beta2 * s + (1 - beta2) * g * g
+        s_max = max(s_max, s)
+        m_hat = m / (1 - beta1**t)
+        v_hat = (s_max if amsgrad else s) / (1 - beta2**t)
+        x = min(1.0, max(-1.0, x - lr / math.sqrt(t) * m_hat / math.sqrt(v_hat)))
+        path.append(x)
+    return path if return_path else x
+
+
+# --- preconditioning and orthogonalised updates ---------------------------------------------------
+
+def preconditioned_step(x, grad, A, lr: float) -> torch.Tensor:
+    r"""Preconditioned gradient step :math:`\mathbf x_{k+1}=\mathbf x_k-\eta A^{-1}\nabla f(\mathbf x_k)`.
+
+    Book label: ``adaptive.preconditioning``. ``A`` : SPD preconditioner (d, d).
+
+    >>> preconditioned_step([1.0, 1.0], [2.0, 2.0], [[2.0, 0.0], [0.0, 4.0]], 1.0).tolist()
+    [0.0, 0.5]
+    """
+    x = _float("x", x)
+    A = _float("A", A, like=x)
+    v.require_covariance("A", A)
+    return x - lr * torch.linalg.solve(A, _float("grad", grad, like=x))
+
+
+def preconditioned_contraction(H, A, lr) -> torch.Tensor:
+    r"""Spectral radius of the preconditioned-GD iteration matrix on the quadratic with Hessian ``H``.
+
+    .. math:: \rho(I-\eta A^{-1}H)=\max_{\lambda\in\operatorname{spec}(A^{-1}H)}|1-\eta\lambda|;\qquad
+              aA\preceq H\preceq A\Rightarrow\operatorname{spec}(A^{-1}H)\subseteq[a,1],
+
+    so every :math:`0<\eta<2` converges; :math:`\eta=2/(1+a)` gives the rate :math:`(1-a)/(1+a)`.
+    Book label: ``adaptive.preconditioning``. The eigenvalues of :math:`A^{-1}H` come from the symmetric
+    generalised problem :math:`H\mathbf u=\lambda A\mathbf u` (Cholesky of ``A``). ``lr`` : shape (...).
+
+    >>> preconditioned_contraction(torch.eye(2, dtype=torch.float64), 2 * torch.eye(2, dtype=torch.float64), [1.0, 4.0]).round(decimals=12).tolist()
+    [0.5, 1.0]
+    """
+    H, A = _float("H", H), _float("A", A)
+    v.require_covariance("A", A)
+    Lc = torch.linalg.cholesky(A)
+    M = torch.linalg.solve_triangular(Lc, torch.linalg.solve_triangular(Lc, H, upper=False).T, upper=False)
+    lam = torch.linalg.eigvalsh((M + M.T) / 2)  # spec(L⁻¹ H L⁻ᵀ) = spec(A⁻¹H)
+    lr = _float("lr", lr, like=H)
+    return (1 - lr.unsqueeze(-1) * lam).abs().amax(-1)
+
+
+def preconditioned_step_limit(a: float) -> float:
+    r"""The largest step guaranteed stable for preconditioned GD on every quadratic with :math:`aA\preceq H\preceq A`.
+
+    .. math:: \operatorname{spec}(A^{-1}H)\subseteq[a,1]\ \Rightarrow\ \rho(I-\eta A^{-1}H)<1\iff0<\eta<2\quad(\text{worst case }H=A)
+
+    The limit does not grow as :math:`a` shrinks: a better preconditioner (larger :math:`a`) speeds up
+    convergence, it does not allow larger steps. Book label: ``adaptive.preconditioning``.
+
+    >>> preconditioned_step_limit(0.1)
+    2.0
+    """
+    a = v.require_scalar("a", a)
+    if not 0 < a <= 1:
+        raise ValueError(f"a must lie in (0, 1], got {a}")
+    return 2.0
+
+
+def preconditioned_optimal_step(a: float) -> tuple[float, float]:
+    r"""The best fixed step for :math:`\operatorname{spec}(A^{-1}H)\subseteq[a,1]` and its rate.
+
+    .. math:: \eta^*=\frac2{1+a},\qquad\rho^*=\frac{1-a}{1+a}=\frac{\kappa_{\text{eff}}-1}{\kappa_{\text{eff}}+1},\quad\kappa_{\text{eff}}=\frac1a
+
+    Book label: ``adaptive.preconditioning``. Returns ``(lr, rate)``.
+
+    >>> [round(v, 6) for v in preconditioned_optimal_step(0.5)]  # 4/3 and 1/3
+    [1.333333, 0.333333]
+    """
+    a = v.require_scalar("a", a)
+    if not 0 < a <= 1:
+        raise ValueError(f"a must lie in (0, 1], got {a}")
+    return 2 / (1 + a), (1 - a) / (1 + a)
+
+
+def polar_factor(G) -> torch.Tensor:
+    r"""The orthogonal polar factor :math:`UV^\top` of :math:`G=U\Sigma V^\top` (reduced SVD).
+
+    Book label: ``adaptive.muon``. ``G`` : (d_out, d_in). Returns the same shape; all its singular
+    values are 1.
+
+    >>> polar_factor([[3.0, 0.0], [0.0, -0.5]]).tolist()
+    [[1.0, 0.0], [0.0, -1.0]]
+    """
+    G = _float("G", G)
+    v.require_ndim("G", G, 2)
+    U, _, Vh = torch.linalg.svd(G, full_matrices=False)
+    return U @ Vh
+
+
+def newton_schulz(G, steps: int = 5, coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
+                  eps: float = 1e-7) -> torch.Tensor:
+    r"""Muon's quintic Newton–Schulz iteration, an SVD-free approximation of :math:`UV^\top`.
+
+    .. math:: X_0=\frac{G}{\|G\|_F},\qquad X_{k+1}=aX_k+\big(b\,X_kX_k^\top+c\,(X_kX_k^\top)^2\big)X_k
+
+    Each step maps every singular value :math:`s` to :math:`as+bs^3+cs^5` and keeps the singular vectors;
+    the default coefficients push all singular values into roughly :math:`[0.7, 1.2]` in 5 steps.
+    Book label: ``adaptive.muon``. Computed in the dtype of ``G`` (``torch.optim.Muon`` uses bfloat16).
+
+    >>> X = newton_schulz(torch.diag(torch.tensor([3.0, 1.0, 0.1], dtype=torch.float64)))
+    >>> bool(((X.diagonal() > 0.6) & (X.diagonal() < 1.25)).all())
+    True
+    """
+    G = _float("G", G)
+    v.require_ndim("G", G, 2)
+    steps = v.require_int("steps", steps, minimum=0)
+    a, b, c = coefficients
+    tall = G.shape[0] > G.shape[1]
+    X = G.T if tall else G
+    X = X / X.norm().clamp(min=eps)
+    for _ in range(steps):
+        gram = X @ X.T
+        X = a * X + (b * gram + c * gram @ gram) @ X
+    return X.T if tall else X
+
+
+def spectral_model(G, delta) -> torch.Tensor:
+    r"""The local model Muon minimises: linear term plus a spectral-norm penalty.
+
+    .. math:: m(\Delta W)=\langle G,\Delta W\rangle_F+\frac12\,\frac{d_{\text{in}}}{d_{\text{out}}}\,\|\Delta W\|_{2\to2}^2
+
+    Book label: ``adaptive.muon``. ``G`` : gradient (d_out, d_in); ``delta`` : candidate steps (..., d_out, d_in).
+
+    >>> float(spectral_model(torch.eye(2, dtype=torch.float64), -torch.eye(2, dtype=torch.float64)))  # -2 + 1/2
+    -1.5
+    """
+    G = _float("G", G)
+    v.require_ndim("G", G, 2)
+    delta = _float("delta", delta, like=G)
+    if delta.shape[-2:] != G.shape:
+        raise ValueError(f"delta must have the shape of G {tuple(G.shape)} in its last two axes, got {tuple(delta.shape)}")
+    d_out, d_in = G.shape
+    return (G * delta).sum((-2, -1)) + 0.5 * d_in / d_out * torch.linalg.matrix_norm(delta, ord=2) ** 2
+
+
+def muon_update(G) -> torch.Tensor:
+    r"""Steepest descent under the spectral norm: the exact minimiser of :func:`spectral_model`.
+
+    .. math:: \arg\min_{\Delta W}\Big[\langle G,\Delta W\rangle_F+\frac12\frac{d_{\text{in}}}{d_{\text{out}}}\|\Delta W\|_{2\to2}^2\Big]
+              =-\frac{d_{\text{out}}}{d_{\text{in}}}\,\|G\|_*\,UV^\top,\qquad\min=-\frac{d_{\text{out}}}{2d_{\text{in}}}\|G\|_*^2
+
+    Book label: ``adaptive.muon`` (Bernstein and Newhouse 2024; Jordan et al. 2024). ``G`` : (d_out, d_in);
+    :math:`\|G\|_*` is the nuclear norm (sum of singular values).
+
+    >>> muon_update([[3.0, 0.0], [0.0, 1.0]]).tolist()  # ‖G‖_* = 4, UVᵀ = I
+    [[-4.0, -0.0], [-0.0, -4.0]]
+    """
+    G = _float("G", G)
+    v.require_ndim("G", G, 2)
+    d_out, d_in = G.shape
+    return -(d_out / d_in) * torch.linalg.matrix_norm(G, ord="nuc") * polar_factor(G)
+
+
+# --- torch.optim look-alikes ----------------------------------------------------------------------
+
+class SGD(torch.optim.Optimizer):
+    r"""SGD with heavy-ball or Nesterov momentum, as ``torch.optim.SGD`` (dampening 0).
+
+    :math:`\mathbf b_t=\beta\mathbf b_{t-1}+\mathbf g_t` (with :math:`\mathbf b_1=\mathbf g_1`); the step is
+    :math:`-\eta\mathbf b_t` (heavy ball) or :math:`-\eta(\mathbf g_t+\beta\mathbf b_t)` (``nesterov=True``,
+    Nesterov's method written at the look-ahead point). ``lr`` :math:`\eta`, ``momentum`` :math:`\beta`,
+    ``weight_decay`` adds :math:`\lambda\boldsymbol\theta` to the gradient.
+    Book labels: ``momentum.heavy-ball``, ``momentum.nesterov``.
+    """
+
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, nesterov: bool = False,
+                 weight_decay: float = 0.0):
+        v.require_positive("lr", lr)
+        _fraction("momentum", momentum)
+        if nesterov and momentum == 0:
+            raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
+        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            beta = group["momentum"]
+            for p in (p for p in group["params"] if p.grad is not None):
+                g = p.grad + group["weight_decay"] * p
+                if beta:
+                    state = self.state[p]
+                    buf = state.get("momentum_buffer")
+                    buf = g.clone() if buf is None else beta * buf + g
+                    state["momentum_buffer"] = buf
+                    g = g + beta * buf if group["nesterov"] else buf
+                p.sub_(group["lr"] * g)
+        return loss
+
+
+class Adagrad(torch.optim.Optimizer):
+    r"""AdaGrad as ``torch.optim.Adagrad`` (no lr decay): :func:`adagrad_step` per parameter.
+
+    ``lr`` :math:`\eta`, ``eps`` :math:`\varepsilon` (added to :math:`\sqrt{\boldsymbol\gamma}`),
+    ``initial_accumulator_value`` :math:`\boldsymbol\gamma_0`. Book label: ``adaptive.adagrad``.
+    """
+
+    def __init__(self, params, lr: float = 1e-2, eps: float = 1e-10, weight_decay: float = 0.0,
+                 initial_accumulator_value: float = 0.0):
+        v.require_positive("lr", lr)
+        v.require_positive("eps", eps, strict=False)
+        super().__init__(params, dict(lr=lr, eps=eps, weight_decay=weight_decay,
+                                      initial_accumulator_value=initial_accumulator_value))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            for p in (p for p in group["params"] if p.grad is not None):
+                state = self.state[p]
+                if "sum" not in state:
+                    state["sum"] = torch.full_like(p, group["initial_accumulator_value"])
+                g = p.grad + group["weight_decay"] * p
+                new, state["sum"] = adagrad_step(p, g, state["sum"], group["lr"], group["eps"])
+                p.copy_(new)
+        return loss
+
+
+class RMSprop(torch.optim.Optimizer):
+    r"""RMSprop as ``torch.optim.RMSprop`` (no momentum, not centred): :func:`rmsprop_step` per parameter.
+
+    ``lr`` :math:`\eta`, ``alpha`` :math:`\alpha`, ``eps`` :math:`\varepsilon`. Book label: ``adaptive.rmsprop``.
+    """
+
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0):
+        v.require_positive("lr", lr)
+        _fraction("alpha", alpha)
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            for p in (p for p in group["params"] if p.grad is not None):
+                state = self.state[p]
+                if "square_avg" not in state:
+                    state["square_avg"] = torch.zeros_like(p)
+                g = p.grad + group["weight_decay"] * p
+                new, state["square_avg"] = rmsprop_step(p, g, state["square_avg"], group["lr"], group["alpha"],
+                                                        group["eps"])
+                p.copy_(new)
+        return loss
+
+
+class Adam(torch.optim.Optimizer):
+    r"""Adam (or AMSGrad) with bias correction, as ``torch.optim.Adam``: :func:`adam_step` per parameter.
+
+    ``lr`` :math:`\eta`, ``betas`` :math:`(\beta_1,\beta_2)`, ``eps`` :math:`\varepsilon`, ``amsgrad``
+    uses the running maximum of :math:`\mathbf v_t`. Book label: ``adaptive.adam``.
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, amsgrad: bool = False):
+        v.require_positive("lr", lr)
+        _fraction("betas[0]", betas[0])
+        _fraction("betas[1]", betas[1])
+        v.require_positive("eps", eps, strict=False)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            for p in (p for p in group["params"] if p.grad is not None):
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                    if group["amsgrad"]:
+                        state["max_exp_avg_sq"] = torch.zeros_like(p)
+                state["step"] += 1
+                g = p.grad + group["weight_decay"] * p
+                new, state["exp_avg"], state["exp_avg_sq"], vmax = adam_step(
+                    p, g, state["exp_avg"], state["exp_avg_sq"], state["step"], group["lr"], group["betas"],
+                    group["eps"], state.get("max_exp_avg_sq"))
+                if vmax is not None:
+                    state["max_exp_avg_sq"] = vmax
+                p.copy_(new)
+        return loss
+
+
+class SignSGD(torch.optim.Optimizer):
+    r"""signSGD: :math:`\boldsymbol\theta\leftarrow\boldsymbol\theta-\eta\operatorname{sign}(\mathbf g)`. Book label: ``sgd.signsgd``."""
+
+    def __init__(self, params, lr: float = 1e-3):
+        v.require_positive("lr", lr)
+        super().__init__(params, dict(lr=lr))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            for p in (p for p in group["params"] if p.grad is not None):
+                p.copy_(sign_step(p, p.grad, group["lr"]))
+        return loss
+
+
+class Muon(torch.optim.Optimizer):
+    r"""Muon as ``torch.optim.Muon``: momentum, then Newton–Schulz orthogonalisation, for 2-D parameters.
+
+    :math:`B_t=\mu B_{t-1}+(1-\mu)G_t`; the direction :math:`\widetilde B_t` is :math:`B_t` or, with
+    ``nesterov``, :math:`(1-\mu)G_t+\mu B_t`; :math:`O_t=\mathrm{NS}_5(\widetilde B_t)\approx UV^\top`;
+    :math:`W\leftarrow(1-\eta\lambda)W-\eta\sqrt{\max(1,d_{\text{out}}/d_{\text{in}})}\,O_t`.
+    ``lr`` :math:`\eta`, ``momentum`` :math:`\mu`, ``weight_decay`` :math:`\lambda` (decoupled),
+    ``ns_coefficients`` :math:`(a,b,c)`, ``ns_steps``. ``exact=True`` uses the SVD polar factor instead of
+    Newton–Schulz. Book label: ``adaptive.muon``.
+    """
+
+    def __init__(self, params, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95,
+                 nesterov: bool = True, ns_coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
+                 eps: float = 1e-7, ns_steps: int = 5, exact: bool = False):
+        v.require_positive("lr", lr)
+        _fraction("momentum", momentum)
+        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=nesterov,
+                                      ns_coefficients=tuple(ns_coefficients), eps=eps, ns_steps=ns_steps, exact=exact))
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.ndim != 2:
+                    raise ValueError(f"params must be matrices for Muon, got a parameter of shape {tuple(p.shape)}")
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            mu = group["momentum"]
+            for p in (p for p in group["params"] if p.grad is not None):
+                state = self.state[p]
+                buf = state.get("momentum_buffer", torch.zeros_like(p))
+                buf = mu * buf + (1 - mu) * p.grad
+                state["momentum_buffer"] = buf
+                direction = (1 - mu) * p.grad + mu * buf if group["nesterov"] else buf
+                if group["exact"]:
+                    O = polar_factor(direction)
+                else:
+                    O = newton_schulz(direction, group["ns_steps"], group["ns_coefficients"], group["eps"])
+                scale = math.sqrt(max(1.0, p.shape[0] / p.shape[1]))
+                p.mul_(1 - group["lr"] * group["weight_decay"]).sub_(group["lr"] * scale * O)
+        return loss
+
+
+def _closure(closure):
+    with torch.enable_grad():
+        return closure()

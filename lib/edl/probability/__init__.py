@@ -1,0 +1,6 @@
+"""Appendix A, probability and information: moments, inequalities, distributions (:mod:`.basics`) and
+information measures (:mod:`.information`).
+"""
+
+#: The notebook (in ``notebooks/``) that states this part's formulas.
+NOTEBOOK = "appendix_probability"
