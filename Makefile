@@ -6,10 +6,18 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 MATHJAX := _vendor/mathjax/tex-svg-full.js
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+EXECUTED := $(NOTEBOOKS:notebooks/%.ipynb=_build/executed/%.ipynb)
+# What a notebook's outputs and the ledger depend on besides the notebook itself.
+LIBRARY := $(shell find lib/edl -name '*.py' -o -name '*.tsv') $(STAMP)
+BOOK_CACHE := _build/.jupyter_cache
 # Two workers by default: the CI machine has 2 cores.
 WORKERS ?= 2
+TIME := python3 tools/timings.py run
+NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup book test ledger bench lab student notebooks mathjax clean
+# A recipe that fails leaves no half-written target behind to look up to date.
+.DELETE_ON_ERROR:
+.PHONY: setup book test executed ledger bench lab student notebooks mathjax clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -24,22 +32,43 @@ mathjax: $(MATHJAX)
 $(MATHJAX):
 	bash tools/vendor_mathjax.sh _vendor/mathjax
 
-ledger: setup
-	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
+# Each notebook is executed once, by nbval, which also compares the output-checked cells with the
+# stored outputs; the executed copy in _build/executed/ is what the book shows. A notebook is run
+# again only when it, the library or the environment changed.
+executed: $(EXECUTED)
+_build/executed/%.ipynb: notebooks/%.ipynb $(LIBRARY) tests/nbval_sanitize.cfg tools/nbval_executed.py
+	PYTHONPATH=tools $(TIME) execute:$* -- $(PY) -m pytest -q $(NBVAL) $<
+	@test -f $@ || { echo "nbval did not write $@"; exit 1; }
 
-book: ledger
+ledger: _build/ledger.json
+_build/ledger.json: $(LIBRARY)
+	$(PY) -m edl.core.ledger.report --json $@ --pages book/_generated
+
+# The book takes every chapter's outputs from the execution cache, filled from _build/executed/.
+$(BOOK_CACHE)/filled: $(EXECUTED)
+	$(PY) tools/book_cache.py $(BOOK_CACHE) $?
+	@touch $@
+
+book: setup
+	$(MAKE) -j$(WORKERS) executed
+	$(MAKE) ledger $(BOOK_CACHE)/filled
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is built: open _build/html/index.html"
 
 notebooks: setup  ## re-execute the notebooks in place, refreshing their stored outputs
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
+	printf '%s\n' $(NOTEBOOKS) | xargs -P $(WORKERS) -I{} $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace {}
 
-test: setup
-	$(PY) -m pytest lib tests -n $(WORKERS) --dist loadscope -m "not book"
-	$(PY) -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg -n $(WORKERS) --dist loadscope notebooks
-	$(MAKE) book
-	$(MAKE) student
-	$(PY) -m pytest tests -m book -p no:xdist
+# Every stage is timed; the table and the projection to twelve parts end up in _build/timings.json.
+test:
+	@rm -rf _build/timings
+	$(TIME) setup -- $(MAKE) setup
+	$(TIME) unit-tests -- $(PY) -m pytest lib tests -n $(WORKERS) --dist loadscope -m "not book"
+	$(TIME) notebooks -- $(MAKE) -j$(WORKERS) executed
+	$(TIME) ledger -- $(MAKE) ledger
+	$(TIME) book -- $(MAKE) book
+	$(TIME) student -- $(MAKE) student
+	$(TIME) browser-test -- $(PY) -m pytest tests -m book -p no:xdist
+	@python3 tools/timings.py report
 
 bench: setup
 	$(PY) benchmarks/run.py --json _build/bench.json

@@ -18,7 +18,6 @@ import argparse
 import importlib
 import json
 import os
-import pkgutil
 import statistics
 import subprocess
 import sys
@@ -53,14 +52,13 @@ def reference_notebook(folder: Path) -> Path:
 
 
 def explorers():
-    """Every explorer the book shows: the ``*_explorer`` factories of the modules in :mod:`edl.plots`."""
-    import edl.plots
+    """Every explorer the book shows: the ``*_explorer`` factories in the ``figures`` of every part."""
+    from edl.core.parts import import_all
 
-    for info in pkgutil.iter_modules(edl.plots.__path__):
-        module = importlib.import_module(f"edl.plots.{info.name}")
+    for module in import_all("figures"):
         for name in sorted(dir(module)):
             if name.endswith("_explorer") and callable(getattr(module, name)):
-                yield f"{info.name}.{name}", getattr(module, name)
+                yield f"{module.__name__.removeprefix('edl.')}.{name}", getattr(module, name)
 
 
 def percentile(xs: list[float], q: float) -> float:

@@ -1,5 +1,8 @@
+import ast
+
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 from nbclient import NotebookClient
 
 from edl.core.student import stub_source, student_notebook, write_student_edition
@@ -28,19 +31,42 @@ def test_student_notebook_strips_solutions_and_outputs():
     assert sol.outputs, "the source notebook is left untouched"
 
 
+def _solution_names(nb) -> set[str]:
+    return {node.name for c in nb.cells if "solution" in c.metadata.get("tags", [])
+            for node in ast.parse(c.source).body if isinstance(node, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_stubbed_functions_are_only_handed_to_the_exercise_check(path):
+    """Outside its solution cell a student's function is only passed to ``check_exercise``, which
+    reports an unattempted exercise instead of raising. So everywhere else the student edition runs
+    exactly like the book's notebook, which nbval executes; one edition is executed below."""
+    nb = nbformat.read(path, as_version=4)
+    names = _solution_names(nb)
+    assert names, f"{path.stem} has no exercises"
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "solution" in cell.metadata.get("tags", []):
+            continue
+        tree = ast.parse(TransformerManager().transform_cell(cell.source))  # magics become Python
+        handed = {id(arg) for call in ast.walk(tree) if isinstance(call, ast.Call)
+                  and getattr(call.func, "id", None) == "check_exercise" for arg in call.args}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in names:
+                assert id(node) in handed, f"{path.stem}: {node.id} is used outside check_exercise in {cell.source!r}"
+
+
 def test_student_edition_executes_and_reports_unattempted(tmp_path):
     written = write_student_edition(NOTEBOOKS, tmp_path)
-    assert written
-    for path in written:
-        nb = nbformat.read(path, as_version=4)
-        solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-        assert not errors, f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
-        text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-        for cell in solutions:
-            assert "NotImplementedError" in cell.source
-        assert text.count("is not implemented yet") >= len(solutions) > 0 or not solutions
+    assert len(written) == len(list(NOTEBOOKS.glob("*.ipynb")))
+    path = min(written, key=lambda p: p.stat().st_size)  # the shortest: the rule above covers the rest
+    nb = nbformat.read(path, as_version=4)
+    solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name}: {errors[0]['ename']}: {errors[0]['evalue']}"
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert solutions and all("NotImplementedError" in cell.source for cell in solutions)
+    assert text.count("is not implemented yet") >= len(solutions)
 
 
 def test_bad_source_dir(tmp_path):
