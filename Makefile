@@ -40,9 +40,10 @@ _build/executed/%.ipynb: notebooks/%.ipynb $(LIBRARY) tests/nbval_sanitize.cfg t
 	PYTHONPATH=tools $(TIME) execute:$* -- $(PY) -m pytest -q $(NBVAL) $<
 	@test -f $@ || { echo "nbval did not write $@"; exit 1; }
 
-ledger: _build/ledger.json
-_build/ledger.json: $(LIBRARY)
-	$(PY) -m edl.core.ledger.report --json $@ --pages book/_generated
+LEDGER := _build/ledger.json book/_generated/ledger.md book/_generated/errata.md
+ledger: $(LEDGER)
+$(LEDGER) &: $(LIBRARY)
+	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
 
 # The book takes every chapter's outputs from the execution cache, filled from _build/executed/.
 $(BOOK_CACHE)/filled: $(EXECUTED)

@@ -1,4 +1,4 @@
-"""Tests of edl.feedforward.approximation and the approx.* checks (edl.feedforward.checks.expressivity)."""
+"""Tests of edl.feedforward.approximation and the approx.* checks (edl.feedforward.checks.approximation)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Tests of edl.feedforward.linear and of the chapter-2 part-A checks registered in edl.feedforward.checks.linear_models."""
+"""Tests of edl.feedforward.linear and of the chapter-2 part-A checks (edl.feedforward.checks.linear, .logistic, .layers)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Tests of edl.feedforward.linear_autoencoder and the linae.* checks (edl.feedforward.checks.expressivity)."""
+"""Tests of edl.feedforward.linear_autoencoder and the linae.* checks (edl.feedforward.checks.linear_autoencoder)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests of edl.feedforward.relu_regions and the relu.* checks (edl.feedforward.checks.expressivity)."""
+"""Tests of edl.feedforward.relu_regions and the relu.* checks (edl.feedforward.checks.relu_regions)."""
 
 
 import numpy as np

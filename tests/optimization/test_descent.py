@@ -1,4 +1,6 @@
-"""Tests of edl.optimization.descent, of the chapter 3 part A checks (edl.optimization.checks.descent), figures and exercises."""
+"""Tests of edl.optimization.descent, of the chapter 3 part A checks (edl.optimization.checks.backprop and
+.descent), figures and exercises.
+"""
 
 import math
 import re

@@ -1,4 +1,4 @@
-"""Tests of edl.optimization.stochastic and of the registered sgd.* checks (edl.optimization.checks.optimizers)."""
+"""Tests of edl.optimization.stochastic and of the registered sgd.* checks (edl.optimization.checks.stochastic)."""
 
 import math
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from edl.optimization import stochastic as st
-from edl.optimization.checks.optimizers import least_squares_problem
+from edl.optimization.checks.stochastic import least_squares_problem
 from edl.core.ledger import catalogue, errata_entries, formula_entries
 
 F64 = torch.float64

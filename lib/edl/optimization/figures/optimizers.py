@@ -8,7 +8,8 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from edl.optimization import optim as op
+from edl.optimization import adaptive as ad
+from edl.optimization import momentum as mo
 from edl.optimization import stochastic as st
 from edl.core.explore import Control, Explorer
 from edl.core.validate import require_int, require_positive
@@ -43,14 +44,14 @@ def race_trajectories(lr: float, momentum: float, kappa: float, steps: int = 60)
         prev, x, path = x0, x0, [x0]
         for _ in range(steps):
             if name == "Nesterov":
-                prev, x = x, op.nesterov_step(x, prev, grad, lr, momentum)
+                prev, x = x, mo.nesterov_step(x, prev, grad, lr, momentum)
             else:
-                prev, x = x, op.heavy_ball_step(x, prev, grad(x), lr, 0.0 if name == "gradient descent" else momentum)
+                prev, x = x, mo.heavy_ball_step(x, prev, grad(x), lr, 0.0 if name == "gradient descent" else momentum)
             path.append(x)
         paths[name] = torch.stack(path).numpy()
     x, m, s, path = x0, torch.zeros(2, dtype=F64), torch.zeros(2, dtype=F64), [x0]
     for t in range(1, steps + 1):
-        x, m, s, _ = op.adam_step(x, grad(x), m, s, t, 0.1, (momentum, 0.999))
+        x, m, s, _ = ad.adam_step(x, grad(x), m, s, t, 0.1, (momentum, 0.999))
         path.append(x)
     paths["Adam (lr 0.1)"] = torch.stack(path).numpy()
     return paths
@@ -180,13 +181,13 @@ def plot_acceleration(kappas=(10, 31.6, 100, 316, 1000), tol: float = 1e-3) -> F
     k = np.array(kappas, dtype=float)
     lam = torch.as_tensor(np.stack([np.ones_like(k), k], -1))
     q = (np.sqrt(k) - 1) / (np.sqrt(k) + 1)
-    hb = [op.heavy_ball_optimal(1.0, float(x)) for x in k]
+    hb = [mo.heavy_ball_optimal(1.0, float(x)) for x in k]
     counts = {
-        "gradient descent (η = 1/L)": op.iterations_to_tolerance(lam, [1.0, 1.0], torch.as_tensor(1 / k), 0.0,
+        "gradient descent (η = 1/L)": mo.iterations_to_tolerance(lam, [1.0, 1.0], torch.as_tensor(1 / k), 0.0,
                                                                  lookahead=False, tol=tol),
-        "heavy ball (Polyak's tuning)": op.iterations_to_tolerance(lam, [1.0, 1.0], [h[0] for h in hb], [h[1] for h in hb],
+        "heavy ball (Polyak's tuning)": mo.iterations_to_tolerance(lam, [1.0, 1.0], [h[0] for h in hb], [h[1] for h in hb],
                                                                    lookahead=False, tol=tol),
-        "Nesterov (η = 1/L)": op.iterations_to_tolerance(lam, [1.0, 1.0], torch.as_tensor(1 / k), torch.as_tensor(q),
+        "Nesterov (η = 1/L)": mo.iterations_to_tolerance(lam, [1.0, 1.0], torch.as_tensor(1 / k), torch.as_tensor(q),
                                                          lookahead=True, tol=tol),
     }
     fig, ax = _figure()
@@ -208,7 +209,7 @@ def plot_adagrad_rotation(kappas=(1, 10, 100, 1000), d: int = 10, seed: int = 18
     fig, ax = _figure()
     for rotated, color in ((False, "C0"), (True, "C3")):
         H = torch.as_tensor(np.stack([(Q @ np.diag(s) @ Q.T) if rotated else np.diag(s) for s in spectra]))
-        counts = op.adagrad_iterations(H, x0, torch.logspace(-2, 1, 13, dtype=F64), tol=1e-8, max_iter=5000)
+        counts = ad.adagrad_iterations(H, x0, torch.logspace(-2, 1, 13, dtype=F64), tol=1e-8, max_iter=5000)
         ax.loglog(kappas, counts.numpy(), "o-", color=color,
                   label="rotated Hessian $QDQ^\\top$" if rotated else "axis-aligned Hessian $D$")
     ax.set(xlabel="condition number κ", ylabel="iterations (best step size)",
@@ -222,7 +223,7 @@ def plot_adam_counterexample(num_steps: int = 30_000) -> Figure:
     fig, ax = _figure()
     for label, kw, color in (("Adam, β₂ = 0.1", dict(beta2=0.1), "C3"), ("AMSGrad, β₂ = 0.1", dict(beta2=0.1, amsgrad=True), "C0"),
                              ("Adam, β₂ = 0.99", dict(beta2=0.99), "C2")):
-        path = op.adam_online_counterexample(num_steps=num_steps, return_path=True, **kw)
+        path = ad.adam_online_counterexample(num_steps=num_steps, return_path=True, **kw)
         ax.semilogx(np.arange(1, num_steps + 1), path, color=color, label=f"{label}: ends at {path[-1]:+.3f}")
     ax.axhline(-1, color="k", ls=":", lw=1)
     ax.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="online problem $f_t = 3x$ (t mod 3 = 1), $-x$ otherwise")
@@ -262,8 +263,8 @@ def plot_muon_spectrum(seed: int = 0) -> Figure:
     G = torch.randn(32, 16, generator=g, dtype=F64) @ torch.diag(torch.logspace(0, -2, 16, dtype=F64))
     fig, ax = _figure()
     for M, name, style in ((G / torch.linalg.matrix_norm(G, 2), "gradient G (scaled to ‖G‖₂ = 1)", "C0o-"),
-                           (op.newton_schulz(G), "Newton–Schulz, 5 steps", "C1s-"),
-                           (op.polar_factor(G), r"exact $UV^\top$", "C3--")):
+                           (ad.newton_schulz(G), "Newton–Schulz, 5 steps", "C1s-"),
+                           (ad.polar_factor(G), r"exact $UV^\top$", "C3--")):
         ax.semilogy(torch.linalg.svdvals(M).numpy(), style, ms=4, label=name)
     ax.set(xlabel="index", ylabel="singular value", title="orthogonalisation lifts the small singular directions")
     ax.legend(fontsize=8)

@@ -1,14 +1,15 @@
-r"""Momentum, adaptive and geometry-aware optimisers: pure step functions and small ``torch.optim`` look-alikes.
+r"""Adaptive and geometry-aware optimisers: pure step functions and small ``torch.optim`` look-alikes.
 
-Chapter 3, sections "Momentum and acceleration" (``momentum.*``) and "Adaptive and geometry-aware
-methods" (``adaptive.*``). Each update rule is a pure function (state in, state out) whose docstring
-states the formula; the classes :class:`SGD`, :class:`Adagrad`, :class:`RMSprop`, :class:`Adam`,
+Chapter 3, section "Adaptive and geometry-aware methods" (``adaptive.*``): AdaGrad, RMSprop, Adam and
+AMSGrad, sign steps, preconditioning and Muon. Each update rule is a pure function (state in, state
+out) whose docstring states the formula; the classes :class:`Adagrad`, :class:`RMSprop`, :class:`Adam`,
 :class:`SignSGD` and :class:`Muon` wrap those functions behind the ``torch.optim.Optimizer`` interface
-and keep PyTorch's argument names, so a test can run them side by side with ``torch.optim``.
+and keep PyTorch's argument names, so a test can run them side by side with ``torch.optim``. Heavy
+ball, Nesterov and their :class:`~edl.optimization.momentum.SGD` are in :mod:`edl.optimization.momentum`.
 
-Symbols → arguments: step size :math:`\eta` → ``lr``; momentum :math:`\beta` → ``momentum``;
-Adam's :math:`(\beta_1,\beta_2)` → ``betas``; RMSprop's decay :math:`\alpha` → ``alpha``;
-:math:`\varepsilon` → ``eps``; step counter :math:`t` → ``step`` (1-based).
+Symbols → arguments: step size :math:`\eta` → ``lr``; Adam's :math:`(\beta_1,\beta_2)` → ``betas``;
+RMSprop's decay :math:`\alpha` → ``alpha``; :math:`\varepsilon` → ``eps``; step counter :math:`t` →
+``step`` (1-based).
 """
 
 import math
@@ -16,169 +17,7 @@ import math
 import torch
 
 from edl.core import validate as v
-
-
-def _float(name, value, like=None):
-    t = v.as_float_tensor(name, value, like=like)
-    v.require_finite(name, t)
-    return t
-
-
-def _fraction(name, value, *, closed_low=True):
-    value = v.require_scalar(name, value)
-    if not ((0 <= value if closed_low else 0 < value) and value < 1):
-        raise ValueError(f"{name} must lie in {'[' if closed_low else '('}0, 1), got {value}")
-    return value
-
-
-# --- momentum -------------------------------------------------------------------------------------
-
-def heavy_ball_step(theta, theta_prev, grad, lr: float, momentum: float) -> torch.Tensor:
-    r"""Polyak's heavy-ball step.
-
-    .. math:: \boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\eta\nabla h(\boldsymbol\theta_t)
-              +\beta(\boldsymbol\theta_t-\boldsymbol\theta_{t-1})
-
-    Book label: ``momentum.heavy-ball``. Equivalent to :math:`\mathbf v_{t+1}=\beta\mathbf v_t+\nabla h`,
-    :math:`\boldsymbol\theta_{t+1}=\boldsymbol\theta_t-\eta\mathbf v_{t+1}` (``torch.optim.SGD`` with
-    ``momentum``). ``grad`` : :math:`\nabla h(\boldsymbol\theta_t)`.
-
-    >>> heavy_ball_step([1.0], [0.0], [2.0], 0.1, 0.5).tolist()  # 1 - 0.2 + 0.5
-    [1.3]
-    """
-    theta = _float("theta", theta)
-    return theta - lr * _float("grad", grad, like=theta) + momentum * (theta - _float("theta_prev", theta_prev, like=theta))
-
-
-def nesterov_step(theta, theta_prev, gradient, lr: float, momentum: float) -> torch.Tensor:
-    r"""Nesterov's accelerated step: extrapolate, then take the gradient step at the look-ahead point.
-
-    .. math:: \tilde{\boldsymbol\theta}_{t+1}=\boldsymbol\theta_t+\beta(\boldsymbol\theta_t-\boldsymbol\theta_{t-1}),
-              \qquad\boldsymbol\theta_{t+1}=\tilde{\boldsymbol\theta}_{t+1}-\eta\nabla h(\tilde{\boldsymbol\theta}_{t+1})
-
-    Book label: ``momentum.nesterov``. ``gradient`` : a function returning :math:`\nabla h` at a point.
-
-    >>> nesterov_step([1.0], [0.0], lambda p: 2 * p, 0.25, 0.5).tolist()  # look-ahead 1.5, minus 0.25·3
-    [0.75]
-    """
-    theta = _float("theta", theta)
-    if not callable(gradient):
-        raise ValueError(f"gradient must be a function of the point, got {gradient!r}")
-    ahead = theta + momentum * (theta - _float("theta_prev", theta_prev, like=theta))
-    return ahead - lr * gradient(ahead)
-
-
-def heavy_ball_optimal(mu: float, L: float) -> tuple[float, float, float]:
-    r"""Polyak's tuning for quadratics with spectrum in :math:`[\mu,L]`: step, momentum and rate.
-
-    .. math:: \eta=\frac4{(\sqrt L+\sqrt\mu)^2},\qquad\beta=\Big(\frac{\sqrt\kappa-1}{\sqrt\kappa+1}\Big)^2,
-              \qquad\text{rate}=\frac{\sqrt\kappa-1}{\sqrt\kappa+1},\quad\kappa=\frac L\mu
-
-    Book label: ``momentum.heavy-ball``. Returns ``(lr, momentum, rate)``.
-
-    >>> [round(x, 6) for x in heavy_ball_optimal(1.0, 100.0)]
-    [0.033058, 0.669421, 0.818182]
-    """
-    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
-    v.require_positive("mu", mu)
-    if L < mu:
-        raise ValueError(f"L must be at least mu = {mu}, got {L}")
-    q = (math.sqrt(L / mu) - 1) / (math.sqrt(L / mu) + 1)
-    return 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2, q**2, q
-
-
-def momentum_matrix(lam, lr: float, momentum: float, lookahead: bool = False) -> torch.Tensor:
-    r"""The 2x2 iteration matrix of heavy ball (or Nesterov) on the eigen-direction with curvature :math:`\lambda`.
-
-    .. math:: \begin{pmatrix}e_{t+1}\\e_t\end{pmatrix}=\begin{pmatrix}1+\beta-\eta\lambda(1+\gamma\beta)&-\beta(1-\gamma\eta\lambda)\\1&0\end{pmatrix}
-              \begin{pmatrix}e_t\\e_{t-1}\end{pmatrix},\qquad\gamma=1\text{ for Nesterov, }0\text{ for heavy ball}
-
-    Book label: ``momentum.heavy-ball``. ``lam`` : curvature(s), shape (...). Returns shape (..., 2, 2).
-    Its spectral radius is the asymptotic contraction factor per step.
-
-    >>> momentum_matrix(1.0, 0.5, 0.0).tolist()  # gradient descent: e ← (1 - ηλ) e
-    [[0.5, -0.0], [1.0, 0.0]]
-    """
-    lam = _float("lam", lam)
-    g = 1.0 if lookahead else 0.0
-    top = torch.stack([1 + momentum - lr * lam * (1 + g * momentum), -momentum * (1 - g * lr * lam)], -1)
-    bottom = torch.stack([torch.ones_like(lam), torch.zeros_like(lam)], -1)
-    return torch.stack([top, bottom], -2)
-
-
-def nesterov_parameters(mu: float, L: float) -> tuple[float, float]:
-    r"""Step and momentum of Nesterov's method for :math:`L`-smooth, :math:`\mu`-strongly convex functions.
-
-    .. math:: \kappa=\frac L\mu,\qquad\beta=\frac{\sqrt\kappa-1}{\sqrt\kappa+1},\qquad\eta=\frac1L
-
-    Book label: ``momentum.nesterov``. Returns ``(lr, momentum)``.
-
-    >>> [round(v, 6) for v in nesterov_parameters(1.0, 100.0)]  # η = 1/L, β = 9/11
-    [0.01, 0.818182]
-    """
-    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
-    v.require_positive("mu", mu)
-    if L < mu:
-        raise ValueError(f"L must be at least mu = {mu}, got {L}")
-    kappa = L / mu
-    return 1 / L, (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
-
-
-def nesterov_bound(k, mu: float, L: float, dist0: float) -> torch.Tensor:
-    r"""Nesterov's guarantee for strongly convex functions.
-
-    .. math:: f(\mathbf x^k)-f(\mathbf x^*)\le L\Big(1-\frac1{\sqrt\kappa}\Big)^k\|\mathbf x^0-\mathbf x^*\|^2
-
-    Book label: ``momentum.nesterov``. ``dist0`` : :math:`\|\mathbf x^0-\mathbf x^*\|^2`. (The standard
-    sharper constant is :math:`(L+\mu)/2` in place of :math:`L`.)
-
-    >>> float(nesterov_bound(2, 1.0, 4.0, 1.0))  # 4 (1 - 1/2)²
-    1.0
-    """
-    k = _float("k", k)
-    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
-    v.require_positive("mu", mu)
-    return L * (1 - math.sqrt(mu / L)) ** k * v.require_scalar("dist0", dist0)
-
-
-def iterations_to_tolerance(curvatures, x0, lr, momentum, *, lookahead: bool, tol: float,
-                            max_iter: int = 100_000) -> torch.Tensor:
-    r"""Iterations until :math:`\|\mathbf x_t-\mathbf x^*\|\le\text{tol}\cdot\|\mathbf x_0-\mathbf x^*\|` on diagonal quadratics, batched.
-
-    :math:`f(\mathbf x)=\frac12\sum_j\lambda_jx_j^2` (so :math:`\mathbf x^*=0`); the method is
-    :math:`\mathbf x_{t+1}=\mathbf x_t+\beta(\mathbf x_t-\mathbf x_{t-1})-\eta\nabla f(\mathbf x_t+\gamma\beta(\mathbf x_t-\mathbf x_{t-1}))`
-    with :math:`\gamma=1` (Nesterov, ``lookahead=True``) or 0 (heavy ball; :math:`\beta=0` is gradient
-    descent). ``curvatures`` : :math:`\lambda`, shape (B, d); ``x0`` : (d,) or (B, d); ``lr``,
-    ``momentum`` : scalars or shape (B,). Returns the counts, shape (B,); ``max_iter`` where not reached.
-    Book label: ``momentum.acceleration-optimality``.
-
-    >>> int(iterations_to_tolerance([[1.0, 1.0]], [1.0, 1.0], 0.5, 0.0, lookahead=False, tol=0.1)[0])  # 0.5^t <= 0.1
-    4
-    """
-    lam = _float("curvatures", curvatures)
-    v.require_ndim("curvatures", lam, 2)
-    v.require_positive("curvatures", lam)
-    x = _float("x0", x0, like=lam).expand_as(lam).clone()
-    lr = _float("lr", lr, like=lam).reshape(-1, 1)
-    beta = _float("momentum", momentum, like=lam).reshape(-1, 1)
-    tol = v.require_scalar("tol", tol)
-    v.require_positive("tol", tol)
-    max_iter = v.require_int("max_iter", max_iter, minimum=1)
-    gamma = 1.0 if lookahead else 0.0
-    target = tol**2 * (x * x).sum(-1)
-    count = torch.full(lam.shape[:1], max_iter, dtype=torch.long, device=lam.device)
-    done = torch.zeros_like(count, dtype=torch.bool)
-    prev = x.clone()
-    for t in range(1, max_iter + 1):
-        velocity = beta * (x - prev)
-        prev, x = x, x + velocity - lr * lam * (x + gamma * velocity)
-        reached = ((x * x).sum(-1) <= target) & ~done
-        if reached.any():
-            count[reached] = t
-            done |= reached
-            if done.all():
-                break
-    return count
+from edl.optimization.momentum import _closure, _float, _fraction
 
 
 # --- adaptive methods -----------------------------------------------------------------------------
@@ -486,41 +325,6 @@ def muon_update(G) -> torch.Tensor:
 
 # --- torch.optim look-alikes ----------------------------------------------------------------------
 
-class SGD(torch.optim.Optimizer):
-    r"""SGD with heavy-ball or Nesterov momentum, as ``torch.optim.SGD`` (dampening 0).
-
-    :math:`\mathbf b_t=\beta\mathbf b_{t-1}+\mathbf g_t` (with :math:`\mathbf b_1=\mathbf g_1`); the step is
-    :math:`-\eta\mathbf b_t` (heavy ball) or :math:`-\eta(\mathbf g_t+\beta\mathbf b_t)` (``nesterov=True``,
-    Nesterov's method written at the look-ahead point). ``lr`` :math:`\eta`, ``momentum`` :math:`\beta`,
-    ``weight_decay`` adds :math:`\lambda\boldsymbol\theta` to the gradient.
-    Book labels: ``momentum.heavy-ball``, ``momentum.nesterov``.
-    """
-
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, nesterov: bool = False,
-                 weight_decay: float = 0.0):
-        v.require_positive("lr", lr)
-        _fraction("momentum", momentum)
-        if nesterov and momentum == 0:
-            raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
-        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay))
-
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            beta = group["momentum"]
-            for p in (p for p in group["params"] if p.grad is not None):
-                g = p.grad + group["weight_decay"] * p
-                if beta:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    buf = g.clone() if buf is None else beta * buf + g
-                    state["momentum_buffer"] = buf
-                    g = g + beta * buf if group["nesterov"] else buf
-                p.sub_(group["lr"] * g)
-        return loss
-
-
 class Adagrad(torch.optim.Optimizer):
     r"""AdaGrad as ``torch.optim.Adagrad`` (no lr decay): :func:`adagrad_step` per parameter.
 
@@ -668,8 +472,3 @@ class Muon(torch.optim.Optimizer):
                 scale = math.sqrt(max(1.0, p.shape[0] / p.shape[1]))
                 p.mul_(1 - group["lr"] * group["weight_decay"]).sub_(group["lr"] * scale * O)
         return loss
-
-
-def _closure(closure):
-    with torch.enable_grad():
-        return closure()

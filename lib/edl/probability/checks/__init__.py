@@ -1,0 +1,1 @@
+"""Registered checks and errata demonstrations of probability, one module per topic."""
