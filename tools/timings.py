@@ -34,7 +34,7 @@ def run(stage: str, command: list[str]) -> int:
 
 
 def report(parts: int) -> dict:
-    records = [json.loads(p.read_text()) for p in sorted(RECORDS.glob("*.json"))]
+    records = [json.loads(p.read_text()) for p in sorted(RECORDS.glob("*.json"), key=lambda p: p.stat().st_mtime)]
     notebooks = {r["stage"].split(":", 1)[1]: r["seconds"] for r in records if r["stage"].startswith("execute:")}
     stages = {r["stage"]: r["seconds"] for r in records if not r["stage"].startswith("execute:")}
     fixed = sum(s for name, s in stages.items() if name in FIXED)
