@@ -17,7 +17,7 @@ NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nb
 
 # A recipe that fails leaves no half-written target behind to look up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test executed ledger bench lab student notebooks mathjax clean
+.PHONY: setup book test executed ledger errata bench lab student notebooks mathjax clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -40,7 +40,7 @@ _build/executed/%.ipynb: notebooks/%.ipynb $(LIBRARY) tests/nbval_sanitize.cfg t
 	PYTHONPATH=tools $(TIME) execute:$* -- $(PY) -m pytest -q $(NBVAL) $<
 	@test -f $@ || { echo "nbval did not write $@"; exit 1; }
 
-LEDGER := _build/ledger.json book/_generated/ledger.md book/_generated/errata.md
+LEDGER := _build/ledger.json book/_generated/ledger.md
 ledger: $(LEDGER)
 $(LEDGER) &: $(LIBRARY)
 	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
@@ -55,6 +55,11 @@ book: setup
 	$(MAKE) ledger $(BOOK_CACHE)/filled
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is built: open _build/html/index.html"
+
+# The errata appendix is generated from the registry; rewrite and execute it after registering an erratum.
+errata: setup
+	$(PY) -m edl.core.ledger.errata_notebook notebooks/appendix_errata.ipynb
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/appendix_errata.ipynb
 
 notebooks: setup  ## re-execute the notebooks in place, refreshing their stored outputs
 	printf '%s\n' $(NOTEBOOKS) | xargs -P $(WORKERS) -I{} $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace {}

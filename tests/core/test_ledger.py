@@ -1,13 +1,14 @@
 """The ledger: every registered check passes, every registered erratum is caught, complete parts are complete."""
 
 import json
+import re
 
 import nbformat
 import pytest
 
 from edl.core import ledger
 from edl.core.checking import CheckResult
-from edl.core.ledger import catalogue, registry, report
+from edl.core.ledger import catalogue, errata_notebook, registry, report, verdicts
 from tests.core.test_stable_output import too_precise
 from tests.paths import NOTEBOOKS
 
@@ -19,7 +20,7 @@ ERRATA = sorted(ledger.errata_entries())
 def test_formula_check_passes(id):
     result, _ = ledger.run_formula(id)
     assert result.passed, f"{id}: {result.detail}"
-    parts = registry.sub_checks(result.detail)  # printed one per line
+    parts = verdicts.sub_checks(result.detail)  # printed one per line
     assert "\n" not in result.detail and max(map(len, parts)) <= 140, "each sub-check's verdict is one short line"
     assert not too_precise(result.detail), f"{id}: the verdict prints unrounded floats {too_precise(result.detail)}"
 
@@ -35,6 +36,38 @@ def test_check_fails_on_the_seeds_version(key):
 def test_catalogue_copy_is_whole():
     assert len(catalogue.formulas()) == 453 and len(catalogue.errata()) == 170
     assert all(e.id in catalogue.formulas() for e in catalogue.errata().values())
+
+
+def _demonstrated() -> set[str]:
+    return {c.source for c in _cells(errata_notebook.NOTEBOOK) if c.cell_type == "code"}
+
+
+def test_the_errata_appendix_is_current():
+    assert errata_notebook.main([str(NOTEBOOKS / f"{errata_notebook.NOTEBOOK}.ipynb"), "--check"]) == 0
+
+
+@pytest.mark.parametrize("notebook", sorted(catalogue.COMPLETE_PARTS))
+def test_common_mistake_boxes_link_to_a_demonstration(notebook):
+    targets = {line for c in _cells(errata_notebook.NOTEBOOK) for line in c.source.splitlines()}
+    for cell in _cells(notebook):
+        if cell.cell_type == "markdown" and "{admonition} Common mistake" in cell.source:
+            links = re.findall(r"<(erratum-[a-z0-9-]+)>", cell.source)
+            assert links and all(f"({link})=" in targets for link in links), cell.source
+        if cell.cell_type == "markdown":
+            prose = re.sub(r"^#+ Summary$", "", cell.source, flags=re.M)
+            assert not re.search(r"summar(y|ies)\b|\bseeds?'?\b(?!\s*=)", prose, re.I), \
+                f"{notebook}: chapters speak of the correct formula, never of seeds or summaries: {cell.source[:200]!r}"
+
+
+@pytest.mark.parametrize("notebook", [*sorted(catalogue.COMPLETE_PARTS), errata_notebook.NOTEBOOK])
+def test_verdict_cells_hold_only_verdicts_and_hide_their_code(notebook):
+    for cell in _cells(notebook):
+        if cell.cell_type == "code" and re.search(r"ledger\.(verify|demonstrate)\(", cell.source):
+            tags = cell.metadata.get("tags", [])
+            assert {"remove-input", "nbval-check-output"} <= set(tags), f"{notebook}: {cell.source!r} has tags {tags}"
+            calls = [line for line in cell.source.splitlines() if line.strip()]
+            assert all(re.fullmatch(r'ledger\.(verify|demonstrate)\("[^"]+"\)', line) for line in calls), \
+                f"{notebook}: a verdict cell hides its code, so it may hold nothing else: {cell.source!r}"
 
 
 def _cells(notebook: str):
@@ -56,7 +89,9 @@ def test_complete_part_states_checks_and_passes_every_id(notebook):
     for key, err in catalogue.errata().items():
         if err.id in catalogue.ids_of_part(notebook):
             assert key in ledger.errata_entries(), f"erratum {key} of {err.id} is not demonstrated"
-            assert any(f'ledger.demonstrate("{key}")' in s for s in checked), f"{key}: no demonstrate cell"
+            assert f'ledger.demonstrate("{key}")' in _demonstrated(), f"{key}: not run in the errata appendix"
+    assert not any("ledger.demonstrate" in c.source for c in cells if c.cell_type == "code"), \
+        "mistakes are demonstrated in the errata appendix; a chapter links there from a Common mistake box"
 
 
 def test_verify_prints_verdict_and_raises_on_failure(monkeypatch, capsys):
@@ -70,13 +105,21 @@ def test_verify_prints_verdict_and_raises_on_failure(monkeypatch, capsys):
 
 
 def test_a_verdict_of_sub_checks_prints_one_line_each():
-    assert registry.verdict("x.y  \u2713", "a agrees") == "x.y  \u2713  a agrees"
-    assert registry.verdict("x.y  \u2713", "a agrees; b holds") == "x.y  \u2713\n    a agrees\n    b holds"
+    assert verdicts.Verdict("x.y", True, "", "a agrees").text() == "x.y  \u2713  a agrees"
+    assert verdicts.Verdict("x.y", True, "", "a agrees; b holds").text() == "x.y  \u2713\n    a agrees\n    b holds"
+
+
+def test_a_verdict_displays_as_one_line_that_opens_to_its_sub_checks():
+    v = verdicts.Verdict("x.y", True, "checked against <numpy>", "a agrees; b (1; 2) holds")
+    page = v._repr_html_()
+    assert page.startswith('<details class="edl-verdict edl-pass"><summary>') and "&lt;numpy&gt;" in page
+    assert page.count("<li>") == 2 and "<li>b (1; 2) holds</li>" in page
+    assert repr(v) == v.text(), "text/plain stays complete, for nbval"
 
 
 def test_demonstrate_raises_when_the_check_cannot_tell(monkeypatch):
     entry = ledger.errata_entries()[ERRATA[0]]
-    blind = registry.ErratumEntry(entry.key, entry.id, entry.wrong, entry.right, lambda: CheckResult(True, "ok"))
+    blind = registry.ErratumEntry(entry.key, entry.id, entry.wrong, entry.right, entry.why, lambda: CheckResult(True, "ok"))
     monkeypatch.setitem(registry._ERRATA, entry.key, blind)
     with pytest.raises(AssertionError, match="cannot catch it"):
         ledger.demonstrate(entry.key)
@@ -111,5 +154,3 @@ def test_report_writes_json_and_pages(tmp_path):
     assert len(data["pending"]) == 453 - len(FORMULAS)
     page = (tmp_path / "pages" / "ledger.md").read_text()
     assert all(f"{{ref}}`{id} <{id}>`" in page for id in FORMULAS)
-    errata = (tmp_path / "pages" / "errata.md").read_text()
-    assert all(f"**{key}**" in errata for key in catalogue.errata())

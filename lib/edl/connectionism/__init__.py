@@ -5,3 +5,5 @@ function (:mod:`.cover`), Hopfield networks (:mod:`.hopfield`) and Willshaw memo
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
 NOTEBOOK = "ch01_connectionism"
+#: The part's title, as its notebook heads it.
+TITLE = "Chapter 1 — Connectionism"

@@ -5,3 +5,5 @@ regions (:mod:`.relu_regions`) and the linear autoencoder (:mod:`.linear_autoenc
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
 NOTEBOOK = "ch02_feedforward"
+#: The part's title, as its notebook heads it.
+TITLE = "Chapter 2 — Feedforward networks"

@@ -5,3 +5,5 @@ optimisers (:mod:`.optim`).
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
 NOTEBOOK = "ch03_gradient_learning"
+#: The part's title, as its notebook heads it.
+TITLE = "Chapter 3 — Gradient-based learning"

@@ -4,3 +4,5 @@ information measures (:mod:`.information`).
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
 NOTEBOOK = "appendix_probability"
+#: The part's title, as its notebook heads it.
+TITLE = "Appendix A — Probability and information"

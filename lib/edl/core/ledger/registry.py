@@ -8,8 +8,8 @@ from edl.core.checking import CheckResult
 from edl.core.device import single_threaded
 from edl.core.parts import import_all, notebook_of
 from edl.core.ledger import catalogue
+from edl.core.ledger.verdicts import Verdict, show
 
-PASS, FAIL = "\u2713", "\u2717"  # ✓ ✗
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class ErratumEntry:
     id: str
     wrong: str
     right: str
+    why: str
     run_on_seed: Callable[[], CheckResult]
 
 
@@ -55,16 +56,17 @@ def formula(id: str, *, reference: str):
     return register
 
 
-def erratum(key: str, *, wrong: str, right: str):
+def erratum(key: str, *, wrong: str, right: str, why: str = ""):
     """Register the decorated function, which runs a formula's check on the seed's version, for ``key``.
 
-    ``wrong`` (what the seed says) and ``right`` are LaTeX math, shown inline in the errata appendix.
+    ``wrong`` (what the course summary says) and ``right`` are LaTeX math, shown inline in the errata
+    appendix; ``why`` says in a sentence or two what goes wrong in practice with the wrong version.
     """
     if key not in catalogue.errata():
         raise ValueError(f"key must be a catalogued erratum key, got {key!r}")
 
     def register(run_on_seed: Callable[[], CheckResult]) -> Callable[[], CheckResult]:
-        _ERRATA[key] = ErratumEntry(key, catalogue.errata()[key].id, wrong, right, run_on_seed)
+        _ERRATA[key] = ErratumEntry(key, catalogue.errata()[key].id, wrong, right, why, run_on_seed)
         return run_on_seed
 
     return register
@@ -111,44 +113,23 @@ def run_erratum(key: str) -> tuple[CheckResult, float]:
     return _timed(entries[key].run_on_seed)
 
 
-def sub_checks(detail: str) -> list[str]:
-    """The details of the sub-checks a verdict joins with "; " (a "; " inside brackets stays).
-
-    >>> sub_checks("a (x; y) agrees; b holds")
-    ['a (x; y) agrees', 'b holds']
-    """
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(detail):
-        depth += (ch in "([{") - (ch in ")]}")
-        if depth == 0 and detail.startswith("; ", i):
-            parts.append(detail[start:i])
-            start = i + 2
-    return [*parts, detail[start:]]
-
-
-def verdict(head: str, detail: str) -> str:
-    """A verdict as printed: one line, or, for a check made of sub-checks (details joined by "; "),
-    the head line followed by one indented line per sub-check."""
-    parts = sub_checks(detail)
-    gap = " " if head.endswith(":") else "  "
-    return f"{head}{gap}{detail}" if len(parts) == 1 else "\n".join([head, *(f"    {p}" for p in parts)])
-
-
 def verify(id: str) -> None:
-    """Run formula ``id``'s check and print its verdict; raise ``AssertionError`` if it fails."""
+    """Run formula ``id``'s check and show its compact verdict; raise ``AssertionError`` if it fails."""
     result, _ = run_formula(id)
+    verdict = Verdict(id, result.passed, f"checked against {formula_entries()[id].reference}", result.detail)
     if not result.passed:
-        raise AssertionError(verdict(f"{id}  {FAIL}", result.detail))
-    print(verdict(f"{id}  {PASS}", result.detail))
+        raise AssertionError(verdict.text())
+    show(verdict)
 
 
 def demonstrate(key: str) -> None:
-    """Run the check on the seed's wrong version of a formula and show that it fails.
+    """Run the check on the mistaken version of a formula and show that it fails.
 
-    Raises ``AssertionError`` if the seed's version passes: then the check cannot tell the two apart.
+    Raises ``AssertionError`` if the mistaken version passes: then the check cannot tell the two apart.
     """
     result, _ = run_erratum(key)
     entry = errata_entries()[key]
     if result.passed:
-        raise AssertionError(f"{key}: the check passes on the seed's version ({entry.wrong}); it cannot catch it")
-    print(verdict(f"{key}  {FAIL} seed's version fails the check of {entry.id}:", result.detail))
+        raise AssertionError(f"{key}: the check passes on the mistaken version ({entry.wrong}); it cannot catch it")
+    verdict = Verdict(key, False, f"the mistaken version fails the check of {entry.id}", result.detail)
+    show(verdict)

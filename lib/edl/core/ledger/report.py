@@ -1,4 +1,6 @@
-"""``make ledger``: run every registered check and erratum demonstration; write the JSON and the book pages.
+"""``make ledger``: run every registered check and erratum demonstration; write the JSON and the ledger page.
+
+The errata appendix is a notebook of its own (:mod:`edl.core.ledger.errata_notebook`).
 
     python -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
 
@@ -11,7 +13,8 @@ import sys
 from pathlib import Path
 
 from edl.core.ledger import catalogue
-from edl.core.ledger.registry import FAIL, PASS, errata_entries, formula_entries, run_erratum, run_formula
+from edl.core.ledger.registry import errata_entries, formula_entries, run_erratum, run_formula
+from edl.core.ledger.verdicts import FAIL, PASS
 
 
 def run_all() -> dict:
@@ -79,40 +82,6 @@ def ledger_page(ledger: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def errata_page(ledger: dict) -> str:
-    """The errata appendix: every catalogued seed mistake, with its demonstration where the chapter is written."""
-    errata = ledger["errata"]
-    shown = [e for e in errata if e["demonstrated"]]
-    lines = [
-        "# Errata of the seed summaries", "",
-        "The book was written from five course summaries (the *seeds*, numbered 000 to 004). They contain "
-        f"{len(errata)} catalogued mistakes. For every formula the book states, the check that verifies the "
-        "correct version is also run on the seed's version, and it fails: that failure, computed while this "
-        "page was built, is shown under each erratum.", "",
-        f"**{len(shown)} of {len(errata)} errata are demonstrated so far**; the rest belong to chapters "
-        "still being written and are listed with the catalogue's description.", "",
-    ]
-    stated = {f["id"] for f in ledger["formulas"]}
-
-    def head(e: dict) -> str:
-        where = f"{{ref}}`{e['id']} <{e['id']}>`" if e["id"] in stated else f"`{e['id']}`"
-        return f"- **{e['key']}** · seed {e['seed']} · {where} · {e['severity']}: {e['what']}"
-
-    lines += ["## Demonstrated", "",
-              "Each of these is shown failing the check of the correct formula, in the notebook that "
-              "states it and again here.", ""]
-    for e in (e for e in errata if e["wrong"] is not None):
-        verdict = f"{FAIL} the check fails on it" if e["demonstrated"] else "NOT demonstrated: the check passes"
-        lines += [head(e), f"  - The seed: ${e['wrong']}$", f"  - Correct: ${e['right']}$",
-                  f"  - Check on the seed's version: {verdict}: {_plain(e['detail'])}"]
-    lines.append("")
-    for ch in sorted(catalogue.CHAPTER_TITLES):
-        rows = [e for e in errata if e["chapter"] == ch and e["wrong"] is None]
-        if rows:
-            lines += [f"## {_chapter_title(ch)}: awaiting the chapter", ""] + [head(e) for e in rows] + [""]
-    return "\n".join(lines)
-
-
 def _plain(text: str) -> str:
     r"""Plain text made safe for Markdown (and a table cell): Markdown's active characters are escaped.
 
@@ -134,7 +103,6 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(ledger, indent=1, ensure_ascii=False))
     args.pages.mkdir(parents=True, exist_ok=True)
     (args.pages / "ledger.md").write_text(ledger_page(ledger))
-    (args.pages / "errata.md").write_text(errata_page(ledger))
     failing = [f["id"] for f in ledger["formulas"] if f["status"] != "pass"]
     undemonstrated = [e["key"] for e in ledger["errata"] if e["wrong"] is not None and not e["demonstrated"]]
     total = sum(f["seconds"] for f in ledger["formulas"])
