@@ -118,13 +118,17 @@ def check_energy_update(energy=hop.energy) -> CheckResult:
          wrong=r"E=-\tfrac12\sum w_{ij}x_ix_j+\sum_ib_ix_i\ \text{with}\ "
                r"x_i\leftarrow\operatorname{sign}(\sum_jw_{ij}x_j+b_i)",
          right=r"E=-\tfrac12\sum w_{ij}x_ix_j-\sum_ib_ix_i\ \text{with}\ "
-               r"x_i\leftarrow\operatorname{sign}(\sum_jw_{ij}x_j+b_i)")
+               r"x_i\leftarrow\operatorname{sign}(\sum_jw_{ij}x_j+b_i)",
+         why="With the bias entering the energy with the opposite sign to the update, single-unit updates can raise "
+             "the energy, so it no longer shows that asynchronous dynamics settle at a fixed point.")
 def erratum_energy_bias_sign() -> CheckResult:
     return check_energy_update(energy=seed001_energy)
 
 
 @erratum("ch01-03:E7", wrong=r"E=-\sum_{i,j}w_{ij}x_ix_j-\sum_ib_ix_i",
-         right=r"E=-\tfrac12\sum_{i\ne j}w_{ij}x_ix_j-\sum_ib_ix_i")
+         right=r"E=-\tfrac12\sum_{i\ne j}w_{ij}x_ix_j-\sum_ib_ix_i",
+         why="Without the ½ the couplings count twice against the bias, so a flip made by sign(Σwx + b) can raise this "
+             "energy when bias and coupling field disagree; it then proves no convergence.")
 def erratum_energy_half() -> CheckResult:
     return check_energy_update(energy=seed002_energy)
 
@@ -192,7 +196,9 @@ def check_hebbian_weights(hebbian=hop.hebbian_weights) -> CheckResult:
 
 
 @erratum("ch01-03:E8", wrong=r"W=\frac1n\sum_t\mathbf x^t(\mathbf x^t)^\top\ \text{with}\ w_{ii}=0",
-         right=r"W=\frac1n\sum_t\mathbf x^t(\mathbf x^t)^\top-\frac snI")
+         right=r"W=\frac1n\sum_t\mathbf x^t(\mathbf x^t)^\top-\frac snI",
+         why="Coded as written, W keeps self-couplings s/n on its diagonal, so each unit partly reinforces its own "
+             "current value and corrupted bits are harder to correct, the more so at high load.")
 def erratum_hebbian_diagonal() -> CheckResult:
     return check_hebbian_weights(hebbian=seed000_hebbian)
 
@@ -232,7 +238,9 @@ def check_single_pattern(inert_weights=lambda n: torch.eye(n, dtype=torch.float6
 
 
 @erratum("ch01-03:E9", wrong=r"\mathbf X=\operatorname{diag}(1,\dots,1)\Rightarrow\text{no reconstruction}",
-         right=r"W\propto I\Rightarrow\text{every state is a fixed point}")
+         right=r"W\propto I\Rightarrow\text{every state is a fixed point}",
+         why="Read literally, storing the all-ones pattern gives a net that does pull states toward ±(1,…,1); nothing "
+             "is corrected only when W ∝ I, where every state is already a fixed point.")
 def erratum_single_pattern() -> CheckResult:
     return check_single_pattern(inert_weights=seed001_inert_weights)
 
@@ -272,7 +280,9 @@ def check_capacity_0138(load=hop.load) -> CheckResult:
     return mc & approx
 
 
-@erratum("ch01-03:E10", wrong=r"\alpha/n\le\alpha^*\approx0.138", right=r"\alpha=s/n\le\alpha^*\approx0.138")
+@erratum("ch01-03:E10", wrong=r"\alpha/n\le\alpha^*\approx0.138", right=r"\alpha=s/n\le\alpha^*\approx0.138",
+         why="Read as written the limit becomes s/n² ≤ 0.138, i.e. about 0.138n² patterns: 138 000 instead of 138 for "
+             "n = 1000, far past the load at which recall breaks down.")
 def erratum_capacity_load() -> CheckResult:
     return check_capacity_0138(load=seed002_load)
 
@@ -312,7 +322,9 @@ def check_perfect_recall(threshold=hop.perfect_recall_threshold) -> CheckResult:
     return mc & asymptotic
 
 
-@erratum("ch01-03:E11", wrong=r"s\le\frac{n}{2\log_2n}", right=r"s\le\frac{n}{2\ln n}")
+@erratum("ch01-03:E11", wrong=r"s\le\frac{n}{2\log_2n}", right=r"s\le\frac{n}{2\ln n}",
+         why="Since log₂ n = ln n / ln 2, this limit is only about 69% of the true one: it puts the sharp transition "
+             "to perfect recall at the wrong load and undersells the capacity by the factor ln 2.")
 def erratum_perfect_recall_log2() -> CheckResult:
     return check_perfect_recall(threshold=seed001_threshold)
 
@@ -389,13 +401,17 @@ def check_memory_matrix(memory=will.memory_matrix) -> CheckResult:
     return exact & fill
 
 
-@erratum("ch01-03:E12", wrong=r"\Delta\theta^t_{ij}\propto x_i^tx_i^t", right=r"\Delta\theta^t_{ji}\propto y_j^tx_i^t")
+@erratum("ch01-03:E12", wrong=r"\Delta\theta^t_{ij}\propto x_i^tx_i^t", right=r"\Delta\theta^t_{ji}\propto y_j^tx_i^t",
+         why="With xᵢxᵢ the entry no longer depends on the output unit, so every row of the memory is the same and "
+             "recall switches all outputs on or off together; no association is stored.")
 def erratum_willshaw_hebb_index() -> CheckResult:
     return check_memory_matrix(memory=seed002_memory_e12)
 
 
 @erratum("ch01-03:E13", wrong=r"\Theta_{ji}=\min\{1,\textstyle\sum_ty_i^tx_i^t\}",
-         right=r"\Theta_{ji}=\min\{1,\textstyle\sum_ty_j^tx_i^t\}")
+         right=r"\Theta_{ji}=\min\{1,\textstyle\sum_ty_j^tx_i^t\}",
+         why="Indexing y by i makes the entry depend on the input unit alone, so all rows coincide and only "
+             "coincidences of input i with output i are kept; which outputs go with which inputs is lost.")
 def erratum_willshaw_theta_index() -> CheckResult:
     return check_memory_matrix(memory=seed002_memory_e13)
 

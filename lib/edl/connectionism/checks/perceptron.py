@@ -404,30 +404,40 @@ def _seed_update(w, x, y):
 
 @erratum("ch01-03:E1", wrong=r"\Delta\boldsymbol\theta=\mathbf 0\ \text{if}\ y(\mathbf x\cdot\boldsymbol\theta)\ge0",
          right=r"\Delta\boldsymbol\theta=\mathbf 0\ \text{if}\ y(\mathbf x\cdot\boldsymbol\theta)>0,\ "
-               r"\text{else}\ y\mathbf x")
+               r"\text{else}\ y\mathbf x",
+         why="From θ₀ = 0 every point has y(x·θ) = 0, which this rule counts as correct, so the perceptron never "
+             "updates and returns θ = 0, which separates nothing.")
 def seed_update_rule() -> CheckResult:
     return check_update_rule(update=_seed_update)
 
 
 @erratum("ch01-03:E2", wrong=r"\cos\angle(\mathbf u,\mathbf w_t)\ge\frac{\sqrt t\gamma}{tR}=\frac{\gamma}{R\sqrt t}",
-         right=r"\cos\angle(\mathbf u,\mathbf w_t)\ge\frac{t\gamma}{\sqrt tR}=\frac{\sqrt t\gamma}{R}")
+         right=r"\cos\angle(\mathbf u,\mathbf w_t)\ge\frac{t\gamma}{\sqrt tR}=\frac{\sqrt t\gamma}{R}",
+         why="With the ratio inverted the lower bound on the cosine falls like 1/√t, so cos ≤ 1 never limits t and the "
+             "proof gives no mistake bound at all instead of t ≤ (R/γ)².")
 def seed_novikoff_cosine() -> CheckResult:
     return check_novikoff_bound(cosine_bound=lambda t, gamma, R: gamma / (R * torch.sqrt(torch.as_tensor(t))))
 
 
 @erratum("ch01-03:E3", wrong=r"\gamma s\le s", right=r"\gamma s\le\boldsymbol\theta^s\cdot\boldsymbol\theta^*"
-                                                      r"\le\|\boldsymbol\theta^s\|\le\sqrt s")
+                                                      r"\le\|\boldsymbol\theta^s\|\le\sqrt s",
+         why="Bounding ‖θˢ‖ by s instead of √s reduces the chain to γ ≤ 1 (R = 1), which always holds, so the argument "
+             "no longer caps the number of mistakes.")
 def seed_novikoff_chain() -> CheckResult:
     # the seed's last link bounds ‖θ^s‖ by s (times R; the seed has R = 1) instead of √s
     return check_novikoff_bound(norm_bound=lambda t, R: R * torch.as_tensor(t, dtype=torch.float64))
 
 
-@erratum("ch01-03:E4", wrong=r"C(s,n)=2s\ \ (s\le n)", right=r"C(s,n)=2^s\ \ (s\le n)")
+@erratum("ch01-03:E4", wrong=r"C(s,n)=2s\ \ (s\le n)", right=r"C(s,n)=2^s\ \ (s\le n)",
+         why="With 2s instead of 2ˢ one would conclude that s ≤ n points in general position admit few separable "
+             "labelings (8 of 16 for 4 points in ℝ⁴), when every labeling is separable.")
 def seed_shattering() -> CheckResult:
     return check_shattering(count=lambda s, n: 2 * s if s <= n else cover_count(s, n))
 
 
 @erratum("ch01-03:E5", wrong=r"s>2n:\ \text{empty version space is the exception}",
-         right=r"s<2n:\ \text{empty version space is the exception};\ s>2n:\ \text{the rule}")
+         right=r"s<2n:\ \text{empty version space is the exception};\ s>2n:\ \text{the rule}",
+         why="One would expect random labels on more than 2n points to be linearly separable as a rule, when such "
+             "labelings are almost never separable; separability is typical only for s < 2n.")
 def seed_phase_transition() -> CheckResult:
     return check_phase_transition(exception=lambda s, n: s > 2 * n)

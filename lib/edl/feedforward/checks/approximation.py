@@ -198,18 +198,24 @@ def _seed_fourier_of_gradient(omega, ghat):
     return torch.as_tensor(omega) * torch.as_tensor(ghat).unsqueeze(-1) + 0j
 
 
-@erratum("ch01-03:E21", wrong=r"C_f=\int\|w\|\,|f'(w)|\,dw", right=r"C_f=\int\|\omega\|\,|\hat f(\omega)|\,d\omega")
+@erratum("ch01-03:E21", wrong=r"C_f=\int\|w\|\,|f'(w)|\,dw", right=r"C_f=\int\|\omega\|\,|\hat f(\omega)|\,d\omega",
+         why="Evaluating f′ at the frequencies measures slope, not frequency content, so the computed Barron constant, "
+             "and with it the network width the theorem prescribes, bears no relation to the true value.")
 def seed_barron_constant() -> CheckResult:
     return check_barron(constant=_seed_barron_constant)
 
 
 @erratum("ch01-03:E22", wrong=r"\nabla\hat g(\omega)=\omega\,\hat g(\omega)",
-         right=r"\widehat{\nabla g}(\omega)=i\omega\,\hat g(\omega)")
+         right=r"\widehat{\nabla g}(\omega)=i\omega\,\hat g(\omega)",
+         why="Without the i every Fourier coefficient is off by a quarter turn, so transforming back does not give g′; "
+             "only the magnitudes |ω||ĝ|, which enter Barron's constant, come out right.")
 def seed_fourier_of_gradient() -> CheckResult:
     return check_barron(grad_transform=_seed_fourier_of_gradient)
 
 
 @erratum("ch01-03:E23", wrong=r"f_m(x)=\sum_j\big(\beta_j\sigma(\theta_j+b_j)+b_0\big)",
-         right=r"f_m(x)=\sum_j\beta_j\sigma(\theta_j\cdot x+b_j)+b_0")
+         right=r"f_m(x)=\sum_j\beta_j\sigma(\theta_j\cdot x+b_j)+b_0",
+         why="Without x inside σ the network returns the same number for every input, so it cannot approximate any "
+             "nonconstant function; with b₀ inside the sum it is also added m times.")
 def seed_barron_network() -> CheckResult:
     return check_barron(network=_seed_network)

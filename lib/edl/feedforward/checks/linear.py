@@ -177,13 +177,17 @@ def _seed_lsq_gradient(X, y, w):
 
 
 @erratum("ch01-03:E14", wrong=r"\nabla h=2X^\top X\mathbf w-2X^\top\mathbf y",
-         right=r"\nabla h=\tfrac1s\big(X^\top X\mathbf w-X^\top\mathbf y\big)")
+         right=r"\nabla h=\tfrac1s\big(X^\top X\mathbf w-X^\top\mathbf y\big)",
+         why="This gradient is 2s times the true one (100 times for s = 50), so a step size chosen from the curvature "
+             "of h is in effect multiplied by 2s and gradient descent diverges.")
 def seed_lsq_gradient() -> CheckResult:
     return check_lsq_gradient(gradient=_seed_lsq_gradient)
 
 
 @erratum("ch01-03:E15", wrong=r"\mathbf w^*=X^\top\mathbf y\in\arg\min h",
-         right=r"\mathbf w^*=X^+\mathbf y\in\arg\min h")
+         right=r"\mathbf w^*=X^+\mathbf y\in\arg\min h",
+         why="Xᵀy solves least squares only when X has orthonormal columns; for other data it is a wrongly scaled and "
+             "rotated vector that does not minimise the error, so the fit is poor.")
 def seed_moore_penrose() -> CheckResult:
     return check_moore_penrose(solution=lambda X, y: X.T @ y)
 
@@ -196,12 +200,16 @@ def _seed_ridge(X, y, lam, *, reduction="mean"):
          wrong=r"\tfrac1{2s}\|X\mathbf w-\mathbf y\|^2+\tfrac\lambda2\|\mathbf w\|^2:\ "
                r"\mathbf w^*=(X^\top X+\lambda I)^{-1}X^\top\mathbf y",
          right=r"\tfrac1{2s}\|X\mathbf w-\mathbf y\|^2+\tfrac\lambda2\|\mathbf w\|^2:\ "
-               r"\mathbf w^*=(X^\top X+s\lambda I)^{-1}X^\top\mathbf y")
+               r"\mathbf w^*=(X^\top X+s\lambda I)^{-1}X^\top\mathbf y",
+         why="For the 1/(2s)-averaged loss this closed form applies a penalty s times weaker than the stated λ, so the "
+             "fitted model is less regularised than intended, and ever less so as data are added.")
 def seed_ridge() -> CheckResult:
     return check_ridge(solution=_seed_ridge)
 
 
 @erratum("ch01-03:E17", wrong=r"(\Lambda+I)^{-1}=\operatorname{diag}\big(\tfrac{\lambda_i}{\lambda_i+\mu}\big)",
-         right=r"(\Lambda+\mu I)^{-1}\Lambda=\operatorname{diag}\big(\tfrac{\lambda_i}{\lambda_i+\mu}\big)")
+         right=r"(\Lambda+\mu I)^{-1}\Lambda=\operatorname{diag}\big(\tfrac{\lambda_i}{\lambda_i+\mu}\big)",
+         why="Taken as shrinkage factors, (Λ+I)⁻¹ gives 1/(λᵢ+1): it ignores the penalty μ and shrinks the "
+             "well-determined large-eigenvalue directions most, the reverse of what ridge regression does.")
 def seed_ridge_shrinkage() -> CheckResult:
     return check_ridge_shrinkage(factors=lambda eigenvalues, lam: 1 / (eigenvalues + 1))  # (Λ + I)⁻¹

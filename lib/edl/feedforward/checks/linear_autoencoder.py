@@ -199,24 +199,32 @@ def check_deep_linear_whitened(grads=ae.whitened_gradients, gamma=ae.input_outpu
 # --- the seeds' errata ------------------------------------------------------------------------------
 
 @erratum("ch01-03:E25", wrong=r"\|X-X_r\|_F=\min_{\operatorname{rank}Y<r}\|X-Y\|_F",
-         right=r"\|X-X_r\|_F=\min_{\operatorname{rank}Y\le r}\|X-Y\|_F")
+         right=r"\|X-X_r\|_F=\min_{\operatorname{rank}Y\le r}\|X-Y\|_F",
+         why="With rank Y < r the minimum is reached by Xᵣ₋₁, not Xᵣ, so the identity is false and following it keeps "
+             "one singular value too few, adding σᵣ² to the squared error.")
 def seed_eckart_young() -> CheckResult:
     return check_eckart_young(best=_seed_eckart_young)
 
 
 @erratum("ch01-03:E26", wrong=r"\|X-DCX\|_F^2\ \text{is convex}",
-         right=r"\|X-DCX\|_F^2\ \text{is not jointly convex, yet every local minimum is global}")
+         right=r"\|X-DCX\|_F^2\ \text{is not jointly convex, yet every local minimum is global}",
+         why="Believing it convex, one expects a unique minimiser and no saddles; in fact minimisers form a whole "
+             "family (C → A⁻¹C, D → DA), and gradient descent started at the saddle 0 never leaves it.")
 def seed_landscape_convex() -> CheckResult:
     return check_landscape(claims_convex=True)
 
 
 @erratum("ch01-03:E27", wrong=r"\partial_{\tilde C}=(\tilde D\tilde C-\Sigma)^\top\tilde D,\ \partial_{\tilde D}=\tilde C(\tilde D\tilde C-\Sigma)C^\top",
-         right=r"\nabla_{\tilde C}=\tilde D^\top(\tilde D\tilde C-\Sigma),\ \nabla_{\tilde D}=(\tilde D\tilde C-\Sigma)\tilde C^\top")
+         right=r"\nabla_{\tilde C}=\tilde D^\top(\tilde D\tilde C-\Sigma),\ \nabla_{\tilde D}=(\tilde D\tilde C-\Sigma)\tilde C^\top",
+         why="The gradient for C̃ comes out transposed and the one for D̃ does not multiply unless the layer sizes "
+             "agree, so code following them crashes, or for square layers updates with the wrong matrices.")
 def seed_whitened_gradients() -> CheckResult:
     return check_deep_linear_whitened(grads=_seed_whitened_gradients)
 
 
 @erratum("ch01-03:E28", wrong=r"\tfrac1\varepsilon XX^\top=I,\ \Gamma:=\tfrac15YX^\top",
-         right=r"\tfrac1s XX^\top=I,\ \Gamma:=\tfrac1sYX^\top")
+         right=r"\tfrac1s XX^\top=I,\ \Gamma:=\tfrac1sYX^\top",
+         why="With 1/5 in place of 1/s, Γ is s/5 times the input–output correlation, so the loss is no longer ½‖Θ − "
+             "Γ‖² plus a constant and the predicted end point of learning is off by that factor.")
 def seed_gamma() -> CheckResult:
     return check_deep_linear_whitened(gamma=_seed_gamma)

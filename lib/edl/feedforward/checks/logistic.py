@@ -219,7 +219,9 @@ def check_softmax_ce(regression_loss=logistic.softmax_regression_loss) -> CheckR
 # --- the seeds' errata ----------------------------------------------------------------------------------
 
 @erratum("ch01-03:E18", wrong=r"\sigma'(z)=\sigma(-z)=1",
-         right=r"\sigma(z)+\sigma(-z)=1,\quad \sigma'(z)=\sigma(z)\,\sigma(-z)")
+         right=r"\sigma(z)+\sigma(-z)=1,\quad \sigma'(z)=\sigma(z)\,\sigma(-z)",
+         why="Coding σ′(z) as σ(−z) overstates every slope by the factor 1/σ(z), giving slopes near 1 instead of near "
+             "0 for very negative z, so backpropagation never sees the sigmoid saturate there.")
 def seed_sigmoid_identities() -> CheckResult:
     return check_sigmoid_identities(derivative=lambda z: logistic.sigmoid(-torch.as_tensor(z, dtype=torch.float64)))
 
@@ -229,7 +231,9 @@ def _seed_tanh(z):
     return (torch.exp(z) - torch.exp(-z)) / (2 * z)  # sinh(z)/z: the denominator should be eᶻ + e⁻ᶻ
 
 
-@erratum("ch01-03:E19", wrong=r"\tanh z=\frac{e^z-e^{-z}}{2z}", right=r"\tanh z=\frac{e^z-e^{-z}}{e^z+e^{-z}}")
+@erratum("ch01-03:E19", wrong=r"\tanh z=\frac{e^z-e^{-z}}{2z}", right=r"\tanh z=\frac{e^z-e^{-z}}{e^z+e^{-z}}",
+         why="The formula gives sinh(z)/z, which is even, never below 1 and grows exponentially (about 1.18 at z = 1, "
+             "where tanh is 0.76), so it is neither odd nor bounded in (−1, 1).")
 def seed_tanh() -> CheckResult:
     return check_tanh_identities(tanh=_seed_tanh)
 
@@ -242,6 +246,8 @@ def _seed_softmax_regression(x, y, Theta):
 @erratum("ch01-03:E20",
          wrong=r"\ell=-\sum_i\Big[y_i\,\mathbf x\cdot\boldsymbol\theta_i"
                r"+\log\sum_je^{\mathbf x\cdot\boldsymbol\theta_j}\Big]",
-         right=r"\ell=-\sum_iy_i\,\mathbf x\cdot\boldsymbol\theta_i+\log\sum_je^{\mathbf x\cdot\boldsymbol\theta_j}")
+         right=r"\ell=-\sum_iy_i\,\mathbf x\cdot\boldsymbol\theta_i+\log\sum_je^{\mathbf x\cdot\boldsymbol\theta_j}",
+         why="With the log-sum-exp inside the sum and negated, the loss is unbounded below: minimising it pushes every "
+             "logit up without limit instead of raising the correct class against the others.")
 def seed_softmax_regression() -> CheckResult:
     return check_softmax_ce(regression_loss=_seed_softmax_regression)

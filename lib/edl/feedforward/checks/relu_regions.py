@@ -173,6 +173,8 @@ def check_jacobian_sparsity(jacobian=rr.relu_layer_jacobian) -> CheckResult:
 # --- the seeds' errata ------------------------------------------------------------------------------
 
 @erratum("ch01-03:E24", wrong=r"\partial(z)_+=\{1\}\ (z>0),\ [0,1]\ (z=0)\ \text{(no case }z<0)",
-         right=r"\partial(z)_+=\{1\}\ (z>0),\ [0,1]\ (z=0),\ \{0\}\ (z<0)")
+         right=r"\partial(z)_+=\{1\}\ (z>0),\ [0,1]\ (z=0),\ \{0\}\ (z<0)",
+         why="With no case for z < 0, an inactive unit gets either no subgradient or, if [0, 1] is taken as the "
+             "default, slopes up to 1 where ReLU is flat, which break the subgradient inequality.")
 def seed_relu_subdifferential() -> CheckResult:
     return check_activation_family(subdifferential=_relu_subdifferential_seed)

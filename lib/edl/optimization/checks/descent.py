@@ -441,40 +441,54 @@ def check_rate_pl(step=gd.pl_step, bound=gd.pl_rate_bound, admits=_declared_pl) 
 
 # --- the seeds' errata: the same checks, run on what the seed says ---------------------------------
 
-@erratum("ch01-03:E34", wrong=r"\theta^*=\min_{\theta\in\Omega}J(\theta)", right=r"\theta^*\in\arg\min_{\theta\in\Omega}J(\theta)")
+@erratum("ch01-03:E34", wrong=r"\theta^*=\min_{\theta\in\Omega}J(\theta)", right=r"\theta^*\in\arg\min_{\theta\in\Omega}J(\theta)",
+         why="With min in place of argmin, θ* names the lowest value of J rather than the point where it is reached, "
+             "so iterates (vectors) get compared with a number and the loss is mistaken for the solution.")
 def seed_min_for_argmin() -> CheckResult:
     return check_update_flow(optimum=lambda res: res.fun)
 
 
-@erratum("ch01-03:E35", wrong=r"\eta\le2/\lambda_{\max}(Q)", right=r"0<\eta<2/\lambda_{\max}(Q)")
+@erratum("ch01-03:E35", wrong=r"\eta\le2/\lambda_{\max}(Q)", right=r"0<\eta<2/\lambda_{\max}(Q)",
+         why="At exactly η = 2/λₘₐₓ the top eigendirection flips sign every step without shrinking, so gradient "
+             "descent oscillates forever instead of converging; that step must be excluded.")
 def seed_stability_closed() -> CheckResult:
     return check_quadratic_optimal_lr(stable=lambda eta, lam_max: eta <= 2 / lam_max)
 
 
 @erratum("ch01-03:E36", wrong=r"f\text{ strictly convex}\iff\nabla^2f\succ0",
-         right=r"\nabla^2f\succ0\Rightarrow f\text{ strictly convex (not conversely: }x^4)")
+         right=r"\nabla^2f\succ0\Rightarrow f\text{ strictly convex (not conversely: }x^4)",
+         why="Taking the converse, one would deny that x⁴ is strictly convex, or expect every strictly convex loss to "
+             "curve at its minimum and give gradient descent a linear rate, where x⁴ gives a sublinear one.")
 def seed_strict_iff_pd() -> CheckResult:
     return check_strict_vs_strong(claim="equivalent")
 
 
 @erratum("ch01-03:E37", wrong=r"\|\nabla f(x)-\nabla f(y)\|\le L\|x-y\|\iff f(y)\le f(x)+\nabla f(x)^\top(y-x)+\tfrac L2\|y-x\|^2",
-         right=r"\Rightarrow\ \text{always};\ \Leftarrow\ \text{for convex }f")
+         right=r"\Rightarrow\ \text{always};\ \Leftarrow\ \text{for convex }f",
+         why="Without convexity the bound limits curvature only from above: −x² meets it with L = 1 though its "
+             "gradient is 2-Lipschitz, so results that need a Lipschitz gradient get too small an L.")
 def seed_smooth_iff_upper_bound() -> CheckResult:
     return check_l_smooth(claim="equivalent")
 
 
-@erratum("ch01-03:E38", wrong=r"T\le\frac{2\varepsilon}{\mu^2}(f(x_0)-f^*)", right=r"T\le\frac{2L}{\varepsilon^2}(f(x_0)-f^*)")
+@erratum("ch01-03:E38", wrong=r"T\le\frac{2\varepsilon}{\mu^2}(f(x_0)-f^*)", right=r"T\le\frac{2L}{\varepsilon^2}(f(x_0)-f^*)",
+         why="This count shrinks as ε shrinks, promising fewer steps for a more accurate stationary point, so gradient "
+             "descent overruns it once the tolerance is small.")
 def seed_stationarity_steps() -> CheckResult:
     return check_rate_nonconvex(steps=lambda L, gap, eps: 2 * eps * gap / 1.0**2)  # μ = 1: the quadratic's λ_min
 
 
 @erratum("ch01-03:E39", wrong=r"\eta^*=\tfrac2{L+\mu}:\ f(x_t)-f^*\le(1-\mu/L)^t(f(x_0)-f^*)",
-         right=r"\eta=\tfrac1L:\ f(x_t)-f^*\le(1-\mu/L)^t(f(x_0)-f^*)")
+         right=r"\eta=\tfrac1L:\ f(x_t)-f^*\le(1-\mu/L)^t(f(x_0)-f^*)",
+         why="At η = 2/(L+μ) the descent-lemma argument guarantees a contraction of only 1 − 4μ²/(L+μ)² per step, far "
+             "weaker than 1 − μ/L when μ ≪ L, so the promised rate is unsupported.")
 def seed_pl_step() -> CheckResult:
     return check_rate_pl(step=lambda mu, L: 2 / (L + mu))
 
 
 @erratum("ch01-03:E40", wrong=r"L\text{-smooth},\ \eta=\tfrac1L\Rightarrow h(\theta^t)-\min h\le(1-\mu/L)^t(\dots)",
-         right=r"L\text{-smooth}+\mu\text{-PL},\ \eta=\tfrac1L\Rightarrow h(\theta^t)-\min h\le(1-\mu/L)^t(\dots)")
+         right=r"L\text{-smooth}+\mu\text{-PL},\ \eta=\tfrac1L\Rightarrow h(\theta^t)-\min h\le(1-\mu/L)^t(\dots)",
+         why="Without the PL inequality the linear rate can fail outright: on x² + 10 sin²x gradient descent from many "
+             "starts stops in the local minima near x ≈ ±2.84, where the gap stays near 9.")
 def seed_pl_without_hypothesis() -> CheckResult:
     return check_rate_pl(admits=lambda f, grad, mu: True)

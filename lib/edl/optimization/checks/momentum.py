@@ -86,6 +86,8 @@ def check_acceleration(count=mo.iterations_to_tolerance) -> CheckResult:
 
 # --- the seeds' errata: the same checks, run on what the seed says ---------------------------------
 
-@erratum("ch01-03:E45", wrong=r"\kappa=L/\pi,\ \beta=L/\pi", right=r"\kappa=L/\mu,\ \beta=\frac{\sqrt\kappa-1}{\sqrt\kappa+1}")
+@erratum("ch01-03:E45", wrong=r"\kappa=L/\pi,\ \beta=L/\pi", right=r"\kappa=L/\mu,\ \beta=\frac{\sqrt\kappa-1}{\sqrt\kappa+1}",
+         why="Read literally, β = L/π exceeds 1 for any L > π (31.8 for L = 100), so the momentum amplifies instead of "
+             "damping and Nesterov's iterates diverge within a few dozen steps.")
 def seed_nesterov() -> CheckResult:
     return check_nesterov(parameters=lambda mu, L: (1 / L, L / math.pi))

@@ -259,12 +259,16 @@ def check_signsgd(step=st.sign_sgd_step) -> CheckResult:
 
 # --- the seeds' errata: the same checks, run on what the seed says ---------------------------------
 
-@erratum("ch01-03:E41", wrong=r"f=\sum_i f_i,\ \mathbb E\nabla f_I=\nabla f", right=r"f=\tfrac1n\sum_i f_i,\ \mathbb E\nabla f_I=\nabla f")
+@erratum("ch01-03:E41", wrong=r"f=\sum_i f_i,\ \mathbb E\nabla f_I=\nabla f", right=r"f=\tfrac1n\sum_i f_i,\ \mathbb E\nabla f_I=\nabla f",
+         why="With f a sum, ∇fᵢ for a uniformly drawn i averages to ∇f/n, not ∇f, so each SGD step is on average a "
+             "gradient step with η/n, and results stated for f do not carry over.")
 def seed_update_unbiased() -> CheckResult:
     return check_update_unbiased(total=lambda losses: losses.sum(-1))
 
 
-@erratum("ch01-03:E42", wrong=r"\sum_{k=0}^\infty 1/k^2\le\infty", right=r"\sum_{k=1}^\infty \eta_k^2<\infty,\ \eta_k=1/k")
+@erratum("ch01-03:E42", wrong=r"\sum_{k=0}^\infty 1/k^2\le\infty", right=r"\sum_{k=1}^\infty \eta_k^2<\infty,\ \eta_k=1/k",
+         why="Starting at k = 0 makes the first step 1/0, so the schedule cannot even be run; and ≤ ∞ holds for every "
+             "series, so the square-summability condition on the steps is lost.")
 def seed_robbins_monro() -> CheckResult:
     return check_robbins_monro(steps=lambda c, K: st.robbins_monro_steps(c, K, start=0))
 
@@ -277,11 +281,15 @@ def _seed_sgd_bound(k, eta, mu, L, sigma2, dist0):
     return (1 - 2 * eta * mu * (1 - eta * L)) ** k * dist0 + eta * sigma2 / (mu - eta * L)
 
 
-@erratum("ch01-03:E43", wrong=r"B=\frac{\eta\sigma^2}{\mu-\eta L},\ \eta\le1/\mu", right=r"B=\frac{\eta\sigma^2}{\mu(1-\eta L)},\ \eta<1/L")
+@erratum("ch01-03:E43", wrong=r"B=\frac{\eta\sigma^2}{\mu-\eta L},\ \eta\le1/\mu", right=r"B=\frac{\eta\sigma^2}{\mu(1-\eta L)},\ \eta<1/L",
+         why="The stated noise floor blows up as η nears μ/L and is negative beyond it, and η ≤ 1/μ admits steps far "
+             "beyond 1/L at which SGD diverges while the bound still promises a finite error.")
 def seed_strongly_convex_bound() -> CheckResult:
     return check_strongly_convex_bound(bound=_seed_sgd_bound)
 
 
-@erratum("ch01-03:E44", wrong=r"\eta_k\propto 1/k\ \Rightarrow\ O(1/\sqrt t)", right=r"\eta_k=\frac{D}{G\sqrt k}\ \Rightarrow\ \frac{3GD}{2\sqrt T}")
+@erratum("ch01-03:E44", wrong=r"\eta_k\propto 1/k\ \Rightarrow\ O(1/\sqrt t)", right=r"\eta_k=\frac{D}{G\sqrt k}\ \Rightarrow\ \frac{3GD}{2\sqrt T}",
+         why="With ηₖ ∝ 1/k the steps shrink so fast that their sum grows only like log t; on a flat convex loss the "
+             "iterate cannot travel far enough and the averaged error exceeds 3GD/(2√T).")
 def seed_polyak_rates() -> CheckResult:
     return check_polyak_averaging_rates(schedule=lambda D, G, T: st.robbins_monro_steps(D / G, T))

@@ -322,27 +322,37 @@ def _seed_poisson(x, lam):
 
 
 @erratum("ch09-11:E22", wrong=r"ac\,Cov(X,W)+ad\,Cov(X,V)+bc\,Cov(Y,W)",
-         right=r"ac\,Cov(X,W)+ad\,Cov(X,V)+bc\,Cov(Y,W)+bd\,Cov(Y,V)")
+         right=r"ac\,Cov(X,W)+ad\,Cov(X,V)+bc\,Cov(Y,W)+bd\,Cov(Y,V)",
+         why="Dropping bd·Cov(Y, V) gets the covariance wrong whenever Y and V are correlated; with W = X and V = Y it "
+             "even gives Var(aX + bY) without the b²Var(Y) term.")
 def seed_covariance_bilinear() -> CheckResult:
     return check_variance_covariance(bilinear=_seed_bilinear)
 
 
-@erratum("ch09-11:E23", wrong=r"\exp(-2nt^2/\sum_i(b_i-a_i)^2)", right=r"\exp(-2n^2t^2/\sum_i(b_i-a_i)^2)")
+@erratum("ch09-11:E23", wrong=r"\exp(-2nt^2/\sum_i(b_i-a_i)^2)", right=r"\exp(-2n^2t^2/\sum_i(b_i-a_i)^2)",
+         why="With n in place of n², the bound for n variables in [0, 1] is exp(−2t²), which does not improve with "
+             "more samples, so it can never show that an average concentrates.")
 def seed_hoeffding() -> CheckResult:
     return check_hoeffding(bound=_seed_hoeffding)
 
 
-@erratum("ch09-11:E24", wrong=r"P(X\ge a)\le E[X]/a", right=r"X\ge 0,\ a>0:\ P(X\ge a)\le E[X]/a")
+@erratum("ch09-11:E24", wrong=r"P(X\ge a)\le E[X]/a", right=r"X\ge 0,\ a>0:\ P(X\ge a)\le E[X]/a",
+         why="Without X ≥ 0 the inequality is false: for a standard normal E[X]/a = 0, yet P(X ≥ 1) ≈ 0.16, so applied "
+             "to signed quantities it gives bounds that do not hold.")
 def seed_markov() -> CheckResult:
     return check_markov(admits=lambda law: True)  # the seed states no hypothesis, so N(0, 1) is admitted
 
 
 @erratum("ch09-11:E25", wrong=r"\frac{1/2}{(2\pi)^{1/2}}\det(\Sigma)^{-1/2}e^{-\frac12(x-\mu)^\top\Sigma^{-1}(x-\mu)}",
-         right=r"(2\pi)^{-d/2}\det(\Sigma)^{-1/2}e^{-\frac12(x-\mu)^\top\Sigma^{-1}(x-\mu)}")
+         right=r"(2\pi)^{-d/2}\det(\Sigma)^{-1/2}e^{-\frac12(x-\mu)^\top\Sigma^{-1}(x-\mu)}",
+         why="The constant is half the right one for d = 1 and ignores d otherwise, so the density does not integrate "
+             "to 1 and every log-likelihood is off by a d-dependent constant.")
 def seed_mvn_pdf() -> CheckResult:
     return check_mvn_pdf(pdf=_seed_mvn_pdf)
 
 
-@erratum("ch09-11:E26", wrong=r"\lambda^x e^{-\lambda}/(1+1)", right=r"\lambda^x e^{-\lambda}/x!")
+@erratum("ch09-11:E26", wrong=r"\lambda^x e^{-\lambda}/(1+1)", right=r"\lambda^x e^{-\lambda}/x!",
+         why="Dividing by 2 instead of x! leaves λˣ unchecked: for λ ≥ 1 the probabilities do not decay with x and sum "
+             "to infinity, so likelihoods and expectations computed from it are meaningless.")
 def seed_poisson_pmf() -> CheckResult:
     return check_poisson_pmf(pmf=_seed_poisson)
