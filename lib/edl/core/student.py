@@ -2,7 +2,9 @@
 
 Cells tagged ``solution`` may hold only function definitions (and imports). In the student
 edition each function keeps its signature and docstring, and its body becomes
-``raise NotImplementedError``; all outputs are cleared. Run as
+``raise NotImplementedError``. Cells tagged ``debug`` hold the repaired version of a debug
+exercise (:mod:`edl.core.exercises`); the student edition puts the exercise's registered buggy
+version in their place, to be repaired. All outputs are cleared. Run as
 ``python -m edl.core.student SOURCE_DIR DEST_DIR``.
 """
 
@@ -13,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 SOLUTION_TAG = "solution"
+DEBUG_TAG = "debug"
 
 
 def stub_source(source: str) -> str:
@@ -36,14 +39,40 @@ def stub_source(source: str) -> str:
     return ast.unparse(tree)
 
 
+def buggy_source(source: str, checked: dict[str, str]) -> str:
+    """The registered buggy version of the debug exercise whose repaired function ``source`` defines.
+
+    ``checked`` maps the function names handed to ``check_exercise`` in the notebook to their keys.
+    """
+    from edl.core.exercises import registered  # imports every part: only needed for debug cells
+
+    names = [node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)]
+    if len(names) != 1 or names[0] not in checked:
+        raise ValueError(f"a debug cell must define exactly one function that the notebook hands to "
+                         f"check_exercise, got {names} (checked: {sorted(checked)})")
+    ex = registered()[checked[names[0]]]
+    if ex.kind != "debug" or ex.function != names[0]:
+        raise ValueError(f"a debug cell must hold the function of a debug exercise, got {names[0]!r} "
+                         f"checked as {ex.key!r} (kind {ex.kind!r}, function {ex.function!r})")
+    return ex.buggy.rstrip("\n")
+
+
 def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with solutions stubbed and every output cleared."""
+    """A copy of ``nb`` with solutions stubbed, debug cells made buggy again and every output cleared."""
+    from edl.core.exercises import checked_in
+
     nb = nbformat.from_dict(nb)
+    checked = {name: key for _, key, name in checked_in(nb.cells)}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if SOLUTION_TAG in tags and DEBUG_TAG in tags:
+            raise ValueError(f"a cell may be tagged {SOLUTION_TAG!r} or {DEBUG_TAG!r}, not both: {cell.source[:80]!r}")
+        if SOLUTION_TAG in tags:
             cell.source = stub_source(cell.source)
+        elif DEBUG_TAG in tags:
+            cell.source = buggy_source(cell.source, checked)
         cell.outputs, cell.execution_count = [], None
     return nb
 

@@ -13,7 +13,7 @@ _X = [[1.0, 2.0, 0.5], [0.0, -1.0, 3.0], [2.0, 0.5, -1.0], [1.5, 1.0, 1.0]]
 _Y = [1.0, -2.0, 0.5, 3.0]
 
 
-@exercise("ch02.ex.lsq-gradient", function="lsq_gradient",
+@exercise("ch02.ex.lsq-gradient", function="lsq_gradient", kind="implement", title="The least-squares gradient",
           cases=[(_X, _Y, [0.0, 0.0, 0.0]), (_X, _Y, [1.0, -1.0, 0.5]),
                  ([[1.0, 0.0], [0.0, 1.0]], [3.0, -4.0], [1.0, 1.0])],
           atol=1e-10, rtol=1e-10,
@@ -25,7 +25,7 @@ def _lsq_gradient(X, y, w):
     return w.grad
 
 
-@exercise("ch02.ex.log-sum-exp", function="stable_log_sum_exp",
+@exercise("ch02.ex.log-sum-exp", function="stable_log_sum_exp", kind="implement", title="A stable log-sum-exp",
           cases=[([0.0, 0.0],), ([1.0, 2.0, 3.0],), ([1000.0, 1000.5, 999.0],), ([-1000.0, -1001.0],),
                  ([710.0, -710.0, 0.0],)],
           atol=1e-9, rtol=1e-12,
@@ -34,7 +34,8 @@ def _log_sum_exp(z):
     return torch.logsumexp(torch.tensor(z, dtype=torch.float64), 0)
 
 
-@exercise("ch02.ex.softmax-jacobian", function="softmax_jacobian_matrix",
+@exercise("ch02.ex.softmax-jacobian", function="softmax_jacobian_matrix", kind="implement",
+          title="The softmax Jacobian",
           cases=[([0.0, 0.0],), ([1.0, 2.0, 3.0],), ([0.5, -1.0, 2.0, 0.0],), ([300.0, 301.0, 299.0],)],
           atol=1e-12, rtol=1e-9,
           hint="∂s_i/∂z_j = s_i(δ_ij − s_j): diag(s) − s sᵀ, with s the (stable) softmax of z")
@@ -55,7 +56,8 @@ def _lp_region_count(m: int, n: int, seed: int) -> int:
     return count
 
 
-@exercise("ch02.ex.relu-zaslavsky", function="max_regions",
+@exercise("ch02.ex.relu-zaslavsky", function="max_regions", kind="implement",
+          title="Regions of a hyperplane arrangement",
           cases=[(3, 1), (4, 2), (6, 2), (5, 3), (6, 3), (2, 4)], atol=0, rtol=0,
           hint="count the subsets of at most n hyperplanes: sum over i <= min(n, m) of binom(m, i)")
 def _max_regions(m, n):
@@ -63,7 +65,8 @@ def _max_regions(m, n):
     return _lp_region_count(m, n, seed=m * 10 + n)
 
 
-@exercise("ch02.ex.relu-hinge", function="hinge_coefficients_of",
+@exercise("ch02.ex.relu-hinge", function="hinge_coefficients_of", kind="implement",
+          title="Hinge coefficients of an interpolant",
           cases=[([0.0, 1.0, 2.0], [0.0, 1.0, 0.0]), ([0.0, 0.5, 1.0, 2.0], [1.0, 2.0, 0.0, 3.0]),
                  ([-1.0, 0.0, 1.0], [1.0, 0.0, 1.0])],
           hint="a = first slope, b = g(x0) - a x0, c_i = slope after knot i minus slope before it")
@@ -76,7 +79,8 @@ def _hinge_coefficients(knots, values):
     return coef
 
 
-@exercise("ch02.ex.relu-zigzag-pieces", function="zigzag_pieces",
+@exercise("ch02.ex.relu-zigzag-pieces", function="zigzag_pieces", kind="implement",
+          title="Pieces of composed zig-zags",
           cases=[(2, 1), (2, 3), (3, 2), (4, 2), (3, 3), (5, 1)], atol=0, rtol=0,
           hint="each zig-zag layer maps every piece of [0, 1] onto [0, 1] m times")
 def _zigzag_pieces(m, L):
@@ -89,7 +93,8 @@ def _zigzag_pieces(m, L):
     return 1 + int((torch.diff(slope).abs() > 1e-6).sum())
 
 
-@exercise("ch02.ex.ae-optimal-loss", function="linear_ae_min_loss",
+@exercise("ch02.ex.ae-optimal-loss", function="linear_ae_min_loss", kind="implement",
+          title="The loss of the best linear autoencoder",
           cases=[([[3.0, 0.0], [0.0, 1.0]], 1), ([[1.0, 2.0, 0.5], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]], 1),
                  ([[1.0, 2.0, 0.5], [0.0, 1.0, -1.0], [2.0, 0.0, 1.0]], 2)],
           hint="Eckart–Young: the sum of the squared singular values you cannot keep")
