@@ -176,7 +176,7 @@ def check_convergence(run_async=hop.run_async, run_sync=hop.run_sync) -> CheckRe
 
 # --- Hebbian storage -----------------------------------------------------------------------------
 
-@formula("hopfield.hebbian-weights", reference="elementwise loop over i, j, t (numpy); seed 002's Θ")
+@formula("hopfield.hebbian-weights", reference="elementwise loop over i, j, t (numpy); Θ as Σₜ(xxᵀ − I)")
 def check_hebbian_weights(hebbian=hop.hebbian_weights) -> CheckResult:
     X = hop.random_patterns(10, 100, generator=_gen(2), dtype=torch.float64)
     Xn = to_numpy(X)
@@ -190,7 +190,7 @@ def check_hebbian_weights(hebbian=hop.hebbian_weights) -> CheckResult:
     values = check_close(W, loop, atol=1e-12, what="W and the loop formula (n = 100, s = 10)")
     diagonal = holds(bool((to_numpy(W).diagonal() == 0).all()), "diagonal exactly 0",
                       f"diagonal is {float(to_numpy(W).diagonal().mean()):.3g} on average, not 0")
-    theta = sum(np.outer(x, x) - np.eye(n) for x in Xn)  # seed 002's form
+    theta = sum(np.outer(x, x) - np.eye(n) for x in Xn)  # the same matrix written as a sum of outer products minus I
     scaled = check_close(n * to_numpy(W), theta, atol=1e-12, what="nW and Σₜ(xxᵀ − I)")
     return values & diagonal & scaled
 

@@ -5,16 +5,19 @@ import math
 
 import numpy as np
 import torch
-from matplotlib.colors import ListedColormap
+from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.figure import Figure
 from scipy import stats
 
 from edl.connectionism import hopfield as hop
 from edl.connectionism import willshaw as will
+from edl.core import style
 from edl.core.explore import Control, Explorer
+from edl.core.style import styled
 from edl.core.validate import require_in_range, require_int
 
 GRAY = "gray_r"  # +1 black, -1 white
+STATES = {"+1": "black", "−1": "white"}  # the key of every ±1 picture
 
 
 # --- pictures made in code -----------------------------------------------------------------------
@@ -57,16 +60,21 @@ def picture(name: str = "H", size: int = 16) -> torch.Tensor:
 
 
 def _show(ax, x, size: int, title: str = ""):
-    ax.imshow(np.asarray(x, dtype=float).reshape(size, size), cmap=GRAY, vmin=-1, vmax=1)
+    style.categorical(ax.imshow(np.asarray(x, dtype=float).reshape(size, size), cmap=GRAY, vmin=-1, vmax=1))
     ax.set(xticks=[], yticks=[], title=title)
+
+
+def _state_key(ax):
+    """The key of the ±1 pictures, below ``ax``."""
+    return style.key(ax, {f"unit {label}": c for label, c in STATES.items()})
 
 
 # --- energy and dynamics -------------------------------------------------------------------------
 
 ENERGY_VARIANTS = {
     "correct": r"$E=-\frac{1}{2}\sum w_{ij}x_ix_j-\sum b_ix_i$",
-    "seed 001 (+b)": r"$E=-\frac{1}{2}\sum w_{ij}x_ix_j+\sum b_ix_i$",
-    "seed 002 (no 1/2)": r"$E=-\sum w_{ij}x_ix_j-\sum b_ix_i$",
+    "bias sign flipped": r"$E=-\frac{1}{2}\sum w_{ij}x_ix_j+\sum b_ix_i$",
+    "without the ½": r"$E=-\sum w_{ij}x_ix_j-\sum b_ix_i$",
 }
 
 
@@ -74,13 +82,14 @@ def _variant_energy(variant: str, W, x, b):
     base = hop.energy(W, x)  # -1/2 sum w x x
     if variant == "correct":
         return base - (b * x).sum(-1)
-    if variant == "seed 001 (+b)":
+    if variant == "bias sign flipped":
         return base + (b * x).sum(-1)
-    if variant == "seed 002 (no 1/2)":
+    if variant == "without the ½":
         return 2 * base - (b * x).sum(-1)
     raise ValueError(f"variant must be one of {list(ENERGY_VARIANTS)}, got {variant!r}")
 
 
+@styled
 def plot_energy_trace(variant: str = "correct", n: int = 30, seed: int = 0) -> Figure:
     """An energy along asynchronous updates x_i <- sign(sum_j w_ij x_j + b_i) of one random net with biases."""
     n = require_int("n", n, minimum=2)
@@ -96,20 +105,22 @@ def plot_energy_trace(variant: str = "correct", n: int = 30, seed: int = 0) -> F
             states.append(hop.update_unit(W, states[-1], i, b))
     E = _variant_energy(variant, W, torch.stack(states), b).numpy()
     up = np.flatnonzero(np.diff(E) > 1e-12) + 1
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.4)
     ax = fig.add_subplot()
-    ax.plot(E, "-", color="C0", lw=1.5)
+    ax.plot(E, "-", color="C0", lw=1.5, label="energy after each update")
     ax.plot(up, E[up], "o", color="C3", ms=5, label=f"{len(up)} updates that raise it")
     ax.set(xlabel="asynchronous update (3 sweeps)", ylabel="energy", title=f"{variant}: {ENERGY_VARIANTS[variant]}")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax, "below")
     return fig
 
 
 def energy_explorer() -> Explorer:
-    return Explorer(plot_energy_trace, [Control("variant", list(ENERGY_VARIANTS), label="energy")],
+    return Explorer(plot_energy_trace, [Control("variant", list(ENERGY_VARIANTS), label="energy",
+                                                why_few="the three candidate energies of the text")],
                     title="Only the correct energy decreases monotonically under the update rule")
 
 
+@styled
 def plot_async_vs_sync(n: int = 24, seed: int = 3) -> Figure:
     """State bitmaps over time of asynchronous sweeps and synchronous steps from the same start, same symmetric W."""
     n = require_int("n", n, minimum=2)
@@ -126,38 +137,43 @@ def plot_async_vs_sync(n: int = 24, seed: int = 3) -> Figure:
     orders = torch.stack([torch.randperm(n, generator=g) for _ in range(steps)])
     for k in range(steps):
         asy.append(hop.run_async(W, asy[-1].unsqueeze(0), orders=orders[k:k + 1])[0][0])
-    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    fig = style.figure(3.6)
     axes = fig.subplots(1, 3, width_ratios=[1, 1, 1.4])
     for ax, traj, name in ((axes[0], asy, "async, per sweep"), (axes[1], sync, "sync, per step")):
-        ax.imshow(torch.stack(traj).numpy().T, cmap=GRAY, vmin=-1, vmax=1, aspect="auto")
+        style.categorical(ax.imshow(torch.stack(traj).numpy().T, cmap=GRAY, vmin=-1, vmax=1, aspect="auto"))
         ax.set(xlabel="time", ylabel="unit", title=name, yticks=[])
     axes[2].plot([float(hop.energy(W, s)) for s in asy], "o-", label="asynchronous")
     axes[2].plot([float(hop.energy(W, s)) for s in sync], "s--", label="synchronous")
     axes[2].set(xlabel="time", ylabel="energy", title="energy")
-    axes[2].legend(fontsize=8)
+    axes[2].legend(loc="upper right")
+    _state_key(axes[0])
     return fig
 
 
 # --- Hebbian storage and one pattern -------------------------------------------------------------
 
+@styled
 def plot_hebbian_weights(names: str = "HTLXE", size: int = 10) -> Figure:
-    """Hebbian weight matrices of 1, 2 and 5 stored pictures, beside the pictures."""
+    """Hebbian weight matrices of 1, 2 and 5 stored pictures, beside the pictures, on one colour scale."""
     pics = torch.stack([picture(c, size) for c in names])
     counts = (1, 2, len(names))
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
-    grid = fig.add_gridspec(2, len(names) + 1, height_ratios=[1, 2.6])
+    weights = [hop.hebbian_weights(pics[:s]).numpy() for s in counts]
+    lim = max(np.abs(W).max() for W in weights)
+    fig = style.figure(4.2)
+    grid = fig.add_gridspec(2, len(names), height_ratios=[1, 2.4])
     for k, c in enumerate(names):
         _show(fig.add_subplot(grid[0, k]), pics[k], size, c)
     sub = grid[1, :].subgridspec(1, 3)
-    for k, s in enumerate(counts):
-        ax = fig.add_subplot(sub[0, k])
-        W = hop.hebbian_weights(pics[:s]).numpy()
-        lim = np.abs(W).max()
-        ax.imshow(W, cmap="RdBu_r", vmin=-lim, vmax=lim)
+    axes = [fig.add_subplot(sub[0, k]) for k in range(3)]
+    norm = Normalize(-lim, lim)  # one scale, one colour bar
+    for ax, s, W in zip(axes, counts, weights):
+        im = ax.imshow(W, cmap="RdBu_r", norm=norm)
         ax.set(xticks=[], yticks=[], title=f"W for {s} picture{'s' if s > 1 else ''}")
+    style.colorbar(im, axes, "weight $w_{ij}$")
     return fig
 
 
+@styled
 def plot_one_step(k: int = 30, name: str = "H", size: int = 16, seed: int = 0) -> Figure:
     """A stored picture (s = 1) with k bits flipped, and its reconstruction after one synchronous step."""
     x = picture(name, size)
@@ -170,34 +186,37 @@ def plot_one_step(k: int = 30, name: str = "H", size: int = 16, seed: int = 0) -
     probe[flips] *= -1
     out = hop.sync_step(hop.hebbian_weights(x.unsqueeze(0), normalize=False), probe)
     m = float(hop.overlap(out, x))
-    fig = Figure(figsize=(6.4, 2.6), layout="constrained")
+    fig = style.figure(3.0)
     axes = fig.subplots(1, 3)
     _show(axes[0], x, size, "stored")
     _show(axes[1], probe, size, f"{k} of {n} bits flipped")
     _show(axes[2], out, size, f"one step: overlap {m:+.2f}")
+    _state_key(axes[1])
     return fig
 
 
 def one_step_explorer() -> Explorer:
-    ks = [0, 40, 80, 120, 127, 128, 129, 136, 170, 256]
+    ks = [0, 20, 40, 80, 120, 127, 128, 129, 136, 170, 210, 256]
     return Explorer(plot_one_step, [Control("k", ks, start=2, label="flipped bits k")],
                     title="One stored picture: recall below n/2 flips, its negative above")
 
 
 # --- capacity ------------------------------------------------------------------------------------
 
+@styled
 def plot_capacity(alphas, m_async, m_sync=None, *, n: int, alpha_hist: float = 0.138, seed: int = 0) -> Figure:
     """Retrieval overlap against the load (left) and the crosstalk histogram at ``alpha_hist`` (right)."""
     alphas, m_async = np.asarray(alphas, dtype=float), np.asarray(m_async, dtype=float)
     require_in_range("alpha_hist", alpha_hist, 0.0, 1.0, closed=False)
-    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    fig = style.figure(4.0)
     left, right = fig.subplots(1, 2)
     left.plot(alphas, m_async, "o-", label="asynchronous")
     if m_sync is not None:
         left.plot(alphas, np.asarray(m_sync, dtype=float), "s--", label="synchronous")
     left.axvline(hop.HEBBIAN_CAPACITY, color="0.5", ls=":", label=r"$\alpha_c\approx0.138$")
     left.set(xlabel=r"load $\alpha=s/n$", ylabel="overlap $m$ after recall", title=f"n = {n}", ylim=(0, 1.05))
-    left.legend(fontsize=8)
+    style.mark_clipped(left, "negative overlap, drawn at 0 (clipped)")
+    style.legend_outside(left, "below", ncols=1)
     s = max(2, round(alpha_hist * n))
     X = hop.random_patterns(s, n, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     aligned = hop.aligned_fields(X).numpy().ravel()
@@ -206,19 +225,19 @@ def plot_capacity(alphas, m_async, m_sync=None, *, n: int, alpha_hist: float = 0
     right.plot(grid, stats.norm.pdf(grid, (n - 1) / n, math.sqrt(alpha_hist)), "k", label=r"$N(1,\alpha)$")
     right.axvline(0, color="C3", ls=":")
     frac = float((aligned <= 0).mean())
-    right.set(xlabel="aligned field", title=f"α = {alpha_hist:g}: {100 * frac:.2f}% unstable, "
+    right.set(xlabel="aligned field", title=f"α = {alpha_hist:g}: {100 * frac:.2f}% unstable,\n"
               f"Φ(−1/√α) = {100 * float(hop.unstable_probability(alpha_hist)):.2f}%")
-    right.title.set_fontsize(9)
-    right.legend(fontsize=8)
+    style.legend_outside(right, "below", ncols=1)
     return fig
 
 
+@styled
 def plot_perfect_recall(sizes=(250, 1000, 2000), trials: int = 25, seed: int = 0) -> Figure:
     """P(a given pattern is an exact fixed point) against s / (n / 2 ln n): measured and Gaussian prediction."""
     trials = require_int("trials", trials, minimum=1)
     g = torch.Generator().manual_seed(seed)
     c = np.linspace(0.25, 2.5, 8)
-    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    fig = style.figure(3.6)
     ax = fig.add_subplot()
     for k, n in enumerate(sizes):
         t = hop.perfect_recall_threshold(n)
@@ -229,17 +248,17 @@ def plot_perfect_recall(sizes=(250, 1000, 2000), trials: int = 25, seed: int = 0
         ax.plot(fine, hop.perfect_recall_probability(torch.as_tensor(fine * t), n).numpy(), color=f"C{k}", lw=1)
         ax.plot(s / t, measured, "o", color=f"C{k}", label=f"n = {n}")
     ax.axvline(1, color="0.5", ls=":", label=r"$s=n/(2\ln n)$")
-    ax.axvline(math.log(2), color="C3", ls=":", label=r"seed: $n/(2\log_2n)$")
     ax.set(xlabel=r"$s\,/\,(n/2\ln n)$", ylabel="P(pattern exactly stable)",
            title=f"dots: {trials} pattern sets each; lines: $(1-\\Phi(-\\sqrt{{n/s}}))^n$")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax)
     return fig
 
 
+@styled
 def plot_learned_vs_hebbian(alphas, hebbian, learned, *, n: int) -> Figure:
     """Unstable-bit fraction at the stored patterns: Hebbian (measured, theory) and perceptron-rule weights."""
     alphas = np.asarray(alphas, dtype=float)
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.4)
     ax = fig.add_subplot()
     fine = np.linspace(0.02, alphas.max() * 1.05, 200)
     ax.plot(fine, hop.unstable_probability(torch.as_tensor(fine)).numpy(), "k", lw=1, label=r"$\Phi(-1/\sqrt{\alpha})$")
@@ -247,14 +266,14 @@ def plot_learned_vs_hebbian(alphas, hebbian, learned, *, n: int) -> Figure:
     ax.plot(alphas, learned, "s", color="C2", label="perceptron-rule weights")
     ax.axvline(hop.HEBBIAN_CAPACITY, color="0.5", ls=":")
     ax.set(xlabel=r"load $\alpha=s/n$", ylabel="fraction of unstable bits", title=f"n = {n}")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax)
     return fig
 
 
 # --- the recall explorer -------------------------------------------------------------------------
 
-RECALL_ALPHAS = (0.05, 0.10, 0.14, 0.18, 0.25)
-RECALL_NOISE = (0.0, 0.1, 0.2, 0.35)
+RECALL_ALPHAS = (0.02, 0.05, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.22, 0.26)
+RECALL_NOISE = (0.0, 0.1, 0.2, 0.35)  # the exercise ch01.ex.hopfield-recall-load asks about each
 RECALL_N = 256
 
 
@@ -285,6 +304,7 @@ def _recall_data(trials: int = 6) -> tuple[dict, dict]:
     return curves, examples
 
 
+@styled
 def plot_recall(alpha: float = 0.10, noise: float = 0.2) -> Figure:
     """A stored picture recalled from a corrupted copy at load alpha, and the overlap curve m(alpha)."""
     require_in_range("alpha", alpha, 0.0, 1.0, closed=False)
@@ -298,33 +318,36 @@ def plot_recall(alpha: float = 0.10, noise: float = 0.2) -> Figure:
         X = torch.cat([x.unsqueeze(0), hop.random_patterns(max(1, round(alpha * RECALL_N)) - 1, RECALL_N, generator=g)])
         probe = hop.corrupt(x, noise, generator=g)
         final = hop.run_async(hop.hebbian_weights(X, normalize=False), probe.unsqueeze(0), generator=g)[0][0]
-    fig = Figure(figsize=(6.4, 2.6), layout="constrained")
-    axes = fig.subplots(1, 4, width_ratios=[1, 1, 1, 1.6])
+    fig = style.figure(3.2)
+    axes = fig.subplots(1, 4, width_ratios=[1, 1, 1, 1.9])
     s = max(1, round(alpha * RECALL_N))
-    _show(axes[0], x, 16, f"stored (+{s - 1} random)")
-    _show(axes[1], probe, 16, f"{round(100 * noise)}% flipped")
-    _show(axes[2], final, 16, f"recalled: m = {float(hop.overlap(final, x)):.2f}")
-    for ax in axes[:3]:
-        ax.title.set_fontsize(8)
+    _show(axes[0], x, 16, f"stored\n(+{s - 1} random)")
+    _show(axes[1], probe, 16, f"probe:\n{round(100 * noise)}% flipped")
+    _show(axes[2], final, 16, f"recalled:\nm = {float(hop.overlap(final, x)):.2f}")
     ax = axes[3]
     if noise in curves:
-        ax.plot(RECALL_ALPHAS, curves[noise], "o-", ms=4)
-    ax.axvline(alpha, color="C3", lw=2, alpha=0.6)
-    ax.axvline(hop.HEBBIAN_CAPACITY, color="0.5", ls=":")
-    ax.set(xlabel=r"$\alpha=s/n$", ylim=(0, 1.05), title="mean overlap, random patterns")
-    ax.title.set_fontsize(8)
+        ax.plot(RECALL_ALPHAS, curves[noise], "o-", ms=4, label="mean overlap")
+    ax.axvline(alpha, color="C3", lw=2, alpha=0.6, label=f"α = {alpha:g}")
+    ax.axvline(hop.HEBBIAN_CAPACITY, color="0.5", ls=":", label=r"$\alpha_c$")
+    ax.set(xlabel=r"load $\alpha=s/n$", ylim=(0, 1.05), title="overlap m, random patterns")
+    style.mark_clipped(ax, "negative: drawn at 0 (clipped)")
+    style.legend_outside(ax, "below", ncols=2)
+    _state_key(axes[1])
     return fig
 
 
 def recall_explorer() -> Explorer:
-    return Explorer(plot_recall, [Control("alpha", list(RECALL_ALPHAS), start=1, label="load α"),
-                                  Control("noise", list(RECALL_NOISE), start=2, label="corruption")],
+    return Explorer(plot_recall, [Control("alpha", list(RECALL_ALPHAS), start=3, label="load α"),
+                                  Control("noise", list(RECALL_NOISE), start=2, label="corruption",
+                                          labels=[f"{round(100 * z)}%" for z in RECALL_NOISE],
+                                          why_few="four corruption levels, from recall to failure, are the ones "
+                                                  "the exercise asks about; ten would take the page over budget")],
                     title="Associative recall in a Hebbian Hopfield net (n = 256)")
 
 
 # --- Willshaw ------------------------------------------------------------------------------------
 
-WILLSHAW_S = (50, 200, 500, 709, 1000, 2000)
+WILLSHAW_S = (25, 50, 100, 200, 350, 500, 709, 1000, 1400, 2000)
 RED = ListedColormap(["white", "black", "red"])
 
 
@@ -340,6 +363,7 @@ def _willshaw_data():
     return x, y, spurious
 
 
+@styled
 def plot_willshaw(s: int = 500) -> Figure:
     """Willshaw memory (n = 256, r = 8) after s pairs: the matrix, one retrieval, and spurious ones against s."""
     s = require_int("s", s, minimum=1)
@@ -348,43 +372,50 @@ def plot_willshaw(s: int = 500) -> Figure:
         raise ValueError(f"s must be at most {x.shape[0]}, got {s}")
     theta = will.memory_matrix(x[:s], y[:s])
     out = will.retrieve(theta, x[:1])[0]
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
-    axes = fig.subplots(1, 3, width_ratios=[1.2, 1, 1.4])
-    axes[0].imshow(theta[:64, :64].numpy(), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-    axes[0].set(xticks=[], yticks=[], title=f"Θ (64×64 corner): {100 * float(theta.mean()):.0f}% on")
+    fig = style.figure(3.6)
+    axes = fig.subplots(1, 3, width_ratios=[1, 1, 1.6])
+    style.categorical(axes[0].imshow(theta[:64, :64].numpy(), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest"))
+    axes[0].set(xticks=[], yticks=[], title=f"Θ, 64×64 corner:\n{100 * float(theta.mean()):.0f}% on (black)")
     code = (y[0] + (out - y[0]) * 2).numpy().reshape(16, 16)  # 0 off, 1 stored one, 2 spurious one
-    axes[1].imshow(code, cmap=RED, vmin=0, vmax=2, interpolation="nearest")
-    axes[1].set(xticks=[], yticks=[], title=f"pair 1: {int((out - y[0]).sum())} spurious (red)")
+    style.categorical(axes[1].imshow(code, cmap=RED, vmin=0, vmax=2, interpolation="nearest"))
+    axes[1].set(xticks=[], yticks=[], title=f"recall of pair 1:\n{int((out - y[0]).sum())} spurious ones")
     ss = np.array(WILLSHAW_S)
-    axes[2].semilogy(ss, [max(spurious[k][0], 1e-3) for k in WILLSHAW_S], "o-", label="measured")
-    axes[2].semilogy(ss, [max(float(will.spurious_estimate(256, 8, spurious[k][1])), 1e-3) for k in WILLSHAW_S],
-                     "s--", label="$(n-r)p_1^r$")
-    axes[2].axvline(s, color="C3", lw=2, alpha=0.6)
-    axes[2].set(xlabel="stored pairs s", title="spurious ones per recall", yticks=[1e-3, 1e-1, 1e1],
-                xticks=[0, 1000, 2000])
-    axes[2].minorticks_off()
-    axes[2].legend(fontsize=7)
-    for ax in axes:
-        ax.title.set_fontsize(8)
+    measured = np.array([spurious[k][0] for k in WILLSHAW_S])
+    ax = axes[2]
+    ax.semilogy(ss, measured, "o-", label="measured")
+    ax.semilogy(ss, [float(will.spurious_estimate(256, 8, spurious[k][1])) for k in WILLSHAW_S], "s--",
+                label="$(n-r)p_1^r$")
+    ax.axvline(s, color="C3", lw=2, alpha=0.6, label=f"s = {s}")
+    ax.set(xlabel="stored pairs s", title="spurious ones per recall", ylim=(1e-3, 1e3), xlim=(0, 2100))
+    style.mark_clipped(ax, "below $10^{-3}$ or none: at the edge (clipped)")
+    style.legend_outside(ax, "below", ncols=2)
+    style.key(axes[1], {"off": "white", "stored one": "black", "spurious one": "red"}, ncols=1)
     return fig
 
 
 def willshaw_explorer() -> Explorer:
-    return Explorer(plot_willshaw, [Control("s", list(WILLSHAW_S), start=2, label="stored pairs s")],
+    return Explorer(plot_willshaw, [Control("s", list(WILLSHAW_S), start=5, label="stored pairs s")],
                     title="Willshaw's memory fills up: recall keeps every stored one and gains spurious ones")
 
 
+@styled
 def plot_willshaw_capacity(n: int = 256, r: int = 8) -> Figure:
-    """Bits per synapse s log2 C(n,r)/n^2 and the fill fraction against s, with the ln 2 asymptote."""
+    """Fill fraction and bits per synapse s log2 C(n,r)/n^2 against s, with the ln 2 asymptote; spurious ones (log)."""
     s = np.linspace(1, 1.6 * will.half_fill_load(n, r), 200)
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
-    ax = fig.add_subplot()
-    ax.plot(s, will.fill_probability(torch.as_tensor(s), n, r).numpy(), label="fill fraction $p_1$")
-    ax.plot(s, will.bits_per_synapse(torch.as_tensor(s), n, r).numpy(), label="bits per synapse (if recall were exact)")
-    ax.plot(s, np.minimum(1, (n - r) * will.fill_probability(torch.as_tensor(s), n, r).numpy() ** r / 10), ":",
-            label="spurious ones per recall / 10")
-    ax.axhline(math.log(2), color="0.5", ls="--", label=r"$\ln 2$ (the $n\to\infty$ limit)")
-    ax.axvline(will.half_fill_load(n, r), color="C3", ls=":", label=r"$s_{1/2}$")
-    ax.set(xlabel="stored pairs s", ylim=(0, 1.05), title=f"n = {n}, r = {r}")
-    ax.legend(fontsize=7)
+    p1 = will.fill_probability(torch.as_tensor(s), n, r).numpy()
+    fig = style.figure(3.6)
+    left, right = fig.subplots(1, 2)
+    left.plot(s, p1, label="fill fraction $p_1$")
+    left.plot(s, will.bits_per_synapse(torch.as_tensor(s), n, r).numpy(), label="bits per synapse\n(if recall were exact)")
+    left.axhline(math.log(2), color="0.5", ls="--", label=r"$\ln 2$ ($n\to\infty$ limit)")
+    right.semilogy(s, (n - r) * p1**r, "C2", label="$(n-r)p_1^r$")
+    for ax in (left, right):
+        ax.axvline(will.half_fill_load(n, r), color="C3", ls=":", label=r"half full, $s_{1/2}$")
+        ax.set(xlabel="stored pairs s")
+    left.set(ylim=(0, 1.05), title=f"n = {n}, r = {r}")
+    style.mark_clipped(left, "above 1: at the edge (clipped)")
+    right.set(title="spurious ones per recall", ylim=(1e-3, 1e2))
+    style.mark_clipped(right, "below $10^{-3}$: at the edge (clipped)")
+    style.legend_outside(left, "below", ncols=2)
+    style.legend_outside(right, "below", ncols=1)
     return fig

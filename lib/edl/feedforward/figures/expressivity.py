@@ -13,7 +13,9 @@ from edl.feedforward import approximation as ap
 from edl.feedforward import linear_autoencoder as ae
 from edl.feedforward import relu_regions as rr
 from edl.core.device import single_threaded
+from edl.core import style
 from edl.core.explore import Control, Explorer
+from edl.core.style import styled
 from edl.core.validate import require_int
 
 WINDOW = 4.0  # the plane is drawn on [-WINDOW, WINDOW]²
@@ -34,22 +36,20 @@ def _region_data(width: int, depth: int, seed: int, resolution: int):
     return ids.reshape(resolution, resolution).numpy(), int(ids.max()) + 1, W1.numpy(), b1.numpy(), exact_one_layer
 
 
+@styled
 def plot_relu_regions(width: int = 4, depth: int = 1, seed: int = 0, resolution: int = 200) -> Figure:
     """Linear regions of a random ReLU net on the plane, coloured by activation pattern, with counts and bounds."""
     width, depth = require_int("width", width, minimum=1), require_int("depth", depth, minimum=1)
     ids, grid_count, W1, b1, exact1 = _region_data(width, depth, seed, require_int("resolution", resolution, minimum=10))
     colours = np.random.default_rng(1).uniform(0.25, 1.0, size=(max(grid_count, 1), 3))
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
-    ax, side = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
+    fig = style.figure(3.8)
+    ax, side = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.1, 1]})
     side.axis("off")
-    ax.imshow(ids, origin="lower", extent=(-WINDOW, WINDOW, -WINDOW, WINDOW), cmap=ListedColormap(colours),
-              interpolation="nearest", vmin=-0.5, vmax=grid_count - 0.5)
-    t = np.linspace(-WINDOW, WINDOW, 2)
-    for (a, c), b in zip(W1, b1):  # layer-1 lines a x + c y + b = 0
-        if abs(c) > abs(a):
-            ax.plot(t, -(a * t + b) / c, "k", lw=0.8)
-        else:
-            ax.plot(-(c * t + b) / a, t, "k", lw=0.8)
+    style.categorical(ax.imshow(ids, origin="lower", extent=(-WINDOW, WINDOW, -WINDOW, WINDOW),
+                                cmap=ListedColormap(colours), interpolation="nearest", vmin=-0.5, vmax=grid_count - 0.5))
+    for (a, c), b in zip(W1, b1):  # layer-1 lines a x + c y + b = 0, through the point nearest the origin
+        p0 = -b * np.array([a, c]) / (a * a + c * c)
+        ax.axline(tuple(p0), tuple(p0 + np.array([-c, a])), color="k", lw=0.8)
     ax.set(xlim=(-WINDOW, WINDOW), ylim=(-WINDOW, WINDOW), aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
     if depth == 1:
         text = (f"exact (Euler): {exact1} regions in the plane\nZaslavsky bound $\\sum_{{i\\leq 2}}\\binom{{m}}{{i}}$ = "
@@ -58,20 +58,23 @@ def plot_relu_regions(width: int = 4, depth: int = 1, seed: int = 0, resolution:
         text = (f"grid count in window: {grid_count}\n(a lower bound on the exact count)\nupper bound "
                 f"$\\prod_l\\sum_{{j\\leq2}}\\binom{{m}}{{j}}$ = {rr.deep_relu_upper_bound(width, 2, depth):,}\n"
                 f"lines: first layer only")
-    side.text(0.0, 0.5, text, fontsize=8, va="center", transform=side.transAxes)
-    fig.suptitle(f"width {width}, depth {depth}: one colour per activation pattern", fontsize=10)
+    side.text(0.0, 0.5, text, va="center", transform=side.transAxes)
+    fig.suptitle(f"width {width}, depth {depth}: one colour per activation pattern (colours name regions)")
     return fig
 
 
 def relu_regions_explorer() -> Explorer:
-    return Explorer(plot_relu_regions, [Control("width", [2, 4, 6, 8], start=1, label="width m"),
-                                        Control("depth", [1, 2, 3], start=0, label="hidden layers L")],
+    return Explorer(plot_relu_regions, [Control("width", list(range(1, 11)), start=3, label="width m"),
+                                        Control("depth", [1, 2, 3], start=0, label="hidden layers L",
+                                                why_few="one, two and three layers show the growth; deeper "
+                                                        "nets split the window below the grid's resolution")],
                     title="Linear regions of a random ReLU net on the plane")
 
 
+@styled
 def plot_zaslavsky_counts(cases, exact, bound, central_exact, central) -> Figure:
     """Exact region counts (LP) against Zaslavsky's formula and, without biases, Cover's count."""
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.6)
     ax = fig.add_subplot()
     pos = np.arange(len(cases))
     ax.bar(pos - 0.2, exact, 0.4, label="exact (LP), with biases", color="C0")
@@ -81,31 +84,33 @@ def plot_zaslavsky_counts(cases, exact, bound, central_exact, central) -> Figure
     ax.plot(pos, [2**m for _, m in cases], "x", color="0.4", label="$2^m$ patterns")
     ax.set_xticks(pos, [f"n={n}, m={m}" for n, m in cases])
     ax.set(ylabel="regions", yscale="log", title="Activation regions of one ReLU layer")
-    ax.legend(fontsize=7, ncol=2)
+    style.legend_outside(ax)
     return fig
 
 
+@styled
 def plot_montufar(m: int = 3, max_depth: int = 3) -> Figure:
     """Composed zig-zag maps and the piece counts of deep vs shallow nets with equal numbers of units."""
     x = torch.linspace(0, 1, 20001, dtype=torch.float64)
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.8)
     left, right = fig.subplots(1, 2)
     z = x
     for L in range(1, max_depth + 1):
         z = rr.zigzag_layer(z, m)
         left.plot(x, z + 1.2 * (L - 1), lw=0.8, label=f"{L} layer{'s' if L > 1 else ''}")
     left.set(xlabel="$x$", yticks=[], title=f"composed zig-zags, width {m}")
-    left.legend(fontsize=7, loc="upper right")
+    style.legend_outside(left, "below", ncols=3)
     depths = np.arange(1, max_depth + 2)
     deep = [rr.montufar_lower_bound(m, 1, int(L)) for L in depths]
     shallow = [m * int(L) + 1 for L in depths]
     right.semilogy(depths * m, deep, "o-", label="deep: $(m+1)m^{L-1}$")
     right.semilogy(depths * m, shallow, "s--", label="one layer: $mL+1$")
     right.set(xlabel="hidden units $mL$", ylabel="linear pieces on [0, 1]", title="deep vs shallow, equal units")
-    right.legend(fontsize=7)
+    right.legend(loc="upper left")
     return fig
 
 
+@styled
 def plot_hinge(seed: int = 3, pieces: int = 6) -> Figure:
     """A random CPWL function, its ReLU components c_i(x - x_i)+, and their sum."""
     rng = np.random.default_rng(seed)
@@ -113,17 +118,17 @@ def plot_hinge(seed: int = 3, pieces: int = 6) -> Figure:
     values = rng.normal(size=pieces + 1)
     a, b, c = rr.hinge_coefficients(torch.as_tensor(knots), torch.as_tensor(values))
     x = torch.linspace(0, 1, 1001, dtype=torch.float64)
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.6)
     top, bottom = fig.subplots(1, 2)
     top.plot(knots, values, "ko", ms=4, label="knots")
     top.plot(x, rr.hinge_evaluate(x, a, b, c, torch.as_tensor(knots[1:-1])), "C0", label="$ax+b+\\sum c_i(x-x_i)_+$")
     top.set(xlabel="$x$", title=f"{pieces} pieces = {pieces - 1} ReLUs + a line")
-    top.legend(fontsize=7)
+    style.legend_outside(top, "below", ncols=1)
     bottom.plot(x, a * x + b, "k--", lw=1, label="$ax+b$")
     for ci, xi in zip(c.tolist(), knots[1:-1]):
         bottom.plot(x, ci * torch.relu(x - xi), lw=1)
     bottom.set(xlabel="$x$", title="the hinges $c_i(x-x_i)_+$")
-    bottom.legend(fontsize=7)
+    style.legend_outside(bottom, "below", ncols=1)
     return fig
 
 
@@ -137,6 +142,7 @@ def barron_mse(d: int, widths, repeats: int = 10, points: int = 500, seed: int =
         return np.array([float(ap.maurey_cosine_mse(x, int(m), repeats, generator=g).mean()) for m in widths])
 
 
+@styled
 def plot_barron_rate(widths=(10, 30, 100, 300, 1000), errors: dict | None = None) -> Figure:
     """Barron/Maurey: squared error against width on log-log axes, one line per input dimension, with fitted slopes.
 
@@ -144,14 +150,14 @@ def plot_barron_rate(widths=(10, 30, 100, 300, 1000), errors: dict | None = None
     for d = 2, 20, 200 if omitted).
     """
     errors = errors if errors is not None else {d: barron_mse(d, widths) for d in (2, 20, 200)}
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
+    fig = style.figure(3.6)
     ax = fig.add_subplot()
     m = np.array(widths, dtype=float)
     for d, mse in errors.items():
         ax.loglog(m, mse, "o-", ms=4, label=f"d = {d}: slope {ap.fitted_slope(m, mse):.2f}")
     ax.loglog(m, 0.5 / m, "k--", lw=1, label=r"$\frac{1}{2m}$ (Var $\leq 1/2$)")
     ax.set(xlabel="width $m$", ylabel=r"$\int (f-g_m)^2\,d\mu$", title=r"$f=e^{-\|x\|^2/2}$: error $\propto 1/m$ in every dimension")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax)
     return fig
 
 
@@ -172,19 +178,21 @@ def _fit_errors(d: int, activation: str) -> tuple[np.ndarray, np.ndarray, np.nda
         return widths, np.array(fits), barron_mse(d, widths, repeats=5, points=300)
 
 
+@styled
 def plot_approximation_error(d: int = 2, activation: str = "tanh") -> Figure:
     """Test MSE of least-squares random-feature nets against width, beside Maurey's sampled cosine net."""
     widths, fits, maurey = _fit_errors(require_int("d", d, minimum=1), activation)
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
+    fig = style.figure(3.6)
     ax = fig.add_subplot()
-    ax.loglog(widths, maurey, "o-", color="0.4", label=f"Maurey, sampled cos units (slope {ap.fitted_slope(widths, maurey):.2f})")
-    ax.loglog(widths, np.maximum(fits, 1e-16), "s-", color="C3" if activation == "square" else "C0",
+    ax.loglog(widths, maurey, "o-", color="0.4", label=f"Maurey, sampled cos units\n(slope {ap.fitted_slope(widths, maurey):.2f})")
+    ax.loglog(widths, fits, "s-", color="C3" if activation == "square" else "C0",
               label=f"least squares, {activation} units")
     ax.loglog(widths, 0.5 / widths, "k--", lw=1, label="1/(2m)")
     ax.set(xlabel="width m", ylabel="test MSE", ylim=(1e-9, 1),
            title=f"exp(-|x|²/2) in d = {d}" + (": a quadratic span cannot approximate it" if activation == "square" else ""))
     _plain_log_ticks(ax)  # plain-text tick labels: mathtext ones triple the cost of a frame
-    ax.legend(fontsize=8, loc="lower left")
+    style.mark_clipped(ax)
+    style.legend_outside(ax)
     return fig
 
 
@@ -197,32 +205,35 @@ def _plain_log_ticks(ax) -> None:
 
 def approximation_explorer() -> Explorer:
     return Explorer(plot_approximation_error,
-                    [Control("d", [2, 8, 32], start=0, label="input dimension d"),
-                     Control("activation", ["cos", "tanh", "relu", "square"], start=1, label="activation")],
+                    [Control("d", [1, 2, 3, 4, 6, 8, 12, 16, 24, 32], start=1, label="input dimension d"),
+                     Control("activation", ["cos", "tanh", "relu", "square"], start=1, label="activation",
+                             why_few="the four activations the text compares")],
                     title="Approximation error against width")
 
 
+@styled
 def plot_uat_fits(m: int = 40) -> Figure:
     """Least-squares fits of sin 3x + |x| with m random tanh units and m random squared units."""
     x = torch.linspace(-1, 1, 1001, dtype=torch.float64)[:, None]
     y = torch.sin(3 * x[:, 0]) + x[:, 0].abs()
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.4)
     ax = fig.add_subplot()
     ax.plot(x[:, 0], y, "k", lw=2, label="$\\sin 3x+|x|$")
-    for act, style in (("tanh", "C0--"), ("square", "C3:")):
+    for act, fmt in (("tanh", "C0--"), ("square", "C3:")):
         g = ap.random_feature_fit(x, y, m, act, generator=torch.Generator().manual_seed(m))
-        ax.plot(x[:, 0], g, style, lw=1.5, label=f"{m} {act} units: sup error {float(ap.sup_error(y, g)):.3f}")
+        ax.plot(x[:, 0], g, fmt, lw=1.5, label=f"{m} {act} units: sup error {float(ap.sup_error(y, g)):.3f}")
     ax.set(xlabel="$x$", title="Non-polynomial vs polynomial activation")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax, "below", ncols=1)
     return fig
 
 
 # --- linear autoencoder -----------------------------------------------------------------------------
 
+@styled
 def plot_ae_landscape(X, C, D, curves, every: int = 5, labels=None) -> Figure:
     """Left: the objective along (C, D) → (−C, −D). Right: GD loss gaps of several starts (log scale)."""
     t = torch.linspace(0, 1, 201, dtype=torch.float64)
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.8)
     left, right = fig.subplots(1, 2)
     left.plot(t, ae.landscape_slice(C, D, X, t), "C0")
     left.set(xlabel="$t$", ylabel=r"$f((1-2t)C,(1-2t)D)$", title="a bump: not convex")
@@ -231,11 +242,13 @@ def plot_ae_landscape(X, C, D, curves, every: int = 5, labels=None) -> Figure:
     steps = np.arange(curves.shape[0]) * every
     for j in range(curves.shape[1]):
         label = labels[j] if labels is not None else None
-        right.semilogy(steps, np.maximum(curves[:, j] / opt - 1, 1e-16), lw=1.2 if label else 0.6,
+        right.semilogy(steps, curves[:, j] / opt - 1, lw=1.6 if label else 0.8,
                        label=label, color=None if label else "0.6")
-    right.set(xlabel="GD step", ylabel="loss / optimum − 1", title="GD: random and saddle starts")
-    if labels is not None:
-        right.legend(fontsize=7)
+    right.plot([], [], color="0.6", lw=0.8, label="random starts")
+    right.set(xlabel="GD step", ylabel="loss / optimum − 1", title="GD: random and saddle starts",
+              ylim=(1e-16, None))
+    style.mark_clipped(right, "at the optimum to rounding (≤ 0\nor < $10^{-16}$): at the edge (clipped)")
+    style.legend_outside(right, "below", ncols=1)
     return fig
 
 

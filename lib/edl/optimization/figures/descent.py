@@ -6,11 +6,14 @@ import time
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from edl.optimization import backprop as bp
 from edl.optimization import descent as gd
 from edl.core.device import single_threaded
+from edl.core import style
 from edl.core.explore import Control, Explorer
+from edl.core.style import styled
 from edl.core.validate import require_in_range, require_int, require_positive
 
 
@@ -20,12 +23,13 @@ def _f64(x) -> torch.Tensor:
 
 # --- gradient descent on a 2-D quadratic ------------------------------------------------------------
 
+@styled
 def plot_gd_quadratic(eta: float = 1.0, kappa: float = 10.0, steps: int = 40) -> Figure:
     r"""GD on :math:`f=\tfrac12(x^2/\kappa+y^2)` (:math:`\lambda_{\max}=1`): iterates over the contours, and
     :math:`\|\mathbf x_t\|` against the theorem's bound :math:`\rho(\eta)^t\|\mathbf x_0\|`.
 
-    ``eta`` : step size in units of :math:`1/\lambda_{\max}`; beyond 2 the iterates diverge, and the axes
-    stay clipped to the contour window.
+    ``eta`` : step size in units of :math:`1/\lambda_{\max}`; beyond 2 the iterates diverge: the axes stay
+    on the contour window and the norm's range, and where an iterate or a curve leaves them it is marked.
     """
     require_positive("eta", eta)
     require_in_range("kappa", kappa, 1.0, 1e6)
@@ -34,16 +38,17 @@ def plot_gd_quadratic(eta: float = 1.0, kappa: float = 10.0, steps: int = 40) ->
     x0 = np.array([2.0, 1.0])
     xs = gd.gd_quadratic(_f64(lam), _f64(x0), eta, steps).numpy()  # (steps + 1, 2), closed form: no overflow
     rho = float(gd.gd_spectral_radius(_f64(lam), eta))
-    fig = Figure(figsize=(6.4, 3.6), layout="constrained")
-    ax, ax2 = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    fig = style.figure(4.2)
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[1, 1.1])
     g = np.linspace(-2.6, 2.6, 81)
     X, Y = np.meshgrid(g, g)
     ax.contour(X, Y, 0.5 * (lam[0] * X**2 + lam[1] * Y**2), levels=12, colors="0.75", linewidths=0.7)
-    shown = np.abs(xs).max(1) < 1e3  # matplotlib clips the rest at the axes; huge values are left out
-    ax.plot(xs[shown, 0], xs[shown, 1], "o-", color="C0", ms=3, lw=1)
-    ax.plot([0], [0], "k*", ms=8)
+    ax.plot(xs[:, 0], xs[:, 1], "o-", color="C0", ms=3, lw=1, label="iterates $\\mathbf{x}_t$")
+    ax.plot([0], [0], "k*", ms=8, label="minimum")
     ax.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), aspect="equal", xlabel="$x$ (curvature $1/\\kappa$)",
            ylabel="$y$ (curvature 1)", title=f"η = {eta:g}/λ_max, κ = {kappa:g}")
+    style.mark_clipped(ax, "leaves the window (clipped)")
+    style.legend_outside(ax, "below", ncols=1)
     t = np.arange(steps + 1)
     norm = np.linalg.norm(xs, axis=1)
     with np.errstate(over="ignore", under="ignore"):
@@ -54,26 +59,30 @@ def plot_gd_quadratic(eta: float = 1.0, kappa: float = 10.0, steps: int = 40) ->
     ax2.semilogy(t, best, "C2:", label=r"best fixed step: $(\frac{\kappa-1}{\kappa+1})^t$")
     verdict = "diverges" if rho > 1 else "neutral (no convergence)" if rho == 1 else "converges"
     ax2.set(ylim=(1e-8, 1e4), xlabel="step $t$", title=f"η {'<' if eta < 2 else '≥'} 2/λ_max: {verdict}")
-    ax2.legend(fontsize=7, loc="lower left")
+    style.mark_clipped(ax2, "leaves the axes (clipped)")
+    style.legend_outside(ax2, "below", ncols=1)
     return fig
 
 
 def gd_quadratic_explorer() -> Explorer:
     return Explorer(plot_gd_quadratic,
-                    [Control("eta", [0.5, 1.0, 1.5, 1.9, 2.0, 2.2], start=1, label="step η·λ_max"),
-                     Control("kappa", [3.0, 20.0], start=1, label="condition number κ")],
+                    [Control("eta", [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 1.9, 2.0, 2.2], start=3, label="step η·λ_max"),
+                     Control("kappa", [3.0, 20.0], start=1, label="condition number κ",
+                             why_few="a mild and an ill-conditioned problem show the contrast; more would multiply "
+                                     "the frames, not the insight")],
                     title="Gradient descent on a 2-D quadratic: step size against the stability limit 2/λ_max")
 
 
+@styled
 def plot_step_size_rate(kappa: float = 100.0) -> Figure:
     r"""The contraction factor :math:`\rho(\eta)=\max_i|1-\eta\lambda_i|` on a quadratic with spectrum in [1, κ]."""
     require_in_range("kappa", kappa, 1.0, 1e6)
     lam = torch.logspace(0, np.log10(kappa), 50, dtype=torch.float64)
     eta = torch.linspace(1e-4, 2.2 / kappa, 1000, dtype=torch.float64)
     rho = gd.gd_spectral_radius(lam, eta).numpy()
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.6)
     ax = fig.add_subplot()
-    ax.plot(eta, rho, lw=2)
+    ax.plot(eta, rho, lw=2, label=r"$\rho(\eta)$")
     ax.axhline(1, color="0.5", lw=0.8)
     star = float(gd.optimal_step(1.0, kappa))
     ax.axvline(star, color="C2", ls=":", label=rf"$\eta^*=2/(\lambda_{{\max}}+\lambda_{{\min}})$ = {star:.4f}")
@@ -81,23 +90,26 @@ def plot_step_size_rate(kappa: float = 100.0) -> Figure:
     ax.plot([star], [float(gd.optimal_contraction(kappa))], "o", color="C2",
             label=rf"$\rho(\eta^*)=(\kappa-1)/(\kappa+1)$ = {float(gd.optimal_contraction(kappa)):.4f}")
     ax.set(xlabel=r"step size $\eta$", ylabel=r"$\rho(\eta)$", ylim=(0.9, 1.15), title=f"spectrum in [1, {kappa:g}]")
-    ax.legend(fontsize=8, loc="upper left")
+    style.mark_clipped(ax, r"$\rho$ leaves the axes (clipped)")
+    style.legend_outside(ax, "below", ncols=1)
     return fig
 
 
+@styled
 def plot_stability_sweep(kappas, thresholds, optimal_measured) -> Figure:
     """Headline: measured divergence threshold ·λ_max (should be 2) and measured contraction at η* against (κ−1)/(κ+1)."""
     kappas = np.asarray(kappas, dtype=float)
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.8)
     ax, ax2 = fig.subplots(1, 2)
     ax.semilogx(kappas, np.asarray(thresholds), "o", ms=4, label=r"measured threshold $\times\lambda_{\max}$")
     ax.axhline(2, color="k", ls="--", label="theory: 2")
     ax.set(xlabel=r"$\kappa$", ylim=(1.9, 2.1), title="largest step that still shrinks")
-    ax.legend(fontsize=7)
+    style.mark_clipped(ax)
+    style.legend_outside(ax, "below", ncols=1)
     ax2.semilogx(kappas, 1 - np.asarray(optimal_measured), "o", ms=4, label=r"measured $1-\rho$ at $\eta^*$")
     ax2.semilogx(kappas, 1 - (kappas - 1) / (kappas + 1), "k--", label=r"$1-\frac{\kappa-1}{\kappa+1}=\frac{2}{\kappa+1}$")
     ax2.set(xscale="log", yscale="log", xlabel=r"$\kappa$", title="rate at the optimal step")
-    ax2.legend(fontsize=7)
+    style.legend_outside(ax2, "below", ncols=1)
     return fig
 
 
@@ -127,10 +139,11 @@ def time_jacobians(sizes=(1, 4, 16, 64, 256), hidden: int = 64, repeats: int = 3
     return {"sizes": list(sizes), "N": np.array(times["N"]), "M": np.array(times["M"])}
 
 
+@styled
 def plot_autodiff_cost(timings: dict) -> Figure:
     """Measured time of forward vs reverse mode against the number of inputs N (M = 1) and of outputs M (N = 1)."""
     sizes = np.asarray(timings["sizes"])
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.6)
     axes = fig.subplots(1, 2, sharey=True)
     for ax, axis, label in zip(axes, ("N", "M"), ("inputs N (one output)", "outputs M (one input)")):
         t = timings[axis] * 1e3
@@ -138,11 +151,12 @@ def plot_autodiff_cost(timings: dict) -> Figure:
         ax.loglog(sizes, t[:, 1], "s-", label="reverse mode (VJP per output)")
         ax.set(xlabel=label, title=f"Jacobian of f: varying {axis}")
     axes[0].set_ylabel("wall time (ms, median)")
-    axes[0].legend(fontsize=7)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     return fig
 
 
 @single_threaded()
+@styled
 def plot_delta_norms(gain: float = 1.0, act: str = "tanh", depth: int = 12, width: int = 32) -> Figure:
     r"""Per-layer :math:`\|\boldsymbol\delta^l\|` of the δ-recursion for a deep MLP with weight gain g."""
     require_positive("gain", gain)
@@ -152,17 +166,21 @@ def plot_delta_norms(gain: float = 1.0, act: str = "tanh", depth: int = 12, widt
     y = torch.randn(width, generator=g, dtype=torch.float64)
     _, _, deltas = bp.backprop(x, y, W, b, act)
     norms = np.array([float(d.norm()) for d in deltas])
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    fig = style.figure(3.4)
     ax = fig.add_subplot()
-    ax.bar(np.arange(1, depth + 1), norms, color="C0")
+    ax.bar(np.arange(1, depth + 1), norms, color="C0", label=r"$\|\delta^l\|$")
     ax.set(yscale="log", ylim=(1e-12, 1e6), xlabel="layer $l$", ylabel=r"$\|\delta^l\|$",
            title=f"{act}, gain g = {gain:g}: ‖δ¹‖/‖δᴸ‖ = {norms[0] / norms[-1]:.3g}")
+    style.mark_clipped(ax, "bar beyond the axes (clipped)")
+    style.legend_outside(ax)
     return fig
 
 
 def delta_norms_explorer() -> Explorer:
-    return Explorer(plot_delta_norms, [Control("gain", [0.5, 1.0, 1.5, 2.0, 4.0], start=1, label="weight gain g"),
-                                       Control("act", ["tanh", "sigmoid", "relu"], label="activation")],
+    return Explorer(plot_delta_norms, [Control("gain", [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0], start=3,
+                                               label="weight gain g"),
+                                       Control("act", ["tanh", "sigmoid", "relu"], label="activation",
+                                               why_few="the three activations of the text")],
                     title="Backpropagated errors ‖δˡ‖ layer by layer")
 
 
@@ -180,31 +198,36 @@ def _depth_curves(act: str, gain: float, depth: int = 50, width: int = 32):
     return np.array(measured), upper
 
 
+@styled
 def plot_jacobian_depth(act: str = "tanh", gain: float = 1.0) -> Figure:
     r""":math:`\|\partial\mathbf x^l/\partial\mathbf x^0\|_2` against depth l, under the bound :math:`\prod\kappa\|W^l\|_2`."""
     measured, upper = _depth_curves(act, float(gain))
     depth = np.arange(1, len(measured) + 1)
-    fig = Figure(figsize=(6.4, 3.2), layout="constrained")
+    fig = style.figure(3.6)
     ax = fig.add_subplot()
     ax.semilogy(depth, measured, "C0", lw=2, label=r"measured $\|\prod_l \mathrm{diag}(\varphi')W^l\|_2$")
     ax.semilogy(depth, upper, "k--", label=r"bound $\prod_l\kappa\|W^l\|_2$")
     ax.set(xlabel="depth $l$", ylim=(1e-40, 1e40), title=f"{act}, $W\\sim\\mathcal{{N}}(0, g^2/32)$, g = {gain:g}")
-    ax.legend(fontsize=8, loc="lower left")
+    style.mark_clipped(ax, "leaves the axes (clipped)")
+    style.legend_outside(ax, "below", ncols=2)
     return fig
 
 
 def jacobian_depth_explorer() -> Explorer:
-    return Explorer(plot_jacobian_depth, [Control("act", ["tanh", "sigmoid", "relu"], label="activation"),
-                                          Control("gain", [0.5, 1.0, 4.0], start=2, label="weight gain g")],
+    return Explorer(plot_jacobian_depth, [Control("act", ["tanh", "sigmoid", "relu"], label="activation",
+                                                  why_few="the three activations of the text"),
+                                          Control("gain", [0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0], start=9,
+                                                  label="weight gain g")],
                     title="Vanishing and exploding gradients: the product of Jacobians against its norm bound")
 
 
+@styled
 def plot_phi_prime_counterexample(depth: int = 30) -> Figure:
     """φ′ ≤ 1 with large weights explodes; φ′ > 1 with small weights vanishes."""
     depth = require_int("depth", depth, minimum=1)
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    fig = style.figure(3.4)
     ax = fig.add_subplot()
-    for slope, scale, style in ((0.9, 2.0, "C3"), (1.1, 0.5, "C0")):
+    for slope, scale, fmt in ((0.9, 2.0, "C3"), (1.1, 0.5, "C0")):
         W = [scale * torch.eye(4, dtype=torch.float64)] * depth
         jac = bp.layer_jacobians(torch.ones(4, dtype=torch.float64), W, [torch.zeros(4, dtype=torch.float64)] * depth,
                                  bp.activation("linear", slope))
@@ -212,33 +235,34 @@ def plot_phi_prime_counterexample(depth: int = 30) -> Figure:
         for Jl in jac:
             J = Jl @ J
             norms.append(float(torch.linalg.matrix_norm(J, 2)))
-        ax.semilogy(np.arange(1, depth + 1), norms, style, lw=2,
+        ax.semilogy(np.arange(1, depth + 1), norms, fmt, lw=2,
                     label=f"φ′ = {slope}, W = {scale}I: ‖J‖ = {slope * scale:g}^l → {norms[-1]:.3g}")
     ax.axhline(1, color="0.5", lw=0.8)
     ax.set(xlabel="depth $l$", ylabel=r"$\|\partial x^l/\partial x^0\|_2$", title="φ′ alone does not decide")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax, "below", ncols=1)
     return fig
 
 
 # --- function classes and rates ---------------------------------------------------------------------------
 
+@styled
 def plot_pl_example() -> Figure:
     r""":math:`f=x^2+3\sin^2x` (non-convex: f″ < 0 in places) and its PL ratio :math:`\tfrac12f'^2/f\ge1/32`."""
     x = torch.linspace(-8, 8, 4001, dtype=torch.float64)
     x = x[x.abs() > 1e-9]
     f, g = gd.pl_example(x), gd.pl_example_grad(x)
-    fig = Figure(figsize=(6.4, 3.0), layout="constrained")
+    fig = style.figure(3.6)
     ax, ax2 = fig.subplots(1, 2)
     ax.plot(x, f, lw=2)
     ax.plot(x, x**2, "0.6", ls=":", label="$x^2$")
     ax.set(xlabel="$x$", title=r"$f(x)=x^2+3\sin^2x$")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper center")
     ratio = gd.pl_ratio(g**2, f)
     ax2.semilogy(x, ratio, lw=1.5)
     ax2.axhline(1 / 32, color="C3", ls="--", label="μ = 1/32")
     ax2.axhline(float(ratio.min()), color="C2", ls=":", label=f"min = {float(ratio.min()):.4f}")
     ax2.set(xlabel="$x$", title=r"$\frac{1}{2} f'(x)^2/(f(x)-f^*)$")
-    ax2.legend(fontsize=8)
+    style.legend_outside(ax2, "below", ncols=1)
     return fig
 
 
@@ -251,9 +275,10 @@ def max_rate_ratios(curves: dict) -> dict:
     return out
 
 
+@styled
 def plot_rates(curves: dict) -> Figure:
     """Measured curves under the proven bounds; ``curves[name] = (t, measured (T, runs), bound (T, runs))``."""
-    fig = Figure(figsize=(6.4, 5.2), layout="constrained")
+    fig = style.figure(6.4)
     axes = fig.subplots(2, 2).ravel()
     for ax, (name, (t, measured, bound)) in zip(axes, curves.items()):
         t, measured, bound = np.asarray(t), np.asarray(measured), np.asarray(bound)
@@ -264,10 +289,9 @@ def plot_rates(curves: dict) -> Figure:
         loglog = name.startswith(("convex", "non-convex"))
         ax.set(xscale="log" if loglog else "linear", yscale="log", xlabel="$t$", ylim=(1e-20, None),
                title=f"{name}\nmax measured/bound = {ratio:.3f}")
-        ax.title.set_fontsize(9)
-    axes[0].plot([], [], "C0", label="measured (each run)")
-    axes[0].plot([], [], "k--", label="proven bound")
-    axes[0].legend(fontsize=7)
+        style.mark_clipped(ax, "below $10^{-20}$ (clipped)")
+    handles = [Line2D([], [], color="C0", label="measured (each run)"), Line2D([], [], color="k", ls="--", label="proven bound")]
+    fig.legend(handles=handles + style.clip_keys(axes)[:1], loc="outside lower center", ncols=3)
     return fig
 
 

@@ -11,14 +11,16 @@ from matplotlib.ticker import NullLocator
 from edl.optimization import adaptive as ad
 from edl.optimization import momentum as mo
 from edl.optimization import stochastic as st
+from edl.core import style
 from edl.core.explore import Control, Explorer
+from edl.core.style import styled
 from edl.core.validate import require_int, require_positive
 
 F64 = torch.float64
 
 
-def _figure(ncols: int = 1, width: float = 6.4, height: float = 3.6):
-    fig = Figure(figsize=(width, height), layout="constrained")
+def _figure(ncols: int = 1, height: float = 3.6):
+    fig = style.figure(height)
     return fig, (fig.subplots(1, ncols) if ncols > 1 else fig.add_subplot())
 
 
@@ -57,35 +59,40 @@ def race_trajectories(lr: float, momentum: float, kappa: float, steps: int = 60)
     return paths
 
 
+@styled
 def plot_optimizer_race(lr: float = 1.0, momentum: float = 0.9, kappa: float = 100.0, steps: int = 60) -> Figure:
     """Trajectories of GD, heavy ball, Nesterov and Adam over the contours of a rotated ill-conditioned quadratic."""
     require_positive("lr", lr)
     require_positive("kappa", kappa)
     H = _race_hessian(kappa)
     paths = race_trajectories(float(lr), float(momentum), float(kappa), int(steps))
-    fig, (ax, ax2) = _figure(2, width=7.2, height=3.6)
+    fig, (ax, ax2) = _figure(2, height=4.2)
     g = np.linspace(-2.6, 2.6, 61)
     X, Y = np.meshgrid(g, g)
     Z = 0.5 * (H[0, 0] * X**2 + 2 * H[0, 1] * X * Y + H[1, 1] * Y**2)
     ax.contour(X, Y, Z, levels=np.geomspace(1e-3, Z.max(), 9), colors="0.75", linewidths=0.7)
     for (name, p), color in zip(paths.items(), ("C0", "C1", "C2", "C3")):
-        p = np.clip(p, -2.6, 2.6)
         ax.plot(p[:, 0], p[:, 1], "-", color=color, lw=1.0, label=name)
-        loss = 0.5 * np.einsum("ti,ij,tj->t", paths[name], H, paths[name])
-        ax2.semilogy(np.maximum(loss, 1e-16), color=color)
+        loss = 0.5 * np.einsum("ti,ij,tj->t", p, H, p)
+        ax2.semilogy(loss, color=color)
     ax.plot(0, 0, "k*", ms=8)
     ax.set(xlim=(-2.6, 2.6), ylim=(-2.6, 2.6), aspect="equal", title=f"κ = {kappa:g}, η = {lr:g}/L, β = {momentum:g}")
-    ax.legend(fontsize=7, loc="lower right")
     ax2.set(xlabel="iteration", ylabel="$f(x_t) - f^*$", ylim=(1e-12, 1e3), title="loss")
     ax2.yaxis.set_minor_locator(NullLocator())  # minor log ticks dominate the render time
+    style.mark_clipped(ax, "leaves the axes (clipped)")
+    style.mark_clipped(ax2, "leaves the axes (clipped)")
+    fig.legend(handles=[*ax.get_legend_handles_labels()[0][:4], *style.clip_keys([ax, ax2])[:1]],
+               loc="outside lower center", ncols=3)
     return fig
 
 
 def race_explorer() -> Explorer:
     return Explorer(plot_optimizer_race,
-                    [Control("lr", [0.3, 1.0, 1.8], start=1, label="step η (×1/L)"),
-                     Control("momentum", [0.5, 0.9], start=1, label="momentum β"),
-                     Control("kappa", [10.0, 100.0], start=1, label="condition number κ")],
+                    [Control("lr", [0.1, 0.3, 0.5, 0.7, 1.0, 1.2, 1.4, 1.6, 1.8, 1.95], start=4, label="step η (×1/L)"),
+                     Control("momentum", [0.5, 0.9], start=1, label="momentum β",
+                             why_few="a third slider multiplies the frames: two momenta, moderate and the usual 0.9"),
+                     Control("kappa", [10.0, 100.0], start=1, label="condition number κ",
+                             why_few="a third slider multiplies the frames: two condition numbers a decade apart")],
                     title="Gradient descent, heavy ball, Nesterov and Adam on an ill-conditioned quadratic")
 
 
@@ -118,6 +125,7 @@ def _floor_problem():
     return A, b
 
 
+@styled
 def plot_noise_floor(batch_size: int = 1, lr: float = 0.5) -> Figure:
     """Mean-square distance of constant-step minibatch SGD (300 chains) with the exact predicted floor."""
     batch_size = require_int("batch_size", batch_size, minimum=1)
@@ -138,19 +146,23 @@ def plot_noise_floor(batch_size: int = 1, lr: float = 0.5) -> Figure:
     ax.set(xlabel="iteration k", ylabel=r"$\mathbb{E}\|x_k - x^*\|^2$", ylim=(1e-3, 20),
            title=f"constant step η = {lr:g}/L: the floor falls like 1/r")
     ax.yaxis.set_minor_locator(NullLocator())
-    ax.legend(fontsize=8, loc="upper right")
+    style.mark_clipped(ax, "leaves the axes (clipped)")
+    style.legend_outside(ax, "below")
     return fig
 
 
 def noise_floor_explorer() -> Explorer:
     return Explorer(plot_noise_floor,
-                    [Control("batch_size", [1, 4, 16], label="batch size r"),
-                     Control("lr", [0.5, 0.9], label="step η (×1/L_max)")],
+                    [Control("batch_size", [1, 2, 3, 4, 6, 8, 12, 16, 24, 32], label="batch size r"),
+                     Control("lr", list(FLOOR_LRS), label="step η (×1/L_max)",
+                             why_few="two step sizes show the floor's proportionality to η; every batch size "
+                                     "simulates both at once")],
                     title="The noise floor of constant-step SGD against the batch size")
 
 
 # --- static figures -------------------------------------------------------------------------------
 
+@styled
 def plot_minibatch_variance(sizes=(1, 2, 4, 8, 16, 32), draws: int = 5_000, seed: int = 0) -> Figure:
     """Measured minibatch-gradient variance against r on log-log axes, with V/r and the finite-population form.
 
@@ -172,10 +184,11 @@ def plot_minibatch_variance(sizes=(1, 2, 4, 8, 16, 32), draws: int = 5_000, seed
     ax.loglog(sizes, [float(st.minibatch_variance(V, 40, int(r), replace=False)) for r in sizes], "C1--",
               label=r"$\frac{V}{r}\,\frac{n-r}{n-1}$")
     ax.set(xlabel="batch size r", ylabel=r"$\mathbb{E}\|g_r - \nabla f\|^2$", title=f"n = 40 examples, {draws:,} draws per r")
-    ax.legend(fontsize=8)
+    style.legend_outside(ax)
     return fig
 
 
+@styled
 def plot_acceleration(kappas=(10, 31.6, 100, 316, 1000), tol: float = 1e-3) -> Figure:
     """Iterations to shrink ‖x − x*‖ by ``tol`` on diag(1, κ): GD ∝ κ, heavy ball and Nesterov ∝ √κ."""
     k = np.array(kappas, dtype=float)
@@ -196,10 +209,11 @@ def plot_acceleration(kappas=(10, 31.6, 100, 316, 1000), tol: float = 1e-3) -> F
         slope = np.polyfit(np.log(k), np.log(c), 1)[0]
         ax.loglog(k, c, "o-", color=color, label=f"{name}: slope {slope:.2f}")
     ax.set(xlabel="condition number κ", ylabel="iterations", title=r"iterations to reach $\|x_t\| \leq 10^{-3}\|x_0\|$")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left")
     return fig
 
 
+@styled
 def plot_adagrad_rotation(kappas=(1, 10, 100, 1000), d: int = 10, seed: int = 18) -> Figure:
     """AdaGrad's best-step iteration counts against κ for an axis-aligned and a rotated Hessian."""
     rng = np.random.default_rng(seed)
@@ -214,10 +228,11 @@ def plot_adagrad_rotation(kappas=(1, 10, 100, 1000), d: int = 10, seed: int = 18
                   label="rotated Hessian $QDQ^\\top$" if rotated else "axis-aligned Hessian $D$")
     ax.set(xlabel="condition number κ", ylabel="iterations (best step size)",
            title="AdaGrad removes only axis-aligned ill-conditioning")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left")
     return fig
 
 
+@styled
 def plot_adam_counterexample(num_steps: int = 30_000) -> Figure:
     """Iterates of Adam (β₂ = 0.1 and 0.99) and AMSGrad on Reddi et al.'s online problem; the optimum is x = −1."""
     fig, ax = _figure()
@@ -227,10 +242,12 @@ def plot_adam_counterexample(num_steps: int = 30_000) -> Figure:
         ax.semilogx(np.arange(1, num_steps + 1), path, color=color, label=f"{label}: ends at {path[-1]:+.3f}")
     ax.axhline(-1, color="k", ls=":", lw=1)
     ax.set(xlabel="step t", ylabel="$x_t$", ylim=(-1.1, 1.1), title="online problem $f_t = 3x$ (t mod 3 = 1), $-x$ otherwise")
-    ax.legend(fontsize=8)
+    style.mark_clipped(ax)
+    style.legend_outside(ax, "below")
     return fig
 
 
+@styled
 def plot_svrg(svrg=None, sgd=None, epochs: int = 15) -> Figure:
     """Distance to the optimum per epoch for SVRG and for plain SGD with the same gradient budget.
 
@@ -253,19 +270,21 @@ def plot_svrg(svrg=None, sgd=None, epochs: int = 15) -> Figure:
         for j, r in enumerate(runs.numpy()):
             ax.semilogy(budget, r, color=color, alpha=0.8, label=name if j == 0 else None)
     ax.set(xlabel="gradient evaluations / n", ylabel=r"$\|x - x^*\|$", title="least squares, n = 100, 4 seeds")
-    ax.legend(fontsize=8)
+    style.mark_clipped(ax)
+    ax.legend(loc="lower left")
     return fig
 
 
+@styled
 def plot_muon_spectrum(seed: int = 0) -> Figure:
     """Singular values of a gradient, of the SGD step (its scaled copy) and of Muon's orthogonalised steps."""
     g = torch.Generator().manual_seed(seed)
     G = torch.randn(32, 16, generator=g, dtype=F64) @ torch.diag(torch.logspace(0, -2, 16, dtype=F64))
     fig, ax = _figure()
-    for M, name, style in ((G / torch.linalg.matrix_norm(G, 2), "gradient G (scaled to ‖G‖₂ = 1)", "C0o-"),
+    for M, name, fmt in ((G / torch.linalg.matrix_norm(G, 2), "gradient G (scaled to ‖G‖₂ = 1)", "C0o-"),
                            (ad.newton_schulz(G), "Newton–Schulz, 5 steps", "C1s-"),
                            (ad.polar_factor(G), r"exact $UV^\top$", "C3--")):
-        ax.semilogy(torch.linalg.svdvals(M).numpy(), style, ms=4, label=name)
+        ax.semilogy(torch.linalg.svdvals(M).numpy(), fmt, ms=4, label=name)
     ax.set(xlabel="index", ylabel="singular value", title="orthogonalisation lifts the small singular directions")
-    ax.legend(fontsize=8)
+    ax.legend(loc="lower left")
     return fig
