@@ -56,14 +56,6 @@ def test_figure_is_readable(name):
     assert not report.problems, f"{name}: {report.problems}"
 
 
-def test_the_seeds_unbounded_tanh_is_marked_where_it_leaves_the_axes():
-    fig = linear_models.plot_sigmoid_tanh()
-    right = fig.axes[1]
-    marks = [line for line in right.lines if line.get_gid() == "edl-clip-mark"]
-    assert len(marks) == 2  # it leaves at the top on both sides
-    assert all(line.get_marker() == "^" and line.get_ydata()[0] == right.get_ylim()[1] for line in marks)
-
-
 def test_colour_bars_explain_the_colours():
     assert linear_models.plot_softmax_jacobian(1.0).axes[-1].get_ylabel() == "$J_{ij}$"
     fig = linear_models.plot_logistic_boundary(2.5, 0.01)
