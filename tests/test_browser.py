@@ -265,3 +265,43 @@ def test_explorers_respond(visit):
             )
     assert not visit.page_errors, f"{visit.path}: page errors after moving the explorers: {visit.page_errors}"
     assert not visit.console_errors, f"{visit.path}: console errors after moving the explorers: {visit.console_errors}"
+
+
+def test_verdicts_show_one_closed_line_that_opens(visit):
+    page = visit.page
+    verdicts = page.query_selector_all("details.edl-verdict")
+    for n, verdict in enumerate(verdicts):
+        where = f"{visit.path}, verdict {n}"
+        assert verdict.get_attribute("open") is None, f"{where}: open by default"
+        summary = verdict.query_selector("summary")
+        assert summary.is_visible() and summary.bounding_box()["height"] < 60, f"{where}: not one compact line"
+        items = verdict.query_selector_all("li")
+        assert items and not items[0].is_visible(), f"{where}: sub-checks visible before opening"
+        if n == 0:
+            verdict.evaluate("el => el.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(SHOTS / f"{_shot_name(visit.path)}--verdict-closed.png"))
+            summary.click()
+            assert items[0].is_visible(), f"{where}: the sub-checks do not show when opened"
+            page.screenshot(path=str(SHOTS / f"{_shot_name(visit.path)}--verdict-open.png"))
+            summary.click()
+    code = page.query_selector_all("div.cell div.cell_input")
+    assert not any("ledger.verify(" in c.inner_text() or "ledger.demonstrate(" in c.inner_text() for c in code), \
+        f"{visit.path}: a verdict cell shows its code"
+
+
+def test_exercise_solutions_start_hidden(visit):
+    page = visit.page
+    solutions = [c for c in page.query_selector_all("div.cell.tag_solution, div.cell.tag_debug")]
+    for n, cell in enumerate(solutions):
+        where = f"{visit.path}, solution {n}"
+        source = cell.query_selector("div.cell_input")
+        assert source is None or not source.is_visible(), f"{where}: the solution is in plain view"
+        if n == 0:
+            cell.evaluate("el => el.scrollIntoView({block: 'center'})")
+            page.screenshot(path=str(SHOTS / f"{_shot_name(visit.path)}--solution-closed.png"))
+            toggle = cell.query_selector("summary, button.toggle-button, .toggle-button")
+            assert toggle is not None, f"{where}: no toggle to reveal the solution"
+            toggle.click()
+            page.wait_for_timeout(300)
+            assert cell.query_selector("div.cell_input").is_visible(), f"{where}: the toggle does not reveal it"
+            page.screenshot(path=str(SHOTS / f"{_shot_name(visit.path)}--solution-open.png"))
