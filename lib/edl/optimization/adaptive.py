@@ -17,7 +17,7 @@ import math
 import torch
 
 from edl.core import validate as v
-from edl.optimization.momentum import _closure, _float, _fraction
+from edl.optimization.momentum import PerParameter, _float, _fraction
 
 
 # --- adaptive methods -----------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def muon_update(G) -> torch.Tensor:
 
 # --- torch.optim look-alikes ----------------------------------------------------------------------
 
-class Adagrad(torch.optim.Optimizer):
+class Adagrad(PerParameter):
     r"""AdaGrad as ``torch.optim.Adagrad`` (no lr decay): :func:`adagrad_step` per parameter.
 
     ``lr`` :math:`\eta`, ``eps`` :math:`\varepsilon` (added to :math:`\sqrt{\boldsymbol\gamma}`),
@@ -339,21 +339,14 @@ class Adagrad(torch.optim.Optimizer):
         super().__init__(params, dict(lr=lr, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value))
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            for p in (p for p in group["params"] if p.grad is not None):
-                state = self.state[p]
-                if "sum" not in state:
-                    state["sum"] = torch.full_like(p, group["initial_accumulator_value"])
-                g = p.grad + group["weight_decay"] * p
-                new, state["sum"] = adagrad_step(p, g, state["sum"], group["lr"], group["eps"])
-                p.copy_(new)
-        return loss
+    def update(self, p, grad, state, group):
+        if "sum" not in state:
+            state["sum"] = torch.full_like(p, group["initial_accumulator_value"])
+        new, state["sum"] = adagrad_step(p, grad + group["weight_decay"] * p, state["sum"], group["lr"], group["eps"])
+        return new
 
 
-class RMSprop(torch.optim.Optimizer):
+class RMSprop(PerParameter):
     r"""RMSprop as ``torch.optim.RMSprop`` (no momentum, not centred): :func:`rmsprop_step` per parameter.
 
     ``lr`` :math:`\eta`, ``alpha`` :math:`\alpha`, ``eps`` :math:`\varepsilon`. Book label: ``adaptive.rmsprop``.
@@ -364,22 +357,16 @@ class RMSprop(torch.optim.Optimizer):
         _fraction("alpha", alpha)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay))
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            for p in (p for p in group["params"] if p.grad is not None):
-                state = self.state[p]
-                if "square_avg" not in state:
-                    state["square_avg"] = torch.zeros_like(p)
-                g = p.grad + group["weight_decay"] * p
-                new, state["square_avg"] = rmsprop_step(p, g, state["square_avg"], group["lr"], group["alpha"],
-                                                        group["eps"])
-                p.copy_(new)
-        return loss
+    def update(self, p, grad, state, group):
+        if "square_avg" not in state:
+            state["square_avg"] = torch.zeros_like(p)
+        g = grad + group["weight_decay"] * p
+        new, state["square_avg"] = rmsprop_step(p, g, state["square_avg"], group["lr"], group["alpha"],
+                                                group["eps"])
+        return new
 
 
-class Adam(torch.optim.Optimizer):
+class Adam(PerParameter):
     r"""Adam (or AMSGrad) with bias correction, as ``torch.optim.Adam``: :func:`adam_step` per parameter.
 
     ``lr`` :math:`\eta`, ``betas`` :math:`(\beta_1,\beta_2)`, ``eps`` :math:`\varepsilon`, ``amsgrad``
@@ -394,44 +381,32 @@ class Adam(torch.optim.Optimizer):
         v.require_positive("eps", eps, strict=False)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            for p in (p for p in group["params"] if p.grad is not None):
-                state = self.state[p]
-                if not state:
-                    state.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
-                    if group["amsgrad"]:
-                        state["max_exp_avg_sq"] = torch.zeros_like(p)
-                state["step"] += 1
-                g = p.grad + group["weight_decay"] * p
-                new, state["exp_avg"], state["exp_avg_sq"], vmax = adam_step(
-                    p, g, state["exp_avg"], state["exp_avg_sq"], state["step"], group["lr"], group["betas"],
-                    group["eps"], state.get("max_exp_avg_sq"))
-                if vmax is not None:
-                    state["max_exp_avg_sq"] = vmax
-                p.copy_(new)
-        return loss
+    def update(self, p, grad, state, group):
+        if not state:
+            state.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = torch.zeros_like(p)
+        state["step"] += 1
+        new, state["exp_avg"], state["exp_avg_sq"], vmax = adam_step(
+            p, grad + group["weight_decay"] * p, state["exp_avg"], state["exp_avg_sq"], state["step"], group["lr"],
+            group["betas"], group["eps"], state.get("max_exp_avg_sq"))
+        if vmax is not None:
+            state["max_exp_avg_sq"] = vmax
+        return new
 
 
-class SignSGD(torch.optim.Optimizer):
+class SignSGD(PerParameter):
     r"""signSGD: :math:`\boldsymbol\theta\leftarrow\boldsymbol\theta-\eta\operatorname{sign}(\mathbf g)`. Book label: ``sgd.signsgd``."""
 
     def __init__(self, params, lr: float = 1e-3):
         v.require_positive("lr", lr)
         super().__init__(params, dict(lr=lr))
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            for p in (p for p in group["params"] if p.grad is not None):
-                p.copy_(sign_step(p, p.grad, group["lr"]))
-        return loss
+    def update(self, p, grad, state, group):
+        return sign_step(p, grad, group["lr"])
 
 
-class Muon(torch.optim.Optimizer):
+class Muon(PerParameter):
     r"""Muon as ``torch.optim.Muon``: momentum, then Newton–Schulz orthogonalisation, for 2-D parameters.
 
     :math:`B_t=\mu B_{t-1}+(1-\mu)G_t`; the direction :math:`\widetilde B_t` is :math:`B_t` or, with
@@ -454,21 +429,14 @@ class Muon(torch.optim.Optimizer):
                 if p.ndim != 2:
                     raise ValueError(f"params must be matrices for Muon, got a parameter of shape {tuple(p.shape)}")
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            mu = group["momentum"]
-            for p in (p for p in group["params"] if p.grad is not None):
-                state = self.state[p]
-                buf = state.get("momentum_buffer", torch.zeros_like(p))
-                buf = mu * buf + (1 - mu) * p.grad
-                state["momentum_buffer"] = buf
-                direction = (1 - mu) * p.grad + mu * buf if group["nesterov"] else buf
-                if group["exact"]:
-                    O = polar_factor(direction)
-                else:
-                    O = newton_schulz(direction, group["ns_steps"], group["ns_coefficients"], group["eps"])
-                scale = math.sqrt(max(1.0, p.shape[0] / p.shape[1]))
-                p.mul_(1 - group["lr"] * group["weight_decay"]).sub_(group["lr"] * scale * O)
-        return loss
+    def update(self, p, grad, state, group):
+        mu = group["momentum"]
+        buf = mu * state.get("momentum_buffer", torch.zeros_like(p)) + (1 - mu) * grad
+        state["momentum_buffer"] = buf
+        direction = (1 - mu) * grad + mu * buf if group["nesterov"] else buf
+        if group["exact"]:
+            O = polar_factor(direction)
+        else:
+            O = newton_schulz(direction, group["ns_steps"], group["ns_coefficients"], group["eps"])
+        scale = math.sqrt(max(1.0, p.shape[0] / p.shape[1]))
+        return p * (1 - group["lr"] * group["weight_decay"]) - group["lr"] * scale * O

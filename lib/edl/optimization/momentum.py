@@ -179,9 +179,28 @@ def iterations_to_tolerance(curvatures, x0, lr, momentum, *, lookahead: bool, to
     return count
 
 
-# --- the torch.optim look-alike -------------------------------------------------------------------
+# --- the torch.optim look-alikes ------------------------------------------------------------------
 
-class SGD(torch.optim.Optimizer):
+class PerParameter(torch.optim.Optimizer):
+    """A ``torch.optim.Optimizer`` whose step applies one pure update rule to every parameter with a gradient.
+
+    A subclass implements ``update(p, grad, state, group)``: the new value of ``p``, given its gradient,
+    its state (a dict the rule reads and writes) and its parameter group's settings.
+    """
+
+    def update(self, p, grad, state, group):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None if closure is None else _closure(closure)
+        for group in self.param_groups:
+            for p in (p for p in group["params"] if p.grad is not None):
+                p.copy_(self.update(p, p.grad, self.state[p], group))
+        return loss
+
+
+class SGD(PerParameter):
     r"""SGD with heavy-ball or Nesterov momentum, as ``torch.optim.SGD`` (dampening 0).
 
     :math:`\mathbf b_t=\beta\mathbf b_{t-1}+\mathbf g_t` (with :math:`\mathbf b_1=\mathbf g_1`); the step is
@@ -199,21 +218,15 @@ class SGD(torch.optim.Optimizer):
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
         super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay))
 
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None if closure is None else _closure(closure)
-        for group in self.param_groups:
-            beta = group["momentum"]
-            for p in (p for p in group["params"] if p.grad is not None):
-                g = p.grad + group["weight_decay"] * p
-                if beta:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    buf = g.clone() if buf is None else beta * buf + g
-                    state["momentum_buffer"] = buf
-                    g = g + beta * buf if group["nesterov"] else buf
-                p.sub_(group["lr"] * g)
-        return loss
+    def update(self, p, grad, state, group):
+        g = grad + group["weight_decay"] * p
+        beta = group["momentum"]
+        if beta:
+            buf = state.get("momentum_buffer")
+            buf = g.clone() if buf is None else beta * buf + g
+            state["momentum_buffer"] = buf
+            g = g + beta * buf if group["nesterov"] else buf
+        return p - group["lr"] * g
 
 
 def _closure(closure):
