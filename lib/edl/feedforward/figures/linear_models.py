@@ -234,7 +234,7 @@ SOFTMAX_TEMPERATURES = (0.1, 0.25, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 4.0, 8.0)
 
 @styled
 def plot_softmax_jacobian(temperature: float = 1.0, logits=SOFTMAX_LOGITS) -> Figure:
-    """Softmax probabilities of z/T and the Jacobian diag(s) − ssᵀ, at temperature T."""
+    """Softmax probabilities of z/T and their Jacobian with respect to z/T, diag(s) − ssᵀ, at temperature T."""
     require_positive("temperature", temperature)
     z = _t(logits) / temperature
     s = logistic.softmax(z).numpy()
@@ -244,7 +244,7 @@ def plot_softmax_jacobian(temperature: float = 1.0, logits=SOFTMAX_LOGITS) -> Fi
     left.bar(np.arange(len(s)), s, color="C0")
     left.set(ylim=(0, 1), xlabel="class $i$", ylabel="$s_i$", title=f"softmax(z / T), T = {temperature:g}")
     image = right.imshow(J, cmap="RdBu_r", vmin=-0.25, vmax=0.25)
-    right.set(title="J = diag(s) − ssᵀ", xlabel="j", ylabel="i")
+    right.set(title="∂s/∂(z/T) = diag(s) − ssᵀ", xlabel="j", ylabel="i")
     style.colorbar(image, right, "$J_{ij}$", ticks=[-0.25, 0, 0.25])
     return fig
 
