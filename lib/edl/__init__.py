@@ -9,6 +9,8 @@ machinery:
 - :mod:`edl.connectionism`  chapter 1: threshold units, the perceptron, Cover, Hopfield, Willshaw
 - :mod:`edl.feedforward`    chapter 2: linear and logistic models, layers, approximation, ReLU regions
 - :mod:`edl.optimization`   chapter 3: backpropagation, gradient descent, SGD, optimisers
+- :mod:`edl.convolution`    chapter 4: the convolution operator, convolutional layers and their gradients,
+                            word embeddings
 
 A part package holds its topic modules (the formulas, with LaTeX docstrings and doctests) and, beside
 them, ``checks`` (registered formula checks and errata demonstrations), ``figures`` (``plot_*``
@@ -19,4 +21,4 @@ use an earlier part in :data:`PARTS`, never a later one; formula modules never i
 __version__ = "0.1.0"
 
 #: The part packages in book order. A part may import only :mod:`edl.core` and earlier parts.
-PARTS = ("probability", "connectionism", "feedforward", "optimization")
+PARTS = ("probability", "connectionism", "feedforward", "optimization", "convolution")
