@@ -1,0 +1,1 @@
+"""Registered checks and errata demonstrations of diffusion, one module per topic."""
