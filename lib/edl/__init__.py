@@ -11,6 +11,8 @@ machinery:
 - :mod:`edl.optimization`   chapter 3: backpropagation, gradient descent, SGD, optimisers
 - :mod:`edl.convolution`    chapter 4: the convolution operator, convolutional layers and their gradients,
                             word embeddings
+- :mod:`edl.diffusion`      chapter 10, part 2: diffusion models and the diffusion ELBO; autoregressive,
+                            energy-based and graphical models, VI, sparse coding, LDA, k-means
 
 A part package holds its topic modules (the formulas, with LaTeX docstrings and doctests) and, beside
 them, ``checks`` (registered formula checks and errata demonstrations), ``figures`` (``plot_*``
@@ -21,4 +23,4 @@ use an earlier part in :data:`PARTS`, never a later one; formula modules never i
 __version__ = "0.1.0"
 
 #: The part packages in book order. A part may import only :mod:`edl.core` and earlier parts.
-PARTS = ("probability", "connectionism", "feedforward", "optimization", "convolution")
+PARTS = ("probability", "connectionism", "feedforward", "optimization", "convolution", "diffusion")
