@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 import torch
+import scipy.linalg
 from scipy.optimize import linprog
 
 from edl.core.checking import CheckResult, check_close, f64, holds, to_numpy
@@ -24,9 +25,9 @@ from edl.connectionism.cover import (
 )
 from edl.core.ledger import erratum, formula
 from edl.connectionism.perceptron import (
-    augment, b_type_link, hyperplane_foot, margin, max_margin_classifier, mcp_minterms, mcp_neuron, nand,
-    norm_growth_bound, novikoff_cosine_bound, novikoff_mistake_bound, novikoff_quantities,
-    perceptron_train, perceptron_trajectory, perceptron_update, planted_margin_data, set_margin,
+    and_gate, augment, b_type_link, hyperplane_foot, margin, max_margin_classifier, mcp_minterms, mcp_neuron, nand,
+    norm_growth_bound, not_gate, novikoff_cosine_bound, novikoff_mistake_bound, novikoff_quantities, or_gate,
+    perceptron_loss, perceptron_train, perceptron_trajectory, perceptron_update, planted_margin_data, set_margin,
     signed_distance, threshold_unit,
 )
 
@@ -117,27 +118,44 @@ def check_turing_nand(nand=nand) -> CheckResult:
             return out
         universal += all(f(a, b) == v for (a, b), v in zip(bits2, values))
     link = all(int(b_type_link(1, x)) == x and int(b_type_link(0, x)) == 1 for x in (0, 1))
+    gates = [(int(not_gate(f64(a))), int(and_gate(f64(a), f64(b))), int(or_gate(f64(a), f64(b)))) for a, b in bits2]
+    library = holds(gates == [(int(not a), int(a and b), int(a or b)) for a, b in bits2],
+                     "the library's NOT, AND, OR gates match Python's not, and, or",
+                     f"library gates (NOT, AND, OR) give {gates}")
     return basic & holds(built and universal == 16 and link,
                           "NOT, AND, OR, all 16 two-input functions and the B-type link from NAND",
-                          f"NAND circuits wrong ({universal}/16 functions)")
+                          f"NAND circuits wrong ({universal}/16 functions)") & library
 
 
 # --- the perceptron as a classifier ---------------------------------------------------------------
 
-@formula("perceptron.threshold-unit", reference="NumPy sign of the augmented dot product")
+@formula("perceptron.threshold-unit", reference="points placed at a known signed offset t from the hyperplane "
+                                              "(x = (c + t)u + v, v ⊥ u); integer points on it")
 def check_threshold_unit(unit=threshold_unit) -> CheckResult:
     rng = np.random.default_rng(1)
-    x, w, b = rng.normal(size=(1000, 5)), rng.normal(size=(1000, 5)), rng.normal(size=1000)
-    homogeneous = np.sign((np.hstack([x, np.ones((1000, 1))]) * np.hstack([w, b[:, None]])).sum(1))
-    ours = to_numpy(unit(f64(x), f64(w), f64(b)))
-    same = holds(np.array_equal(ours, homogeneous), "sign(x·w+b) = sign(x̃·w̃) on 1000 cases, exactly",
-                  f"sign(x·w+b) and sign(x̃·w̃) differ on {int((ours != homogeneous).sum())} of 1000 cases")
-    scaled = [to_numpy(unit(f64(x), f64(c * w), f64(c * b))) for c in (0.1, 7.0)]
-    invariant = holds(all((s == homogeneous).all() for s in scaled), "invariant under (w,b) → c(w,b), c = 0.1, 7",
-                       "output changes when (w, b) is rescaled")
-    last = to_numpy(augment(f64(x)))[:, -1]
-    aug = holds(bool((last == 1).all()), "x̃ ends in 1", "the augmented coordinate is not 1")
-    return same & invariant & aug
+    m, n = 1000, 5
+    u = rng.normal(size=(m, n))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)  # unit normal of 𝓗 = {x : u·x = c}
+    c, k = rng.normal(size=m), rng.uniform(0.1, 10.0, size=m)  # (w, b) = k(u, −c) for any k > 0
+    t = rng.choice([-1.0, 1.0], size=m) * rng.uniform(0.01, 3.0, size=m)  # signed offset from 𝓗
+    v = rng.normal(size=(m, n))
+    v -= (v * u).sum(1, keepdims=True) * u  # a move within 𝓗
+    x = (c + t)[:, None] * u + 3 * v
+    ours = to_numpy(unit(f64(x), f64(k[:, None] * u), f64(-k * c)))
+    sides = holds(np.array_equal(ours, np.sign(t)), "output = sign of the offset t of x = (c+t)u + v from 𝓗 = {u·x = c}, "
+                   "1000 random units", f"output differs from the side of 𝓗 on {int((ours != np.sign(t)).sum())} of 1000 points")
+    wi = rng.integers(-5, 6, size=(200, n)).astype(float)
+    wi[:, 0] = rng.choice([-3.0, 3.0], size=200)  # nonzero
+    xi = rng.integers(-5, 6, size=(200, n)).astype(float)
+    bi = -(xi * wi).sum(1)  # integers: x·w + b = 0 exactly
+    on = to_numpy(unit(f64(xi), f64(wi), f64(bi)))
+    boundary = holds(bool((on == 0).all()), "0 on 𝓗 (200 integer points with x·w + b = 0)",
+                      f"{int((on != 0).sum())} of 200 points on 𝓗 get {sorted(set(on.tolist()))}, not 0")
+    hom = to_numpy(unit(augment(f64(x)), f64(np.hstack([k[:, None] * u, -k[:, None] * c[:, None]])), 0.0))
+    aug = holds(bool((to_numpy(augment(f64(x)))[:, -1] == 1).all()) and np.array_equal(hom, ours),
+                 "x̃ = (x, 1) and w̃ = (w, b) give the same outputs with b = 0",
+                 "the augmented (homogeneous) unit differs from the affine one")
+    return sides & boundary & aug
 
 
 @formula("perceptron.decision-boundary", reference="orthogonal projection onto the hyperplane by numpy.linalg.lstsq")
@@ -167,11 +185,15 @@ def check_geometric_margin(margin=margin) -> CheckResult:
         y = np.sign(x @ w + b) * (rng.random(15) > (0.1 if k % 2 else 0.0))  # half: some labels flipped
         y[y == 0] = -1
         gamma = to_numpy(margin(f64(x), f64(y), f64(w), b))
-        agree += (gamma.min() > 0) == bool((np.sign(x @ w + b) == y).all())
+        worst = float(set_margin(f64(x), f64(y), f64(w), b))
+        distance = np.abs(x @ w + b).min() / np.linalg.norm(w)  # the closest point's distance to 𝓗
+        agree += (worst > 0) == bool((np.sign(x @ w + b) == y).all()) and \
+            (worst <= 0 or abs(worst - distance) < 1e-12) and worst == gamma.min()
         for c in (0.1, 7.0):
             invariant_err = max(invariant_err, np.abs(to_numpy(margin(f64(x), f64(y), f64(c * w), c * b)) - gamma).max())
     direct = to_numpy(margin(f64([[3.0, 4.0], [0.0, 1.0]]), f64([1.0, -1.0]), f64([0.6, 0.8]), -1.0))
-    return holds(agree == 100, "γ(S) > 0 iff every prediction is right, 100 sets",
+    return holds(agree == 100, "γ(S) > 0 iff every prediction is right, and then it is the least distance to 𝓗 "
+                               "(numpy), 100 sets",
                   f"γ(S) > 0 and correctness disagree on {100 - agree} sets") & \
         check_close(invariant_err, 0.0, atol=1e-12, what="γ[cw, cb] − γ[w, b]") & \
         check_close(direct, [4.0, 0.2], atol=1e-12, what="worked example")
@@ -229,27 +251,47 @@ def check_update_rule(update=perceptron_update) -> CheckResult:
     grads = []
     for th, xi, yi in zip(theta, x, y):
         th = th.clone().requires_grad_(True)
-        (grad,) = torch.autograd.grad(torch.clamp(-yi * (xi @ th), min=0), th)
+        (grad,) = torch.autograd.grad(perceptron_loss(th, xi, yi), th)
         grads.append(-grad)
     sgd = check_close(torch.stack([update(th, xi, yi) - th for th, xi, yi in zip(theta, x, y)]),
-                      torch.stack(grads), atol=1e-15, what="Δθ and −∇ℓ (autograd)")
+                      torch.stack(grads), atol=1e-15, what="Δθ and −∇ℓ (autograd of the perceptron loss)")
+    loss = check_close(perceptron_loss(theta[0], x, y), torch.nn.functional.relu(-y * (x @ theta[0])), atol=1e-15,
+                       what="ℓ and torch relu(−y x·θ)")
     X = torch.randn(20, 50, generator=g, dtype=torch.float64)  # s = 20 points in n = 50 dimensions
     labels = torch.randint(0, 2, (20,), generator=g).double() * 2 - 1
     w, steps = _train(update, X, labels)
+    batched = perceptron_train(X, labels)
+    same = holds(torch.equal(batched.w, w) and int(batched.mistakes) == len(steps),
+                  "perceptron_train (batched) ends at the same θ after the same number of updates",
+                  f"perceptron_train ends after {int(batched.mistakes)} updates, the rule after {len(steps)}, "
+                  f"at θ {'equal' if torch.equal(batched.w, w) else 'different'}")
     solved = bool((labels * (X @ w) > 0).all())
     trained = holds(solved, f"from θ₀ = 0: {len(steps)} updates separate the data",
                      f"from θ₀ = 0 the rule made {len(steps)} updates and does not separate the data")
     coef = np.linalg.lstsq(to_numpy(X).T, to_numpy(w), rcond=None)[0]
     span = _leq(np.linalg.norm(to_numpy(X).T @ coef - to_numpy(w)), 1e-10, what="residual of w off span(x₁..x_s) ≤ 1e-10")
     zigzag = _leq([float(d @ th) for th, d in steps] or [0.0], 0.0, what="Δθ·θ ≤ 0 at every update")
-    return sgd & trained & span & zigzag
+    return sgd & loss & trained & same & span & zigzag
 
 
 def _novikoff_data():
     return planted_margin_data(50, 500, 20, 0.1, generator=torch.Generator().manual_seed(6))
 
 
-@formula("perceptron.norm-growth", reference="recorded point-by-point trajectory: running Σ‖x^t‖², exact expansion of ‖θ+yx‖²")
+def _orthogonal_data(n: int = 16, seed: int = 16):
+    """The worst case of Novikoff's theorem: the n rows of a Hadamard matrix, halved (orthogonal, norm R = √n/2),
+    with random labels.
+
+    From w = 0 every point is a mistake at its first visit (x·w = 0 exactly: the entries are ±½), so
+    the perceptron makes exactly n = (R/γ)² mistakes, where the unit vector w* = Σ yₖxₖ/(nR/√n)
+    separates with margin γ = ½; and ‖w_t‖ = R√t."""
+    y = np.random.default_rng(seed).choice([-1.0, 1.0], size=n)
+    x = scipy.linalg.hadamard(n).astype(float) / 2
+    return f64(x), f64(y), f64((y[:, None] * x).sum(0) / (n / 2))
+
+
+@formula("perceptron.norm-growth", reference="recorded point-by-point trajectory: running Σ‖x^t‖², exact expansion of "
+                                             "‖θ+yx‖²; equality ‖w_t‖ = R√t on orthogonal points of norm R")
 def check_norm_growth(bound=norm_growth_bound) -> CheckResult:
     x, y, w_star = _novikoff_data()
     ws, used = perceptron_trajectory(x[0], y[0])
@@ -262,11 +304,16 @@ def check_norm_growth(bound=norm_growth_bound) -> CheckResult:
     expansion = check_close(sq, (ws[:-1] ** 2).sum(1) + 2 * (ws[:-1] * steps).sum(1) + (steps ** 2).sum(1),
                             rtol=1e-12, what="‖θ+yx‖² = ‖θ‖²+2y x·θ+‖x‖²")
     corollary = _leq(ws[1:].norm(dim=1), bound(t, R), what="‖w_t‖ ≤ bound(t, R)")
-    closed = check_close(bound(t, R) ** 2, t * R**2, rtol=1e-12, what="bound² = tR²")
-    return lemma & expansion & corollary & closed
+    xo, yo, _ = _orthogonal_data()
+    wo, _ = perceptron_trajectory(xo, yo)
+    to = torch.arange(1, len(wo), dtype=torch.float64)
+    tight = check_close(bound(to, 2.0), wo[1:].norm(dim=1), rtol=1e-12,
+                        what=f"bound(t, R) and ‖w_t‖ over {len(wo) - 1} mistakes on orthogonal points of norm R = 2 (equality)")
+    return lemma & expansion & corollary & tight
 
 
-@formula("perceptron.novikoff-bound", reference="batched perceptron on 50 planted-margin data sets; recorded trajectory of both ingredients")
+@formula("perceptron.novikoff-bound", reference="batched perceptron on 50 planted-margin data sets; recorded trajectory "
+                                                "of both ingredients; the worst case (orthogonal points), where every step is an equality")
 def check_novikoff_bound(cosine_bound=novikoff_cosine_bound, norm_bound=norm_growth_bound,
                          mistake_bound=novikoff_mistake_bound) -> CheckResult:
     x, y, w_star = _novikoff_data()  # n = 20, s = 500, |x·w*| > 0.1
@@ -286,10 +333,19 @@ def check_novikoff_bound(cosine_bound=novikoff_cosine_bound, norm_bound=norm_gro
     chain = _leq(t * g0, along, tol=1e-9, what="w_t·w* ≥ tγ") & \
         _leq(norms, norm_bound(t, R0), tol=1e-9, what="‖w_t‖ ≤ norm bound") & \
         _leq(cosine_bound(t, g0, R0), along / norms, tol=1e-12, what="cos∠(w*, w_t) ≥ cosine bound")
-    ratio_of_bounds = check_close(cosine_bound(t, g0, R0), t * g0 / norm_bound(t, R0), rtol=1e-12,
-                                  what="cosine bound and tγ/(norm bound)")
+    # the worst case: n orthogonal points of norm R, where every inequality of the proof is an equality
+    xo, yo, wo_star = _orthogonal_data()
+    go, Ro = (float(q) for q in novikoff_quantities(xo, yo, wo_star))
+    wo, _ = perceptron_trajectory(xo, yo)
+    to = torch.arange(1, len(wo), dtype=torch.float64)
+    mistakes_o = int(perceptron_train(xo, yo).mistakes)
+    tight = check_close([mistakes_o], [float(mistake_bound(go, Ro))], rtol=1e-9,
+                        what=f"worst case (16 orthogonal points): {mistakes_o} mistakes and (R/γ)²") & \
+        check_close(torch.cat([norm_bound(to, Ro), cosine_bound(to, go, Ro)]),
+                    torch.cat([wo[1:].norm(dim=1), (wo[1:] @ wo_star) / wo[1:].norm(dim=1)]), rtol=1e-9,
+                    what="there, the norm and cosine bounds and the run's ‖w_t‖, cos∠(w*, w_t)")
     # the conclusion: which t are compatible with the chain? exactly t ≤ (R/γ)²
-    cap = math.floor(R0**2 / g0**2)
+    cap = math.floor(float(mistake_bound(g0, R0)))
     ts = torch.arange(1, 4 * cap + 1, dtype=torch.float64)
     by_cosine = int((cosine_bound(ts, g0, R0) <= 1).sum())
     by_norm = int((ts * g0 <= norm_bound(ts, R0)).sum())
@@ -297,7 +353,7 @@ def check_novikoff_bound(cosine_bound=novikoff_cosine_bound, norm_bound=norm_gro
                         "cos-bound ≤ 1 and tγ ≤ norm bound both mean t ≤ ⌊(R/γ)²⌋",
                         f"the chain does not cap t at ⌊(R/γ)²⌋ = {cap}: cos-bound ≤ 1 allows {by_cosine} "
                         f"and tγ ≤ norm bound allows {by_norm} of t = 1..{4 * cap}")
-    return theorem & chain & ratio_of_bounds & conclusion
+    return theorem & chain & tight & conclusion
 
 
 # --- Cover's theorem --------------------------------------------------------------------------------
