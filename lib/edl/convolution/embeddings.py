@@ -275,3 +275,30 @@ def discourse_moment(v_w, d: int) -> torch.Tensor:
     a = _tensor("v_w", v_w, (1, 2))
     d = v.require_int("d", d, minimum=1)
     return torch.exp((a * a).sum(-1) / (2 * d))
+
+
+def fit_sgns(counts, k: float, *, dim: int | None = None, steps: int = 2000, lr: float = 0.05, seed: int = 0):
+    r"""Train skip-gram with negative sampling on a co-occurrence matrix (the expected objective, by Adam).
+
+    .. math:: \max_{X,Y}\sum_{w,c}\#(w,c)\log\sigma(x_w^\top y_c)+k\frac{\#(w)\#(c)}{|D|}\log\sigma(-x_w^\top y_c)
+
+    ``dim`` : embedding width (default :math:`V`, enough for every pair to reach its own optimum).
+    Returns the learned scores :math:`XY^\top`, ``(V, V)``, to compare with ``conv.w2v-sgns-pmi``.
+    """
+    C = _counts(counts)
+    k = v.require_scalar("k", k)
+    v.require_positive("k", k)
+    dim = C.shape[0] if dim is None else v.require_int("dim", dim, minimum=1)
+    steps = v.require_int("steps", steps, minimum=1)
+    g = torch.Generator().manual_seed(v.require_int("seed", seed, minimum=0))
+    X = (0.1 * torch.randn(C.shape[0], dim, generator=g, dtype=C.dtype)).to(C.device).requires_grad_(True)
+    Y = (0.1 * torch.randn(C.shape[0], dim, generator=g, dtype=C.dtype)).to(C.device).requires_grad_(True)
+    negatives = k * C.sum(1, keepdim=True) * C.sum(0, keepdim=True) / C.sum()
+    opt = torch.optim.Adam([X, Y], lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        S = X @ Y.T
+        loss = -(C * torch.nn.functional.logsigmoid(S) + negatives * torch.nn.functional.logsigmoid(-S)).sum() / C.sum()
+        loss.backward()
+        opt.step()
+    return (X @ Y.T).detach()
