@@ -17,7 +17,7 @@ import torch
 
 from edl.connectionism import hopfield as hop
 from edl.connectionism import willshaw as will
-from edl.core.checking import CheckResult, check_close, holds, to_numpy
+from edl.core.checking import CheckResult, check_close, check_monte_carlo, holds, to_numpy
 from edl.core.ledger import erratum, formula
 
 
@@ -146,7 +146,7 @@ def _orbit_period(W: np.ndarray, x: np.ndarray, max_steps: int = 500) -> int:
 
 
 @formula("hopfield.convergence-async-sync", reference="fixed points tested by sign(Wx+b) = x in numpy; exact orbit periods by state enumeration")
-def check_convergence(run_async=hop.run_async, run_sync=hop.run_sync) -> CheckResult:
+def check_convergence(run_async=hop.run_async, run_sync=hop.run_sync, step=hop.sync_step) -> CheckResult:
     g = _gen(1)
     W = _random_symmetric(g, 100, 50)
     b = torch.randn(100, 50, generator=g, dtype=torch.float64)
@@ -171,7 +171,12 @@ def check_convergence(run_async=hop.run_async, run_sync=hop.run_sync) -> CheckRe
     goles = holds(bool(np.isin(exact, (1, 2)).all() and (exact == to_numpy(periods[:, 0])).all()),
                    f"200 synchronous orbits (n = 20): periods {counts[1]}×1 and {counts[2]}×2, as enumerated",
                    f"synchronous periods differ from enumeration or exceed 2: {sorted(set(exact.tolist()))}")
-    return asynchronous & example & goles
+    bs = torch.randn(200, 20, generator=g, dtype=torch.float64)
+    one = holds(bool((to_numpy(step(Ws, xs, bs)) == _np_sign(np.einsum("kij,kj->ki", to_numpy(Ws), to_numpy(xs))
+                                                               + to_numpy(bs))).all()),
+                 "one synchronous step = sign(Wx + b) by numpy on 200 states",
+                 "the synchronous step differs from sign(Wx + b)")
+    return asynchronous & example & goles & one
 
 
 # --- Hebbian storage -----------------------------------------------------------------------------
@@ -259,8 +264,10 @@ def exact_unstable_probability(s: int, n: int) -> float:
     return 0.5 * (strict + weak)
 
 
-@formula("hopfield.capacity-0138", reference="exact binomial law of the crosstalk (scipy.stats.binom); Monte Carlo within 4 SE over 30 sets")
-def check_capacity_0138(load=hop.load) -> CheckResult:
+@formula("hopfield.capacity-0138", reference="exact binomial law of the crosstalk (scipy.stats.binom), at n = 10⁶ for "
+                                              "Φ(−1/√α); Monte Carlo within 4 SE; asynchronous recall below and above α_c")
+def check_capacity_0138(load=hop.load, unstable=hop.unstable_probability, fields=hop.aligned_fields,
+                        alpha_c: float = hop.HEBBIAN_CAPACITY) -> CheckResult:
     g = _gen(4)
     n, trials = 1000, 30
     rows = []
@@ -273,11 +280,29 @@ def check_capacity_0138(load=hop.load) -> CheckResult:
     mc = holds(all(r[3] <= 4 for r in rows),
                 "unstable-bit fraction at α = 0.1, 0.138, 0.2 (n = 1000): Monte Carlo within 4 SE of the exact law",
                 "Monte Carlo far from the exact law: " + ", ".join(f"{r[1]:.3g} vs {r[2]:.3g}" for r in rows))
-    pairs = [(round(a * m), m) for m in (500, 1000, 2000) for a in (0.1, 0.138, 0.2)]
-    gauss = [float(scipy.stats.norm.cdf(-1 / math.sqrt(load(s, m)))) for s, m in pairs]
+    # the crosstalk: n xᵢhᵢ − (n − 1) is a sum of (s − 1)(n − 1) random signs, so mean 0 and variance (s − 1)(n − 1);
+    # one bit of each of 10,000 independent pattern sets, so that the draws are independent
+    X = hop.random_patterns(10, 40, trials=10_000, generator=g, dtype=torch.float64)
+    cross = 40 * to_numpy(fields(X))[:, 0, 0] - 39
+    moments = check_monte_carlo(cross, 0.0, what="crosstalk n·xᵢhᵢ − (n−1), mean 0 (s = 10, n = 40)") & \
+        check_monte_carlo(cross**2, 9 * 39, what="its square, mean (s−1)(n−1)")
+    # Φ(−1/√α) is the large-n limit of the exact law: at n = 10⁶ the two agree to 1e-3
+    pairs = [(round(a * 10**6), 10**6) for a in (0.05, 0.1, 0.138, 0.2)]
+    gauss = [float(unstable(load(s, m))) for s, m in pairs]
     exact = [exact_unstable_probability(s, m) for s, m in pairs]
-    approx = check_close(gauss, exact, rtol=0.25, what="Φ(−1/√α) and the exact probability (n = 500–2000)")
-    return mc & approx
+    approx = check_close(gauss, exact, rtol=1e-3, what="Φ(−1/√α) and the exact probability at n = 10⁶, α = 0.05–0.2")
+    # the capacity itself: recall from the stored patterns holds at 0.75 α_c and collapses at 1.45 α_c (n = 1000)
+    overlaps = []
+    for factor in (0.75, 1.45):
+        patterns = hop.random_patterns(round(factor * alpha_c * n), n, trials=3, generator=g)
+        overlaps.append(to_numpy(hop.retrieve_async(patterns, probes=8, generator=g)))
+    below, above = overlaps
+    recall = holds(below.mean() >= 0.97 and below.min() >= 0.9 and above.mean() <= 0.5,
+                    f"asynchronous recall of 24 stored patterns (n = 1000): mean overlap {below.mean():.2f} at "
+                    f"α = 0.75 α_c, {above.mean():.2f} at 1.45 α_c (α_c = {alpha_c:g})",
+                    f"recall at α = 0.75 α_c and 1.45 α_c (α_c = {alpha_c:g}): mean overlaps {below.mean():.2f} "
+                    f"(need ≥ 0.97, each ≥ 0.9) and {above.mean():.2f} (need ≤ 0.5)")
+    return mc & moments & approx & recall
 
 
 @erratum("ch01-03:E10", wrong=r"\alpha/n\le\alpha^*\approx0.138", right=r"\alpha=s/n\le\alpha^*\approx0.138",
@@ -289,7 +314,7 @@ def erratum_capacity_load() -> CheckResult:
 
 @formula("hopfield.capacity-perfect-recall", reference="Monte Carlo (100 sets per s, 4 SE) against (1−Φ(−√(n/s)))ⁿ; "
                    "Gaussian tails via scipy log_ndtr")
-def check_perfect_recall(threshold=hop.perfect_recall_threshold) -> CheckResult:
+def check_perfect_recall(threshold=hop.perfect_recall_threshold, probability=hop.perfect_recall_probability) -> CheckResult:
     g, n, trials = _gen(5), 1000, 100
     measured, predicted, sizes = [], [], []
     for c in (0.5, 1.0, 2.0):
@@ -297,13 +322,17 @@ def check_perfect_recall(threshold=hop.perfect_recall_threshold) -> CheckResult:
         sizes.append(s)
         stable = hop.pattern_stable(hop.random_patterns(s, n, trials=trials, generator=g))
         measured.append(float(stable.double().mean()))
-        predicted.append(math.exp(n * math.log1p(-scipy.stats.norm.cdf(-math.sqrt(n / s)))))
+        predicted.append(float(probability(s, n)))
     tolerance = [0.02 + 4 * math.sqrt(p * (1 - p) / trials) for p in predicted]  # 4 SE + 0.02 for the model
     worst = max(abs(a - b) - t for a, b, t in zip(measured, predicted, tolerance))
     shown = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(measured, predicted))
     mc = holds(worst <= 0, f"P(pattern stable) at s = {sizes} (n = 1000, 100 sets), measured/predicted "
                 f"{shown}, within 4 SE + 0.02", f"P(pattern stable) at s = {sizes}: measured/predicted {shown}, "
                 "beyond 4 SE + 0.02")
+    sharp_run = holds(measured[0] >= 0.95 and measured[2] <= 0.1,
+                       "so recall is near certain at half the threshold n/(2 ln n) and fails at twice it (≤ 0.1)",
+                       f"measured P(pattern stable) {measured[0]:.2f} at half and {measured[2]:.2f} at twice the stated "
+                       f"threshold (need ≥ 0.95 and ≤ 0.1)")
 
     def log_expected_errors(s: float, m: float, copies: float) -> float:  # log of copies·m·Φ(−√(m/s))
         return math.log(copies * m) + float(scipy.special.log_ndtr(-math.sqrt(m / s)))
@@ -319,7 +348,7 @@ def check_perfect_recall(threshold=hop.perfect_recall_threshold) -> CheckResult:
                         "of wrong bits is < 0.01, at 1.1× it is > 100 (recall fails)",
                         "n = 1e40: the expected number of wrong bits does not switch from < 0.01 to > 100 "
                         "between 0.9× and 1.1× the stated thresholds")
-    return mc & asymptotic
+    return mc & sharp_run & asymptotic
 
 
 @erratum("ch01-03:E11", wrong=r"s\le\frac{n}{2\log_2n}", right=r"s\le\frac{n}{2\ln n}",
@@ -416,22 +445,38 @@ def erratum_willshaw_theta_index() -> CheckResult:
     return check_memory_matrix(memory=seed002_memory_e13)
 
 
-@formula("willshaw.retrieval-monotonicity", reference="dendritic sums Θx by numpy; elementwise ŷ ≥ yᵗ for every stored pair, exactly")
-def check_retrieval_monotonicity(retrieve=will.retrieve) -> CheckResult:
+@formula("willshaw.retrieval-monotonicity", reference="an AND over the cue's synapses (numpy) for every stored pair; Monte Carlo "
+                                                      "of spurious ones on memories with independent synapses (4 SE)")
+def check_retrieval_monotonicity(retrieve=will.retrieve, estimate=will.spurious_estimate) -> CheckResult:
     x, y, thetas = _willshaw_runs(will.memory_matrix)
-    ok, agree, spurious, estimate = True, True, [], []
+    ok, agree, exact_low, spurious, predicted = True, True, True, [], []
     for s in WILLSHAW_LOADS:
         out = retrieve(thetas[s], x[:s])  # (s, 256)
         yn, on = to_numpy(y[:s]), to_numpy(out)
-        reference = (to_numpy(x[:s]) @ to_numpy(thetas[s]).T >= 8).astype(float)
-        agree &= bool((on == reference).all())
+        # unit j fires iff no synapse from an active cue unit to j is missing
+        missing = to_numpy(x[:s]) @ (1 - to_numpy(thetas[s])).T
+        agree &= bool((on == (missing == 0)).all())
         ok &= bool((on >= yn).all())
+        exact_low &= s > 200 or bool((on == yn).all())
         spurious.append(float((on - yn).sum(-1).mean()))
-        estimate.append(float(will.spurious_estimate(256, 8, float(thetas[s].mean()))))
-    shown = ", ".join(f"{a:.3g}/{b:.2g}" for a, b in zip(spurious, estimate))
-    return holds(ok and agree, f"ŷ ≥ yᵗ for all stored pairs at s = {list(WILLSHAW_LOADS)}; spurious ones per "
-                  f"retrieval (measured/estimate (n−r)p₁ʳ): {shown}",
-                  f"retrieval {'loses stored ones' if not ok else 'disagrees with 1[Θx ≥ r]'}")
+        predicted.append(float(estimate(256, 8, float(thetas[s].mean()))))
+    shown = ", ".join(f"{a:.3g}/{b:.2g}" for a, b in zip(spurious, predicted))
+    stored = holds(ok and agree and exact_low,
+                    f"ŷ = AND of the cue's synapses, ŷ ≥ yᵗ for all stored pairs at s = {list(WILLSHAW_LOADS)}, "
+                    "= yᵗ at s = 200",
+                    f"retrieval {'loses stored ones' if not ok else 'is not the AND of the synapses' if not agree else 'adds ones at s = 200'}")
+    # the estimate (n − r)p₁ʳ is exact when the synapses are independent: memories with Bernoulli(p₁) synapses
+    # (plus the stored pair's own), n = 32, r = 3, p₁ = 0.6
+    g = _gen(11)
+    draws, n, r, p1 = 2000, 32, 3, 0.6
+    xs, ys = (will.sparse_patterns(draws, n, r, generator=g, dtype=torch.float64) for _ in range(2))
+    theta = (torch.rand(draws, n, n, generator=g) < p1).double()
+    theta = torch.maximum(theta, ys[:, :, None] * xs[:, None, :])
+    extra = to_numpy((retrieve(theta, xs[:, None, :])[:, 0] - ys).sum(-1))
+    independent = check_monte_carlo(extra, float(estimate(n, r, p1)), what="spurious ones with independent "
+                                    "synapses (n = 32, r = 3, p₁ = 0.6) and (n−r)p₁ʳ")
+    info = holds(True, f"stored memories (n = 256, r = 8), spurious ones per retrieval measured/estimate: {shown}", "")
+    return stored & independent & info
 
 
 @formula("willshaw.capacity", reference="root of the fill formula (scipy brentq); measured fill over 5 sets; exact big-integer binomials")
