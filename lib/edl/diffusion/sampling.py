@@ -71,8 +71,9 @@ def mmd2(x, y, bandwidth: float = 0.5) -> torch.Tensor:
     h = v.require_scalar("bandwidth", bandwidth)
     v.require_positive("bandwidth", h)
 
-    def k(a, b):
-        return torch.exp(-torch.cdist(a, b) ** 2 / (2 * h * h)).mean()
+    def k(a, b):  # mean kernel value; squared distances as |a|² + |b|² − 2 a·b, clamped at 0 against rounding
+        sq = (a * a).sum(-1)[:, None] + (b * b).sum(-1)[None, :] - 2 * a @ b.T
+        return torch.exp(-sq.clamp(min=0) / (2 * h * h)).mean()
 
     return k(x, x) + k(y, y) - 2 * k(x, y)
 
