@@ -188,10 +188,36 @@ def check_vanishing_exploding(bounds=bp.jacobian_norm_bounds, regime=bp.gradient
         parts.append((not ((said == "vanishing" and norm >= 1) or (said == "exploding" and norm <= 1)),
                       f"rule says '{said}' for {act.name}, ‖W‖₂ = {_g(np.linalg.norm(to_numpy(W[0]), 2))}, "
                       f"but ‖J‖ = {_g(norm)}"))
+    # both bounds with slack: a linear net (φ = 0.9z, κ = κ_inf = 0.9) with random square layers, ‖J‖ by numpy
     rng = np.random.default_rng(8)
+    Ws = [f64(rng.normal(size=(8, 8)) / math.sqrt(8)) for _ in range(10)]
+    exact = 0.9**10 * np.linalg.norm(np.linalg.multi_dot([to_numpy(W) for W in Ws[::-1]]), 2)
+    lo, hi = to_numpy(bounds(Ws, bp.activation("linear", 0.9)))
+    parts.append((lo < exact < hi, f"linear net, 10 random 8×8 layers: ‖J‖ = {_g(exact)} not strictly inside "
+                                   f"[{_g(lo)}, {_g(hi)}]"))
+    # both bounds attained: leaky ReLU (κ = 1, κ_inf = 0.2) on scaled permutation layers c_l P_l (orthogonal, and they
+    # keep signs), with all biases −1 or all +1, so that every unit is negative (φ′ = 0.2) or positive (φ′ = 1)
+    leaky = bp.Activation("leaky relu", lambda z: torch.where(z > 0, z, 0.2 * z),
+                          lambda z: torch.where(z > 0, torch.ones_like(z), torch.full_like(z, 0.2)), 1.0, 0.2)
+    scales = np.linspace(0.6, 1.8, 12)
+    Wq = [f64(c * np.eye(8)[rng.permutation(8)]) for c in scales]
+    for side, slope in ((-1.0, 0.2), (1.0, 1.0)):
+        J = bp.chain_jacobian(bp.layer_jacobians(torch.zeros(8, dtype=torch.float64), Wq,
+                                                 [torch.full((8,), side, dtype=torch.float64)] * 12, leaky))
+        want = float(np.prod(slope * scales))
+        parts.append((abs(np.linalg.norm(to_numpy(J), 2) / want - 1) < 1e-9
+                      and abs(float(bounds(Wq, leaky)[0 if slope < 1 else 1]) / want - 1) < 1e-9,
+                      f"leaky ReLU on scaled permutations, all φ′ = {slope:g}: ‖J‖ and the "
+                      f"{'lower' if slope < 1 else 'upper'} bound are not both ∏{slope:g}c_l = {_g(want)}"))
     A, B = f64(rng.normal(size=(1000, 6, 5))), f64(rng.normal(size=(1000, 5, 4)) * rng.uniform(0.05, 2, (1000, 1, 1)))
     worst = float((torch.linalg.matrix_norm(A @ B, 2) / product_bound(A, B)).max())
     parts.append((worst <= 1 + 1e-12, f"‖AB‖₂ exceeds the product bound on random pairs (ratio up to {_g(worst)})"))
+    # equality when A's right and B's left singular vectors are aligned: A = U diag(a) Vᵀ, B = V diag(b) Xᵀ
+    U, V, Xr = (_rotation(40 + k, 5) for k in range(3))
+    A1 = f64(U @ np.diag([3.0, 2.0, 1.0, 0.5, 0.2]) @ V.T)
+    B1 = f64(V @ np.diag([2.0, 1.5, 1.0, 0.3, 0.1]) @ Xr.T)
+    aligned = float(product_bound(A1, B1)) / np.linalg.norm(to_numpy(A1 @ B1), 2)
+    parts.append((abs(aligned - 1) < 1e-12, f"aligned full-rank A, B: product bound/‖AB‖₂ = {_g(aligned)}, not 1"))
     U = f64(_rotation(9, 16) * 0.9)  # σ₁(U) = 0.9 < 1/κ = 1 for tanh
     z, J = f64(rng.normal(size=16)), torch.eye(16, dtype=torch.float64)
     for _ in range(200):
@@ -200,8 +226,10 @@ def check_vanishing_exploding(bounds=bp.jacobian_norm_bounds, regime=bp.gradient
     bound200 = float(bp.rnn_gradient_bound(1.0, 0.9, 200))
     parts.append((np.linalg.norm(to_numpy(J), 2) <= bound200 and abs(bound200 - rnn_limit) < 1e-6,
                   f"tanh RNN, σ₁(U) = 0.9: (κσ₁)²⁰⁰ = {bound200:.2e}, not near the claimed limit {rnn_limit}"))
-    return _all(parts, "L = 50, g ∈ {0.5,1,2,4}: bounds hold; 1.8³⁰, 0.55³⁰ exact (1e-9); "
-                       "the norm rule is sound; RNN bound 0.9²⁰⁰ → 0")
+    return _all(parts, "L = 50, g ∈ {0.5,1,2,4}: bounds hold; 1.8³⁰, 0.55³⁰ exact (1e-9); random linear layers: "
+                       "strictly inside the bounds; leaky ReLU on scaled permutation layers: the lower bound is attained "
+                       "when every unit is negative, the upper when every unit is positive; ‖AB‖₂ = ‖A‖₂‖B‖₂ for aligned "
+                       "singular vectors; the norm rule is sound; RNN bound 0.9²⁰⁰ → 0")
 
 
 @formula("gradients.clipping", reference="torch.nn.utils.clip_grad_norm_ (rtol 1e-5)")
