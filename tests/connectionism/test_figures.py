@@ -20,6 +20,7 @@ CASES = {
     "hopfield.plot_recall": lambda: hopfield.plot_recall(0.26, 0.35),
     "hopfield.plot_willshaw": lambda: hopfield.plot_willshaw(25),
     "hopfield.plot_willshaw_capacity": hopfield.plot_willshaw_capacity,
+    "hopfield.plot_basins": hopfield.plot_basins,
     "perceptron.plot_mcp_truth_table": perceptron.plot_mcp_truth_table,
     "perceptron.plot_perceptron_2d": perceptron.plot_perceptron_2d,
     "perceptron.plot_novikoff_ingredients": perceptron.plot_novikoff_ingredients,
@@ -28,6 +29,8 @@ CASES = {
     "perceptron.plot_dichotomies": perceptron.plot_dichotomies,
     "perceptron.plot_phase_transition": lambda: perceptron.plot_phase_transition(5),
     "perceptron.plot_cover_curves": perceptron.plot_cover_curves,
+    "perceptron.plot_nonseparable": perceptron.plot_nonseparable,
+    "perceptron.plot_xor_network": perceptron.plot_xor_network,
 }
 
 

@@ -64,16 +64,12 @@ def classify_states(x, patterns) -> list[str]:
     flips = torch.tensor([[1.0, 1, 1], [1, 1, -1], [1, -1, 1], [-1, 1, 1]], dtype=X.dtype, device=X.device)
     triples = [torch.sign(f @ X[list(c)]) for c in itertools.combinations(range(X.shape[0]), 3) for f in flips]
     mixtures = torch.stack(triples) if triples else X[:0]
+    n = X.shape[1]
+    is_mixture = ((x @ mixtures.T).abs() == n).any(-1) if len(mixtures) else torch.zeros(len(x), dtype=torch.bool)
     names = []
     for k in range(x.shape[0]):
-        if (m[k] == 1).any():
-            names.append("pattern")
-        elif (m[k] == -1).any():
-            names.append("negative")
-        elif len(mixtures) and ((mixtures == x[k]).all(-1) | (mixtures == -x[k]).all(-1)).any():
-            names.append("mixture")
-        else:
-            names.append("other")
+        names.append("pattern" if (m[k] == 1).any() else "negative" if (m[k] == -1).any()
+                     else "mixture" if is_mixture[k] else "other")
     return names
 
 
@@ -95,9 +91,15 @@ def recall_probability(patterns, flip_fractions, *, probes: int = 1,
     """
     X = hop._states("patterns", patterns)
     v.require_ndim("patterns", X, 3)
+    probes = v.require_int("probes", probes, minimum=1)
     rho = v.as_float_tensor("flip_fractions", flip_fractions)
     v.require_ndim("flip_fractions", rho, 1)
     v.require_in_range("flip_fractions", rho, 0.0, 1.0)
-    out = [(hop.retrieve_async(X, probes=probes, flip_fraction=float(r), generator=generator) == 1).double().mean()
-           for r in rho]
-    return torch.stack(out).to(rho)
+    T, s, n = X.shape
+    if not 1 <= probes <= s:
+        raise ValueError(f"probes must be between 1 and the number of patterns {s}, got {probes}")
+    target = X[:, :probes].repeat(1, len(rho), 1)  # (T, R·P, n): every probe at every corruption
+    starts = torch.cat([hop.corrupt(X[:, :probes], float(r), generator=generator) for r in rho], 1)
+    final, _ = hop.run_async(hop.hebbian_weights(X, normalize=False), starts, generator=generator)  # one batch
+    exact = (final == target).all(-1).reshape(T, len(rho), probes)
+    return exact.double().mean((0, 2)).to(rho)

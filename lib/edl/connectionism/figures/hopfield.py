@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from edl.connectionism import hopfield as hop
+from edl.connectionism import spurious as sp
 from edl.connectionism import willshaw as will
 from edl.core import style
 from edl.core.explore import Control, Explorer
@@ -122,7 +123,9 @@ def energy_explorer() -> Explorer:
 
 @styled
 def plot_async_vs_sync(n: int = 24, seed: int = 3) -> Figure:
-    """State bitmaps over time of asynchronous sweeps and synchronous steps from the same start, same symmetric W."""
+    """State bitmaps over time of asynchronous sweeps and synchronous steps from the same start, same symmetric W.
+
+    The synchronous energy E may rise; the two-step function −½ x(t)ᵀ W x(t−1) never does."""
     n = require_int("n", n, minimum=2)
     g = torch.Generator().manual_seed(seed)
     A = torch.randn(n, n, generator=g, dtype=torch.float64)
@@ -137,15 +140,20 @@ def plot_async_vs_sync(n: int = 24, seed: int = 3) -> Figure:
     orders = torch.stack([torch.randperm(n, generator=g) for _ in range(steps)])
     for k in range(steps):
         asy.append(hop.run_async(W, asy[-1].unsqueeze(0), orders=orders[k:k + 1])[0][0])
-    fig = style.figure(3.6)
-    axes = fig.subplots(1, 3, width_ratios=[1, 1, 1.4])
-    for ax, traj, name in ((axes[0], asy, "async, per sweep"), (axes[1], sync, "sync, per step")):
+    fig = style.figure(3.8)
+    axes = fig.subplots(1, 3, width_ratios=[1, 1, 1.5])
+    for ax, traj, name, unit in ((axes[0], asy, "asynchronous", "sweep (n updates)"),
+                                 (axes[1], sync, "synchronous", "step (all units at once)")):
         style.categorical(ax.imshow(torch.stack(traj).numpy().T, cmap=GRAY, vmin=-1, vmax=1, aspect="auto"))
-        ax.set(xlabel="time", ylabel="unit", title=name, yticks=[])
-    axes[2].plot([float(hop.energy(W, s)) for s in asy], "o-", label="asynchronous")
-    axes[2].plot([float(hop.energy(W, s)) for s in sync], "s--", label="synchronous")
-    axes[2].set(xlabel="time", ylabel="energy", title="energy")
-    axes[2].legend(loc="upper right")
+        ax.set(xlabel=unit, ylabel="unit", title=name, yticks=[])
+    S = torch.stack(sync)
+    two_step = [float(-(S[t] @ W @ S[t - 1])) / 2 for t in range(1, len(S))]  # −½ x(t)ᵀ W x(t−1)
+    axes[2].plot([float(hop.energy(W, s)) for s in asy], "o-", label="async: $E$ after each sweep")
+    axes[2].plot([float(hop.energy(W, s)) for s in sync], "s--", label="sync: $E$ after each step")
+    axes[2].plot(range(1, len(S)), two_step, "^-", color="C2",
+                 label="sync: $-\\frac{1}{2}\\mathbf{x}(t)^\\top W\\mathbf{x}(t-1)$")
+    axes[2].set(xlabel="sweep or step", ylabel="energy", title="what decreases")
+    style.legend_outside(axes[2], "below", ncols=1)
     _state_key(axes[0])
     return fig
 
@@ -418,4 +426,55 @@ def plot_willshaw_capacity(n: int = 256, r: int = 8) -> Figure:
     style.mark_clipped(right, "below $10^{-3}$: at the edge (clipped)")
     style.legend_outside(left, "below", ncols=2)
     style.legend_outside(right, "below", ncols=1)
+    return fig
+
+
+# --- spurious states and basins --------------------------------------------------------------------
+
+BASIN_RHO = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
+
+
+@functools.cache
+def basin_data(n: int = 200, loads=(0.02, 0.05, 0.1, 0.14), trials: int = 12, seed: int = 14):
+    """Exact-recall probability against corruption for each load (``trials`` pattern sets, 2 probes each)."""
+    g = torch.Generator().manual_seed(seed)
+    return {a: sp.recall_probability(hop.random_patterns(max(1, round(a * n)), n, trials=trials, generator=g),
+                                     list(BASIN_RHO), probes=2, generator=g).numpy() for a in loads}
+
+
+@functools.cache
+def end_state_counts(n: int = 100, sizes=(3, 6, 12), starts: int = 1000, seed: int = 15):
+    """Where asynchronous dynamics from random states end, for s stored patterns: counts per class."""
+    g = torch.Generator().manual_seed(seed)
+    counts = {}
+    for s in sizes:
+        X = hop.random_patterns(s, n, generator=g)
+        final, _ = hop.run_async(hop.hebbian_weights(X, normalize=False),
+                                 hop.sign(torch.randn(starts, n, generator=g)), generator=g)
+        names = sp.classify_states(final, X)
+        counts[s] = {c: names.count(c) for c in ("pattern", "negative", "mixture", "other")}
+    return counts
+
+
+@styled
+def plot_basins(n: int = 200) -> Figure:
+    """Left: P(exact recall) against the corrupted fraction for several loads. Right: where random starts end."""
+    data = basin_data(n)
+    counts = end_state_counts()
+    fig = style.figure(3.8)
+    left, right = fig.subplots(1, 2)
+    for k, (alpha, p) in enumerate(data.items()):
+        left.plot(BASIN_RHO, p, "o-", ms=4, color=f"C{k}", label=f"α = {alpha:g}")
+    left.set(xlabel="fraction of bits flipped in the probe", ylabel="P(recall ends exactly at the pattern)",
+             ylim=(-0.03, 1.03), title=f"basins shrink as the load grows (n = {n})")
+    style.legend_outside(left, "below", ncols=2)
+    sizes = list(counts)
+    bottom = np.zeros(len(sizes))
+    for c, colour in zip(("pattern", "negative", "mixture", "other"), ("C0", "C9", "C1", "0.6")):
+        share = np.array([counts[s][c] for s in sizes]) / sum(counts[sizes[0]].values())
+        right.bar([str(s) for s in sizes], share, bottom=bottom, color=colour, label=c)
+        bottom += share
+    right.set(xlabel="stored patterns s (n = 100)", ylabel="share of random starts", ylim=(0, 1),
+              title="where random starts end")
+    style.legend_outside(right, "below", ncols=2)
     return fig

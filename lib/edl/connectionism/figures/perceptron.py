@@ -8,7 +8,10 @@ import torch
 from matplotlib.figure import Figure
 
 from edl.connectionism import cover
+from edl.connectionism import nonseparable as ns
 from edl.connectionism import perceptron as pc
+from edl.connectionism import threshold_networks as tn
+from edl.connectionism.margins import homogeneous_max_margin
 from edl.core import style
 from edl.core.explore import Control, Explorer
 from edl.core.style import styled
@@ -38,8 +41,10 @@ def plot_mcp_truth_table(sigma=(1, 1, -1), theta: int = 1) -> Figure:
 
 
 @styled
-def plot_perceptron_2d(n_points: int = 30, gamma: float = 0.3, seed: int = 2) -> Figure:
-    """The perceptron in the plane: the weight vector after each mistake turns towards the planted separator."""
+def plot_perceptron_2d(n_points: int = 12, gamma: float = 0.05, seed: int = 4) -> Figure:
+    """The perceptron in the plane: the weight vector after each mistake turns towards the planted separator.
+
+    The defaults draw the twelve points of the chapter's worked example."""
     x, y, w_star = pc.planted_margin_data(1, n_points, 2, gamma, generator=torch.Generator().manual_seed(seed))
     ws, used = pc.perceptron_trajectory(x[0], y[0])
     x, y, w_star, ws = x[0].numpy(), y[0].numpy(), w_star[0].numpy(), ws.numpy()
@@ -62,9 +67,12 @@ def plot_perceptron_2d(n_points: int = 30, gamma: float = 0.3, seed: int = 2) ->
 
 
 @styled
-def plot_novikoff_ingredients(n: int = 20, s: int = 500, gamma: float = 0.1, seed: int = 6) -> Figure:
-    """Along one run: w_t·w* above tγ, and ‖w_t‖ below R√t, the two halves of Novikoff's proof."""
-    x, y, w_star = pc.planted_margin_data(1, s, n, gamma, generator=torch.Generator().manual_seed(seed))
+def plot_novikoff_ingredients(n: int = 20, s: int = 500, gamma: float = 0.1, seed: int = 6, datasets: int = 50) -> Figure:
+    """Along one run: w_t·w* above tγ, and ‖w_t‖ below R√t, the two halves of Novikoff's proof.
+
+    The run is on the first of ``datasets`` data sets drawn together: with the defaults, the data set of
+    the chapter's worked example and of the check of Novikoff's theorem."""
+    x, y, w_star = pc.planted_margin_data(datasets, s, n, gamma, generator=torch.Generator().manual_seed(seed))
     g, R = (float(q) for q in pc.novikoff_quantities(x[0], y[0], w_star[0]))
     ws, _ = pc.perceptron_trajectory(x[0], y[0])
     t = torch.arange(len(ws), dtype=torch.float64)
@@ -88,7 +96,8 @@ def _novikoff_runs(gamma: float, n: int, datasets: int, s: int, seed: int):
     x, y, w_star = pc.planted_margin_data(datasets, s, n, gamma, generator=torch.Generator().manual_seed(seed))
     g, R = pc.novikoff_quantities(x, y, w_star)
     run = pc.perceptron_train(x, y)
-    return run.mistakes.numpy(), pc.novikoff_mistake_bound(g, R).numpy()
+    _, g_max = homogeneous_max_margin(x, y)
+    return run.mistakes.numpy(), pc.novikoff_mistake_bound(g, R).numpy(), pc.novikoff_mistake_bound(g_max, R).numpy()
 
 
 @styled
@@ -96,16 +105,17 @@ def plot_novikoff_mistakes(gamma: float = 0.2, n: int = 10, datasets: int = 60, 
                            seed: int = 0) -> Figure:
     """Mistakes of the perceptron on many planted-margin data sets, as a fraction of their bounds (R/γ)²."""
     require_positive("gamma", gamma)
-    mistakes, bound = _novikoff_runs(float(gamma), require_int("n", n, minimum=1), datasets, s, seed)
-    ratio = mistakes / bound
+    mistakes, bound, tight = _novikoff_runs(float(gamma), require_int("n", n, minimum=1), datasets, s, seed)
+    ratio, ratio_max = mistakes / bound, mistakes / tight
     fig = style.figure(3.6)
     ax = fig.add_subplot()
-    ax.plot(bound, ratio, "o", ms=4, alpha=0.6, label=f"{datasets} data sets\nof {s} points")
+    ax.plot(bound, ratio, "o", ms=4, alpha=0.6, label=f"planted γ\n({datasets} data sets\nof {s} points)")
+    ax.plot(tight, ratio_max, "^", ms=4, alpha=0.6, color="C2", label="largest margin γ*\n(same data sets)")
     ax.axhline(1.0, color="k", ls="--", label="Novikoff:\nmistakes = $(R/\\gamma)^2$")
     ax.set(xlabel="bound $(R/\\gamma)^2$ of each data set", ylabel="mistakes / $(R/\\gamma)^2$", ylim=(1e-4, 2),
-           xscale="log", yscale="log", xlim=(10, 1e6),
-           title=f"planted margin {gamma:g}, n = {n}: mistakes {mistakes.min()}–{mistakes.max()}, "
-                 f"largest ratio {ratio.max():.3f}")
+           xscale="log", yscale="log", xlim=(1, 1e6),
+           title=f"planted margin {gamma:g}, n = {n}: largest ratio {ratio.max():.3f} with γ, "
+                 f"{ratio_max.max():.3f} with γ*")
     style.mark_clipped(ax)
     style.legend_outside(ax)
     return fig
@@ -149,7 +159,8 @@ def plot_max_margin(seed: int = 4) -> Figure:
     ax.scatter(*x[y > 0].T, c="C0", s=16)
     ax.scatter(*x[y < 0].T, c="C1", s=16, marker="s")
     ax.scatter(*x[support].T, s=90, facecolors="none", edgecolors="k", label="support vectors")
-    ax.set(xlim=(-2.2, 2.2), ylim=(-2.2, 2.2), aspect="equal")
+    ax.set(xlim=(-2.2, 2.2), ylim=(-2.2, 2.2), aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+           title="blue: $y=+1$, orange: $y=-1$")
     style.legend_outside(ax)
     return fig
 
@@ -226,4 +237,73 @@ def plot_cover_curves(ns=(10, 50, 500)) -> Figure:
     ax.set(xlabel=r"$\alpha=s/n$", ylabel="$P(s,n)=C(s,n)/2^s$", xlim=(0, 4),
            title="all curves pass through (2, 1/2); larger n, sharper step")
     ax.legend(loc="upper right")
+    return fig
+
+
+# --- beyond one separable unit ---------------------------------------------------------------------
+
+def noisy_grid(seed: int = 1, s: int = 40, flips: int = 4):
+    """Integer points in [-4, 4]² labelled by the line x₁ + 0.6 x₂ + 0.5 = 0, with ``flips`` labels flipped."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-4, 5, size=(s, 2)).astype(float)
+    y = np.sign(x @ [1.0, 0.6] + 0.5)
+    y[rng.choice(s, flips, replace=False)] *= -1
+    return torch.from_numpy(x), torch.from_numpy(y)
+
+
+@styled
+def plot_nonseparable(epochs: int = 60, seed: int = 1) -> Figure:
+    """The perceptron on data no line separates: its training error cycles; the pocket and the average do better."""
+    epochs = require_int("epochs", epochs, minimum=2)
+    x, y = noisy_grid(seed)
+    xa = pc.augment(x)
+    run = ns.perceptron_epochs(xa, y, epochs)
+    fixed = ns.pocket_and_average(xa, y, epochs)
+    fig = style.figure(3.8)
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.3])
+    X, Y = x.numpy(), y.numpy()
+    left.scatter(*X[Y > 0].T, c="C0", s=18)
+    left.scatter(*X[Y < 0].T, c="C1", s=18, marker="s")
+    for w, name, colour, ls in ((fixed.last, "last", "0.5", ":"), (fixed.pocket, "pocket", "C2", "-"),
+                                (fixed.averaged, "averaged", "C4", "--")):
+        w = w.numpy()
+        left.axline((0, -w[2] / w[1]), slope=-w[0] / w[1], color=colour, ls=ls, lw=1.5)
+    left.set(xlim=(-4.8, 4.8), ylim=(-4.8, 4.8), aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+             title="blue $y=+1$, orange $y=-1$")
+    e = np.arange(epochs + 1)
+    right.plot(e, run.errors.numpy(), "o-", ms=3, color="0.5", label="weights at the start of each epoch")
+    for w, name, colour, ls in ((fixed.pocket, "pocket", "C2", "-"), (fixed.averaged, "averaged", "C4", "--")):
+        right.axhline(int(ns.training_errors(xa, y, w)), color=colour, ls=ls, label=f"{name} weights")
+    right.plot([], [], color="0.5", ls=":", label="last weights (left)")
+    if run.repeat_at > 0:
+        right.axvspan(run.repeat_at - run.period, epochs, color="C3", alpha=0.08,
+                      label=f"periodic: period {run.period} epochs")
+    right.set(xlabel="epoch", ylabel="training errors (of 40)", ylim=(0, None),
+              title=f"{int(ns.training_errors(xa, y, fixed.pocket))} errors at best; a line is never found")
+    style.legend_outside(right, "below", ncols=2)
+    return fig
+
+
+@styled
+def plot_xor_network() -> Figure:
+    """XOR by two hidden threshold units: the input plane cut by two lines, and the hidden plane cut by one."""
+    layers = tn.xor_network()
+    x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    target = (x.sum(1) % 2).numpy()
+    h = tn.threshold_network(x, layers[:1]).numpy()
+    fig = style.figure(3.6)
+    left, right = fig.subplots(1, 2)
+    for ax, pts, names in ((left, x.numpy(), ("$x_1$", "$x_2$")), (right, h, ("$h_1$ (OR)", "$h_2$ (AND)"))):
+        ax.scatter(*pts[target == 1].T, s=90, c="C0", zorder=3, label="XOR = 1")
+        ax.scatter(*pts[target == 0].T, s=90, c="C1", marker="s", zorder=3, label="XOR = 0")
+        ax.set(xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), aspect="equal", xlabel=names[0], ylabel=names[1])
+    left.axline((0.5, 0), slope=-1, color="C2", label="$h_1$: $x_1+x_2=\\frac{1}{2}$")
+    left.axline((1.5, 0), slope=-1, color="C3", ls="--", label="$h_2$: $x_1+x_2=\\frac{3}{2}$")
+    right.axline((0.5, 0), slope=1, color="k", label="output: $h_1-h_2=\\frac{1}{2}$")
+    right.annotate("(0,1) and (1,0)\nboth map here", xy=(1, 0), xytext=(0.35, 0.55), fontsize=9.5,
+                   arrowprops=dict(arrowstyle="->", color="0.4"))
+    left.set_title("input plane: no single line works")
+    right.set_title("hidden plane: one line does")
+    style.legend_outside(left, "below", ncols=1)
+    style.legend_outside(right, "below", ncols=1)
     return fig
