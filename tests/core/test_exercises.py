@@ -6,7 +6,7 @@ import pytest
 
 import edl
 from edl.core.exercises import (HEADING, KINDS, buggy_function, chapter_label, check, checked_in, exercise,
-                                exercise_numbers, grade, heading, numbers_in, part_notebook, registered,
+                                exercise_numbers, first_number, grade, heading, numbers_in, part_notebook, registered,
                                 resolve_explorer)
 from edl.core.explore import Explorer
 from edl.core.parts import part_of
@@ -182,11 +182,12 @@ def test_book_exercises_have_three_cases_and_a_title():
     for key, ex in _book().items():
         assert len(ex.all_cases) >= 3, f"{key} has {len(ex.all_cases)} test cases"
         assert ex.title.strip(), key
-        assert key.split(".")[0] in {"bg", "ch01", "ch02", "ch03"}, key
+        assert key.split(".")[0] in {"bg", "ch01", "ch02", "ch03", "ch04", "ch10"}, key
 
 
 def test_chapter_labels():
-    assert [chapter_label(part) for part in edl.PARTS] == ["A", "1", "2", "3"]
+    known = {"probability": "A", "connectionism": "1", "feedforward": "2", "optimization": "3", "diffusion": "10"}
+    assert {part: chapter_label(part) for part in edl.PARTS if part in known} == known
     with pytest.raises(ValueError, match="part must be one of"):
         chapter_label("nonsense")
 
@@ -197,7 +198,8 @@ def _heading_problems(part: str, cells) -> list[str]:
     problems = []
     label = chapter_label(part)
     shown = [m for c in cells if c.cell_type == "markdown" for m in HEADING.finditer(c.source)]
-    want = [f"{label}.{k}" for k in range(1, len(shown) + 1)]
+    start = first_number(part, NOTEBOOKS) if part in edl.PARTS else 1
+    want = [f"{label}.{k}" for k in range(start, start + len(shown))]
     if [m["number"] for m in shown] != want:
         problems.append(f"headings are numbered {[m['number'] for m in shown]}, not {want}")
     stray = [line for c in cells if c.cell_type == "markdown" for line in c.source.splitlines()
@@ -205,7 +207,7 @@ def _heading_problems(part: str, cells) -> list[str]:
     if stray:
         problems.append(f"headings not in the form **Exercise N.k** (kind) — title: {stray}")
     try:
-        numbers = numbers_in(part, cells)
+        numbers = numbers_in(part, cells, start)
     except ValueError as err:
         return problems + [str(err)]
     for i, key, name in checked_in(cells):
@@ -259,6 +261,23 @@ def test_heading_problems_are_found():
         assert _heading_problems("connectionism", _two_exercises(first, second)), (first, second)
     twice = _two_exercises(heading(xor, "1.1"), heading(xor, "1.2"), second_key="ch01.ex.xor-from-nand")
     assert any("checked twice" in p for p in _heading_problems("connectionism", twice))
+
+
+def test_parts_sharing_a_chapter_label_number_on(monkeypatch, tmp_path):
+    """Two notebooks of one chapter (10a, 10b) continue one count: 10.1..10.k, then 10.(k+1)..."""
+    import edl.core.exercises as exercises_module
+
+    parts = ("optimization", "diffusion")
+    for part in parts:
+        name = f"{part_notebook(part)}.ipynb"
+        (tmp_path / name).write_text((NOTEBOOKS / name).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(edl, "PARTS", parts)
+    monkeypatch.setattr(exercises_module, "chapter_label", lambda part: "10")
+    before = len(checked_in(_cells("optimization")))
+    assert first_number("optimization", tmp_path) == 1
+    assert first_number("diffusion", tmp_path) == before + 1
+    numbers = exercise_numbers(tmp_path)
+    assert sorted(int(n.split(".")[1]) for n in numbers.values()) == list(range(1, len(numbers) + 1))
 
 
 def test_exercise_numbers_cover_the_book():

@@ -286,15 +286,28 @@ def checked_in(cells: Sequence[Mapping]) -> list[tuple[int, str, str]]:
             for key, name in CHECK_CALL.findall(cell_source(cell))]
 
 
-def numbers_in(part: str, cells: Sequence[Mapping]) -> dict[str, str]:
+def numbers_in(part: str, cells: Sequence[Mapping], start: int = 1) -> dict[str, str]:
     """The numbers of the exercises checked in ``cells``, the cells of ``part``'s notebook: the part's
-    :func:`chapter_label`, then the place among the ``check_exercise`` calls ("1.4", "A.2")."""
+    :func:`chapter_label`, then the place among the ``check_exercise`` calls ("1.4", "A.2"), counted
+    from ``start`` (see :func:`first_number`)."""
     numbers = {}
-    for k, (_, key, _) in enumerate(checked_in(cells), start=1):
+    for k, (_, key, _) in enumerate(checked_in(cells), start=start):
         if key in numbers:
             raise ValueError(f"exercise {key!r} is checked twice in the notebook of {part!r}")
         numbers[key] = f"{chapter_label(part)}.{k}"
     return numbers
+
+
+def first_number(part: str, notebooks: Path) -> int:
+    """Where the exercise count of ``part`` starts: after the exercises of the earlier parts in
+    :data:`edl.PARTS` that share its chapter label (a chapter written as two notebooks, 10a and 10b,
+    numbers its exercises 10.1, 10.2, ... across both, so that they never clash)."""
+    label, start = chapter_label(part), 1
+    for earlier in edl.PARTS[:edl.PARTS.index(part)]:
+        path = Path(notebooks) / f"{part_notebook(earlier)}.ipynb"
+        if chapter_label(earlier) == label and path.exists():
+            start += len(checked_in(json.loads(path.read_text(encoding="utf-8"))["cells"]))
+    return start
 
 
 def exercise_numbers(notebooks: Path) -> dict[str, str]:
@@ -302,7 +315,8 @@ def exercise_numbers(notebooks: Path) -> dict[str, str]:
     numbers = {}
     for part in edl.PARTS:
         path = Path(notebooks) / f"{part_notebook(part)}.ipynb"
-        found = numbers_in(part, json.loads(path.read_text(encoding="utf-8"))["cells"])
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        found = numbers_in(part, cells, first_number(part, notebooks))
         twice = numbers.keys() & found.keys()
         if twice:
             raise ValueError(f"exercises {sorted(twice)} are checked in {path.name} and in an earlier notebook")
