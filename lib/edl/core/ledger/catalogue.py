@@ -59,6 +59,7 @@ COMPLETE_PARTS: dict[str, tuple[str, ...]] = {
     "ch02_feedforward": ("linear.", "logistic.", "losses.", "softmax.", "ffn.", "approx.", "relu.", "linae."),
     "ch03_gradient_learning": ("backprop.", "autodiff.", "gradients.", "gd.", "convexity.", "smooth.", "pl.",
                                "sgd.", "momentum.", "adaptive."),
+    "ch04_convolution": ("conv.",),
 }
 
 
