@@ -71,7 +71,7 @@ def test_monte_carlo_agrees_with_theory_within_four_standard_errors():
 @pytest.mark.parametrize("fn, args, kwargs, name", [
     (cover.cover_count, (0, 2), {}, "s"),
     (cover.cover_count, (3, 1.5), {}, "n"),
-    (cover.cover_count_table, (5, 0), {}, "n"),
+    (cover.cover_count_table, (5, 0), {}, "n_max"),
     (cover.separability_probability, ([2.5], 2), {}, "s"),
     (cover.separability_probability, ([2.0], 0), {}, "n"),
     (cover.linearly_separable, (np.ones((2, 3)), [1.0, 0.0]), {}, "y"),

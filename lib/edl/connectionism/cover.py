@@ -22,8 +22,8 @@ from scipy.optimize import linprog
 from edl.core import validate as v
 
 
-def _counts(s, n) -> tuple[int, int]:
-    return v.require_int("s", s, minimum=1), v.require_int("n", n, minimum=1)
+def _counts(s, n, names=("s", "n")) -> tuple[int, int]:
+    return v.require_int(names[0], s, minimum=1), v.require_int(names[1], n, minimum=1)
 
 
 # --- counting -------------------------------------------------------------------------------------
@@ -63,7 +63,7 @@ def cover_count_table(s_max: int, n_max: int) -> list[list[int]]:
     >>> all(table[s][n] == cover_count(s, n) for s in range(1, 6) for n in range(1, 4))
     True
     """
-    s_max, n_max = _counts(s_max, n_max)
+    s_max, n_max = _counts(s_max, n_max, ("s_max", "n_max"))
     table = [[0] * (n_max + 1) for _ in range(s_max + 1)]
     for n in range(1, n_max + 1):
         table[1][n] = 2
@@ -141,6 +141,7 @@ def separable_lp(x, y=None, *, affine: bool = False) -> bool:
     True
     """
     x, y, _ = _points_and_labels(x, y)
+    affine = v.require_bool("affine", affine)
     if x.ndim != 2:
         raise ValueError(f"x must have 2 dimension(s), got shape {x.shape}")
     z = y[:, None] * x
@@ -224,6 +225,7 @@ def linearly_separable(x, y=None, *, affine: bool = False) -> torch.Tensor:
     True
     """
     x, y, device = _points_and_labels(x, y)
+    affine = v.require_bool("affine", affine)
     single = x.ndim == 2
     if single:
         x, y = x[None], y[None]
@@ -268,6 +270,7 @@ def separable_dichotomies(x, *, affine: bool = False) -> tuple[torch.Tensor, tor
     x = v.as_float_tensor("x", x)
     v.require_finite("x", x)
     v.require_ndim("x", x, 2)
+    affine = v.require_bool("affine", affine)
     s = x.shape[0]
     if s > 16:
         raise ValueError(f"x must hold at most 16 points (2**s labellings), got {s}")
@@ -292,12 +295,17 @@ def random_separability(s_values, n: int, trials: int, *, generator: torch.Gener
     >>> [round(float(p), 2) for p in random_separability([5, 10, 30], 5, 200, generator=g)]
     [1.0, 0.5, 0.0]
     """
+    if isinstance(s_values, (str, bytes)) or not hasattr(s_values, "__iter__"):
+        raise ValueError(f"s_values must be a sequence of numbers of points, got {s_values!r}")
     s_list = [v.require_int("s_values", int(s) if isinstance(s, (np.integer, torch.Tensor)) else s, minimum=1)
               for s in s_values]
     if not s_list:
         raise ValueError("s_values must not be empty")
     n = v.require_int("n", n, minimum=1)
     trials = v.require_int("trials", trials, minimum=1)
+    v.require_generator("generator", generator)
+    if not v.require_dtype("dtype", dtype).is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
     device = generator.device if generator is not None else None
     freq = []
     for s in s_list:  # one batched decision of all trials per s

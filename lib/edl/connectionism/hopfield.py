@@ -20,25 +20,26 @@ GARDNER_CAPACITY = 2.0  # alpha* for optimally chosen weights (Gardner 1988)
 
 # --- validation helpers --------------------------------------------------------------------------
 
-def _states(name: str, x) -> torch.Tensor:
+def _states(name: str, x, ndim: int = 1) -> torch.Tensor:
     t = x if isinstance(x, torch.Tensor) and x.is_floating_point() else v.as_float_tensor(name, x)
-    if t.numel() == 0:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(t.shape)}")
+    if t.numel() == 0 or t.ndim < ndim:
+        raise ValueError(f"{name} must have at least {ndim} dimension(s) and not be empty, got shape {tuple(t.shape)}")
     if not (t.abs() == 1).all():  # also rejects NaN
         raise ValueError(f"{name} must hold only +1 and -1 entries, got {v._show(t.tolist() if t.numel() < 20 else t)}")
     return t
 
 
-def _weights(W, like: torch.Tensor) -> torch.Tensor:
+def _weights(W, like: torch.Tensor, name: str = "x") -> torch.Tensor:
     if not (isinstance(W, torch.Tensor) and W.is_floating_point()):
         W = v.as_float_tensor("W", W, like=like)
     if not torch.isfinite(W).all():
         raise ValueError(f"W must be finite, got {v._show(W.tolist() if W.numel() < 20 else W)}")
     n = like.shape[-1]
     if W.ndim not in (2, 3) or W.shape[-2:] != (n, n):
-        raise ValueError(f"W must have shape (n, n) or (T, n, n) with n = {n}, got shape {tuple(W.shape)}")
+        raise ValueError(f"W must have shape (n, n) or (T, n, n) with n = {n} the last axis of {name} "
+                         f"{tuple(like.shape)}, got shape {tuple(W.shape)}")
     if W.ndim == 3 and (like.ndim < 2 or like.shape[0] != W.shape[0]):
-        raise ValueError(f"W of shape {tuple(W.shape)} needs states whose first axis has size {W.shape[0]}, "
+        raise ValueError(f"W of shape {tuple(W.shape)} needs states {name} whose first axis has size {W.shape[0]}, "
                          f"got shape {tuple(like.shape)}")
     return W.to(dtype=like.dtype, device=like.device)
 
@@ -48,11 +49,7 @@ def _bias(b, like: torch.Tensor) -> torch.Tensor:
         return torch.zeros((), dtype=like.dtype, device=like.device)
     b = v.as_float_tensor("b", b, like=like).to(dtype=like.dtype, device=like.device)
     v.require_finite("b", b)
-    try:
-        torch.broadcast_shapes(b.shape, like.shape)
-    except RuntimeError as err:
-        raise ValueError(f"b must broadcast against the states of shape {tuple(like.shape)}, "
-                         f"got shape {tuple(b.shape)}") from err
+    v.require_broadcast("b", b, like.shape, to="the states'")
     return b
 
 
@@ -64,7 +61,7 @@ def sign(h) -> torch.Tensor:
     >>> sign(torch.tensor([-2.0, 0.0, 3.0])).tolist()
     [-1.0, 1.0, 1.0]
     """
-    h = torch.as_tensor(h)
+    h = v.as_tensor("h", h)  # refuses NaN: it has no sign
     return torch.where(h >= 0, 1.0, -1.0).to(h.dtype if h.is_floating_point() else torch.float32)
 
 
@@ -80,6 +77,8 @@ def random_patterns(s: int, n: int, *, trials: int | None = None, generator: tor
     """
     s, n = v.require_int("s", s, minimum=1), v.require_int("n", n, minimum=1)
     shape = (s, n) if trials is None else (v.require_int("trials", trials, minimum=1), s, n)
+    v.require_generator("generator", generator)
+    dtype, device = v.require_dtype("dtype", dtype), v.require_device("device", device)
     bits = torch.randint(0, 2, shape, generator=generator, dtype=torch.int8)
     return (2 * bits - 1).to(dtype=dtype, device=device)
 
@@ -191,6 +190,7 @@ def run_async(W, x, b=None, *, max_sweeps: int = 50, generator: torch.Generator 
     x = _states("x", x)
     W, b = _weights(W, x), _bias(b, x)
     max_sweeps = v.require_int("max_sweeps", max_sweeps, minimum=1)
+    v.require_generator("generator", generator)
     n = x.shape[-1]
     Wb = W if W.ndim == 3 else W.unsqueeze(0)  # (T, n, n)
     T = Wb.shape[0]
@@ -200,7 +200,9 @@ def run_async(W, x, b=None, *, max_sweeps: int = 50, generator: torch.Generator 
     owner = torch.arange(T, device=x.device).repeat_interleave(state.shape[0] // T)  # (B,) row of W
     done = torch.zeros(state.shape[0], dtype=torch.bool, device=x.device)
     if orders is not None:
-        orders = torch.as_tensor(orders, dtype=torch.long)
+        orders = v.as_float_tensor("orders", orders)
+        v.require_integer_valued("orders", orders, minimum=0)
+        orders = orders.long()
         if orders.ndim != 2 or orders.shape[1] != n or not (orders.sort(1).values == torch.arange(n)).all():
             raise ValueError(f"orders must hold permutations of range({n}) as rows, got shape {tuple(orders.shape)}")
         max_sweeps = min(max_sweeps, orders.shape[0])
@@ -278,6 +280,9 @@ def overlap(x, xi) -> torch.Tensor:
     0.5
     """
     x, xi = _states("x", x), _states("xi", xi)
+    if x.shape[-1] != xi.shape[-1]:
+        raise ValueError(f"x and xi must have the same number of units, got shapes {tuple(x.shape)} and {tuple(xi.shape)}")
+    v.broadcast_shapes(x=x, xi=xi)
     return (x * xi).mean(-1)
 
 
@@ -298,9 +303,8 @@ def hebbian_weights(patterns, *, normalize: bool = True) -> torch.Tensor:
     >>> bool(torch.isclose(W[0, 1], (x[:, 0] * x[:, 1]).sum() / 3)), W.diagonal().tolist()
     (True, [0.0, 0.0, 0.0])
     """
-    X = _states("patterns", patterns)
-    if X.ndim < 2:
-        raise ValueError(f"patterns must have shape (..., s, n), got shape {tuple(X.shape)}")
+    X = _states("patterns", patterns, 2)
+    normalize = v.require_bool("normalize", normalize)
     s, n = X.shape[-2:]
     theta = X.transpose(-1, -2) @ X - s * torch.eye(n, dtype=X.dtype, device=X.device)  # (..., n, n)
     return theta / n if normalize else theta
@@ -320,9 +324,7 @@ def aligned_fields(patterns) -> torch.Tensor:
     >>> bool(torch.allclose(aligned_fields(x), x * (x @ hebbian_weights(x).T)))
     True
     """
-    X = _states("patterns", patterns)
-    if X.ndim < 2:
-        raise ValueError(f"patterns must have shape (..., s, n), got shape {tuple(X.shape)}")
+    X = _states("patterns", patterns, 2)
     s, n = X.shape[-2:]
     fields = (X @ X.transpose(-1, -2)) @ X - s * X  # (..., s, n) = Theta x^mu for every mu
     return X * fields / n
@@ -337,7 +339,7 @@ def unstable_fraction(patterns) -> torch.Tensor:
     >>> float(unstable_fraction(torch.ones(1, 5)))  # one pattern is always stable
     0.0
     """
-    X = _states("patterns", patterns)
+    X = _states("patterns", patterns, 2)
     s, n = X.shape[-2:]
     fields = (X @ X.transpose(-1, -2)) @ X - s * X  # integer fields: exact in float32
     return (sign(fields) != X).to(X.dtype).mean((-2, -1))
@@ -355,6 +357,7 @@ def unstable_probability(alpha) -> torch.Tensor:
     True
     """
     alpha = v.as_float_tensor("alpha", alpha)
+    v.require_finite("alpha", alpha)
     v.require_positive("alpha", alpha)
     return torch.special.ndtr(-alpha.rsqrt())
 
@@ -367,9 +370,7 @@ def load(s, n) -> float:
     >>> load(138, 1000)
     0.138
     """
-    v.require_positive("s", s, strict=False)
-    v.require_positive("n", n)
-    return s / n
+    return v.require_positive_scalar("s", s, strict=False) / v.require_positive_scalar("n", n)
 
 
 def pattern_stable(patterns, index: int = 0) -> torch.Tensor:
@@ -381,7 +382,7 @@ def pattern_stable(patterns, index: int = 0) -> torch.Tensor:
     >>> pattern_stable(x).item()
     True
     """
-    X = _states("patterns", patterns)
+    X = _states("patterns", patterns, 2)
     s = X.shape[-2]
     index = v.require_int("index", index, minimum=0)
     if index >= s:
@@ -401,7 +402,7 @@ def perfect_recall_threshold(n, *, all_patterns: bool = False) -> float:
     >>> round(perfect_recall_threshold(1000), 1)
     72.4
     """
-    n = v.require_scalar("n", n)
+    n, all_patterns = v.require_scalar("n", n), v.require_bool("all_patterns", all_patterns)
     if n <= 1:
         raise ValueError(f"n must exceed 1, got {n}")
     return n / ((4 if all_patterns else 2) * math.log(n))
@@ -418,8 +419,9 @@ def perfect_recall_probability(s, n) -> torch.Tensor:
     0.91
     """
     s = v.as_float_tensor("s", s)
+    v.require_finite("s", s)
     v.require_positive("s", s)
-    n = v.require_scalar("n", n)
+    n = v.require_positive_scalar("n", n)
     return torch.exp(n * torch.log1p(-torch.special.ndtr(-(n / s).sqrt())))
 
 
@@ -433,7 +435,8 @@ def corrupt(x, flip_fraction: float, *, generator: torch.Generator | None = None
     [3, 3]
     """
     x = _states("x", x)
-    v.require_in_range("flip_fraction", flip_fraction, 0.0, 1.0)
+    flip_fraction = v.require_probability("flip_fraction", flip_fraction)
+    v.require_generator("generator", generator)
     n = x.shape[-1]
     k = round(flip_fraction * n)
     keys = torch.rand(x.shape, generator=generator).to(x.device)
@@ -473,7 +476,10 @@ def hebbian_fields(patterns, x) -> torch.Tensor:
     >>> bool(torch.equal(hebbian_fields(X, X), X @ hebbian_weights(X, normalize=False).transpose(-1, -2)))
     True
     """
-    X, x = _states("patterns", patterns), _states("x", x)
+    X, x = _states("patterns", patterns, 3), _states("x", x, 3)
+    if X.ndim != 3 or x.ndim != 3 or x.shape[0] != X.shape[0] or x.shape[-1] != X.shape[-1]:
+        raise ValueError(f"patterns (T, s, n) and x (T, P, n) must agree in T and n, "
+                         f"got shapes {tuple(X.shape)} and {tuple(x.shape)}")
     return (x @ X.transpose(-1, -2)) @ X - X.shape[-2] * x
 
 

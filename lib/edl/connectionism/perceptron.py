@@ -18,9 +18,10 @@ from scipy.optimize import minimize
 from edl.core import validate as v
 
 
-def _float(name, value, like=None):
+def _float(name, value, like=None, ndim=0):
     t = v.as_float_tensor(name, value, like=like)
     v.require_finite(name, t)
+    v.require_min_ndim(name, t, ndim)
     return t
 
 
@@ -31,20 +32,28 @@ def _bits(name, value, like=None):
     return t
 
 
-def _labels(y, x):
+def _labels(y, x, batch=None):
     y = _float("y", y, like=x)
-    if y.shape != x.shape[:-1]:
+    if batch is None and y.shape != x.shape[:-1]:
         raise ValueError(f"y must have shape x.shape[:-1] = {tuple(x.shape[:-1])}, got {tuple(y.shape)}")
     if not ((y == 1) | (y == -1)).all():
         raise ValueError(f"y must hold labels -1 or +1, got {y.unique().tolist()}")
+    if batch is not None:
+        v.require_broadcast("y", y, batch[:-1], to="the batch")
     return y
 
 
-def _weights(w, x):
-    w = _float("w", w, like=x)
+def _weights(w, x, name="w"):
+    w = _float(name, w, like=x)
     if w.ndim == 0 or w.shape[-1] != x.shape[-1]:
-        raise ValueError(f"w must end in the input dimension {x.shape[-1]} of x, got shape {tuple(w.shape)}")
+        raise ValueError(f"{name} must end in the input dimension {x.shape[-1]} of x, got shape {tuple(w.shape)}")
     return w
+
+
+def _bit_args(**named):
+    bits = {name: _bits(name, value) for name, value in named.items()}
+    v.broadcast_shapes(**bits)
+    return bits.values()
 
 
 # --- McCulloch–Pitts and Turing units -------------------------------------------------------------
@@ -64,9 +73,11 @@ def mcp_neuron(x, sigma, theta) -> torch.Tensor:
     ([0.0, 0.0, 0.0, 1.0], [0.0, 1.0, 1.0, 1.0])
     """
     x = _bits("x", x)
+    v.require_min_ndim("x", x, 1)
     sigma = _float("sigma", sigma, like=x)
     if sigma.ndim != 1 or sigma.shape[0] != x.shape[-1] or not ((sigma == 1) | (sigma == -1)).all():
-        raise ValueError(f"sigma must be a vector of {x.shape[-1]} signs +1/-1, got {sigma.tolist()}")
+        raise ValueError(f"sigma must be a vector of signs +1/-1, one per input (the last axis of x, "
+                         f"shape {tuple(x.shape)}), got {sigma.tolist()}")
     theta = v.require_int("theta", theta)
     return ((x * sigma).sum(-1) >= theta).to(x.dtype)
 
@@ -84,7 +95,9 @@ def mcp_minterms(sigma, theta) -> list[frozenset[int]]:
     >>> sorted(sorted(I) for I in mcp_minterms([1, 1, -1], 1))  # fires when a 1-input beats the 0-input
     [[0], [0, 1], [0, 1, 2], [1]]
     """
-    sigma = [int(s) for s in _float("sigma", sigma).reshape(-1).tolist()]
+    sigma = _float("sigma", sigma)
+    v.require_ndim("sigma", sigma, 1)
+    sigma = [int(s) for s in sigma.tolist()]
     if any(s not in (1, -1) for s in sigma):
         raise ValueError(f"sigma must hold signs +1/-1, got {sigma}")
     theta = v.require_int("theta", theta)
@@ -106,7 +119,7 @@ def nand(*inputs) -> torch.Tensor:
     """
     if not inputs:
         raise ValueError("inputs must hold at least one bit, got none")
-    bits = [_bits(f"inputs[{i}]", x) for i, x in enumerate(inputs)]
+    bits = list(_bit_args(**{f"inputs[{i}]": x for i, x in enumerate(inputs)}))
     product = bits[0]
     for b in bits[1:]:
         product = product * b
@@ -119,6 +132,7 @@ def not_gate(x) -> torch.Tensor:
     >>> not_gate(torch.tensor([0.0, 1.0])).tolist()
     [1.0, 0.0]
     """
+    x = _bits("x", x)
     return nand(x, x)
 
 
@@ -130,6 +144,7 @@ def and_gate(a, b) -> torch.Tensor:
     >>> [int(and_gate(a, b)) for a in (0, 1) for b in (0, 1)]
     [0, 0, 0, 1]
     """
+    a, b = _bit_args(a=a, b=b)
     return not_gate(nand(a, b))
 
 
@@ -141,6 +156,7 @@ def or_gate(a, b) -> torch.Tensor:
     >>> [int(or_gate(a, b)) for a in (0, 1) for b in (0, 1)]
     [0, 1, 1, 1]
     """
+    a, b = _bit_args(a=a, b=b)
     return nand(not_gate(a), not_gate(b))
 
 
@@ -155,6 +171,7 @@ def b_type_link(c, x) -> torch.Tensor:
     >>> [int(b_type_link(1, x)) for x in (0, 1)], [int(b_type_link(0, x)) for x in (0, 1)]
     ([0, 1], [1, 1])
     """
+    c, x = _bit_args(c=c, x=x)
     return nand(c, nand(x, x))
 
 
@@ -243,14 +260,18 @@ def margin(x, y, w, b=0.0) -> torch.Tensor:
     >>> margin([[1.0, 0.0], [0.0, 1.0]], [1, -1], [1.0, 1.0]).round(decimals=6).tolist()  # ±1/√2: second wrong
     [0.707107, -0.707107]
     """
+    return _margin(x, y, w, b)
+
+
+def _margin(x, y, w, b, name="w"):
     x = _float("x", x)
     y = _labels(y, x)
-    w = _weights(w, x)
+    w = _weights(w, x, name)
     if w.ndim > 1:
         w = w.unsqueeze(-2)  # (..., 1, n): one weight vector per data set
     norm = w.norm(dim=-1)
     if (norm == 0).any():
-        raise ValueError(f"w must be nonzero, got {w.tolist()}")
+        raise ValueError(f"{name} must be nonzero, got {w.tolist()}")
     b = _float("b", b, like=x)
     b = b.unsqueeze(-1) if b.ndim else b
     return y * ((x * w).sum(-1) + b) / norm
@@ -316,9 +337,9 @@ def perceptron_loss(theta, x, y) -> torch.Tensor:
     >>> float(perceptron_loss([1.0, -1.0], [2.0, 3.0], 1))
     1.0
     """
-    x = _float("x", x)
-    theta = _weights(theta, x)
-    y = _labels(y, x) if x.ndim > 1 else _float("y", y, like=x)
+    x = _float("x", x, ndim=1)
+    theta = _weights(theta, x, "theta")
+    y = _labels(y, x) if x.ndim > 1 else _labels(y, x, x.shape)
     return torch.clamp(-y * (x * theta).sum(-1), min=0)
 
 
@@ -335,19 +356,33 @@ def perceptron_update(w, x, y) -> torch.Tensor:
     >>> perceptron_update([0.0, 0.0], [1.0, 2.0], -1).tolist()  # y x.w = 0: a mistake
     [-1.0, -2.0]
     """
-    x = _float("x", x)
+    x = _float("x", x, ndim=1)
     w = _weights(w, x)
-    y = _float("y", y, like=x)
+    y = _labels(y, x, v.broadcast_shapes(w=w, x=x))
     mistake = (y * (x * w).sum(-1) <= 0).unsqueeze(-1)
     return torch.where(mistake, w + y.unsqueeze(-1) * x if y.ndim else w + y * x, w)
 
 
-class PerceptronRun(NamedTuple):
-    """Result of perceptron training: final weights, number of updates (mistakes), converged flags."""
-
+class _Run(NamedTuple):
     w: torch.Tensor
     mistakes: torch.Tensor
     converged: torch.Tensor
+
+
+class PerceptronRun(_Run):
+    """Result of perceptron training: final weights, number of updates (mistakes), converged flags."""
+
+    __slots__ = ()
+
+    def __new__(cls, w, mistakes, converged):
+        if not (isinstance(w, torch.Tensor) and w.is_floating_point() and w.ndim and w.numel() and torch.isfinite(w).all()):
+            raise ValueError(f"w must be a non-empty finite floating tensor (..., n), got {v._show(w)}")
+        for name, t, kind in (("mistakes", mistakes, "integer"), ("converged", converged, "bool")):
+            if not (isinstance(t, torch.Tensor) and (t.dtype == torch.bool) == (kind == "bool")
+                    and not t.is_floating_point() and t.shape == w.shape[:-1] and (t >= 0).all()):
+                raise ValueError(f"{name} must be a non-negative {kind} tensor of shape w.shape[:-1] = "
+                                 f"{tuple(w.shape[:-1])}, got {v._show(t)}")
+        return super().__new__(cls, w, mistakes, converged)
 
 
 def perceptron_train(x, y, *, w0=None, max_updates: int = 100_000) -> PerceptronRun:
@@ -391,8 +426,10 @@ def perceptron_train(x, y, *, w0=None, max_updates: int = 100_000) -> Perceptron
         X, Y = X[None], Y[None]
     B, s, n = X.shape
     z = Y[..., None] * X  # (B, s, n): point i is right iff z_i . w > 0
-    w = np.zeros((B, n)) if w0 is None else \
-        np.broadcast_to(_weights(w0, x).detach().cpu().double().numpy(), (B, n)).copy()
+    w0 = None if w0 is None else _weights(w0, x, "w0")
+    if w0 is not None and (w0.ndim > 2 or (w0.ndim == 2 and w0.shape[0] not in (1, B))):
+        raise ValueError(f"w0 must have shape (n,) or ({B}, n), one start per data set, got shape {tuple(w0.shape)}")
+    w = np.zeros((B, n)) if w0 is None else np.broadcast_to(w0.detach().cpu().double().numpy(), (B, n)).copy()
     cursor = np.zeros(B, dtype=np.int64)  # the next point the cyclic loop visits
     mistakes = np.zeros(B, dtype=np.int64)
     index, rows = np.arange(s), np.arange(B)
@@ -469,7 +506,10 @@ def planted_margin_data(batch: int, s: int, n: int, gamma: float, *, generator: 
     True
     """
     batch, s, n = (v.require_int(k, val, minimum=1) for k, val in (("batch", batch), ("s", s), ("n", n)))
-    v.require_positive("gamma", gamma)
+    gamma = v.require_positive_scalar("gamma", gamma)
+    v.require_generator("generator", generator)
+    if not v.require_dtype("dtype", dtype).is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
     device = generator.device if generator is not None else None
     w_star = torch.randn(batch, n, generator=generator, dtype=dtype, device=device)
     w_star = w_star / w_star.norm(dim=-1, keepdim=True)
@@ -499,7 +539,7 @@ def novikoff_quantities(x, y, w_star) -> tuple[torch.Tensor, torch.Tensor]:
     """
     x = _float("x", x)
     v.require_ndim("x", x, (2, 3))
-    return set_margin(x, y, w_star), x.norm(dim=-1).amax(-1)
+    return _margin(x, y, w_star, 0.0, "w_star").amin(-1), x.norm(dim=-1).amax(-1)
 
 
 def norm_growth_bound(t, R) -> torch.Tensor:
@@ -516,7 +556,9 @@ def norm_growth_bound(t, R) -> torch.Tensor:
     """
     t = _float("t", t)
     v.require_positive("t", t, strict=False)
-    return _float("R", R, like=t) * torch.sqrt(t)
+    R = _float("R", R, like=t)
+    v.require_positive("R", R, strict=False)
+    return R * torch.sqrt(t)
 
 
 def novikoff_cosine_bound(t, gamma, R) -> torch.Tensor:
@@ -534,7 +576,9 @@ def novikoff_cosine_bound(t, gamma, R) -> torch.Tensor:
     0.5
     """
     t = _float("t", t)
-    return torch.sqrt(t) * _float("gamma", gamma, like=t) / _float("R", R, like=t)
+    gamma, R = _float("gamma", gamma, like=t), _float("R", R, like=t)
+    v.require_positive("t", t, strict=False), v.require_positive("gamma", gamma), v.require_positive("R", R)
+    return torch.sqrt(t) * gamma / R
 
 
 def novikoff_mistake_bound(gamma, R) -> torch.Tensor:
@@ -551,4 +595,6 @@ def novikoff_mistake_bound(gamma, R) -> torch.Tensor:
     """
     gamma = _float("gamma", gamma)
     v.require_positive("gamma", gamma)
-    return (_float("R", R, like=gamma) / gamma) ** 2
+    R = _float("R", R, like=gamma)
+    v.require_positive("R", R, strict=False)
+    return (R / gamma) ** 2

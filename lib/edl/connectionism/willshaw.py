@@ -36,6 +36,8 @@ def sparse_patterns(s: int, n: int, r: int, *, trials: int | None = None, genera
     if r > n:
         raise ValueError(f"r must be at most n = {n}, got {r}")
     shape = (s, n) if trials is None else (v.require_int("trials", trials, minimum=1), s, n)
+    v.require_generator("generator", generator)
+    dtype, device = v.require_dtype("dtype", dtype), v.require_device("device", device)
     ranks = torch.rand(shape, generator=generator).argsort(-1).argsort(-1)  # a random ranking of the units
     return (ranks < r).to(dtype=dtype, device=device)
 
@@ -73,8 +75,9 @@ def fill_probability(s, n, r) -> torch.Tensor:
     0.5
     """
     s = v.as_float_tensor("s", s)
+    v.require_finite("s", s)
     v.require_positive("s", s, strict=False)
-    n, r = v.require_scalar("n", n), v.require_scalar("r", r)
+    n, r = v.require_positive_scalar("n", n), v.require_scalar("r", r)
     if not 0 <= r <= n:
         raise ValueError(f"r must lie in [0, n] = [0, {n}], got {r}")
     return -torch.expm1(s * math.log1p(-(r / n) ** 2))
@@ -114,6 +117,9 @@ def spurious_estimate(n, r, fill) -> torch.Tensor:
     """
     fill = v.as_float_tensor("fill", fill)
     v.require_in_range("fill", fill, 0.0, 1.0)
+    n, r = v.require_positive_scalar("n", n), v.require_scalar("r", r)
+    if not 0 <= r <= n:
+        raise ValueError(f"r must lie in [0, n] = [0, {n}], got {r}")
     return (n - r) * fill**r
 
 
@@ -146,6 +152,8 @@ def bits_per_synapse(s, n: int, r: int) -> torch.Tensor:
     0.37
     """
     s = v.as_float_tensor("s", s)
+    v.require_finite("s", s)
+    v.require_positive("s", s, strict=False)
     n, r = v.require_int("n", n, minimum=1), v.require_int("r", r, minimum=0)
     if r > n:
         raise ValueError(f"r must be at most n = {n}, got {r}")

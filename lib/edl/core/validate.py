@@ -45,12 +45,16 @@ def require_finite(name: str, t: torch.Tensor) -> None:
 
 def require_positive(name: str, value, *, strict: bool = True) -> None:
     """Scalar or tensor must be > 0 (or >= 0 with ``strict=False``)."""
-    t = torch.as_tensor(value)
-    if t.numel() == 0 or torch.isnan(t.double()).any():
-        raise ValueError(f"{name} must be {'positive' if strict else 'non-negative'}, got {_show(value)}")
+    try:
+        t = torch.as_tensor(value)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"{name} must be a number or numeric array-like, got {_show(value)}") from err
+    word = "positive" if strict else "non-negative"
+    if t.numel() == 0 or t.dtype == torch.bool or torch.isnan(t.double()).any():
+        raise ValueError(f"{name} must be {word}, got {_show(value)}")
     bad = (t <= 0) if strict else (t < 0)
     if bad.any():
-        raise ValueError(f"{name} must be {'positive' if strict else 'non-negative'}, got {_show(value)}")
+        raise ValueError(f"{name} must be {word}, got {_show(value)}")
 
 
 def require_int(name: str, value, *, minimum: int | None = None) -> int:
@@ -63,10 +67,13 @@ def require_int(name: str, value, *, minimum: int | None = None) -> int:
 
 def require_in_range(name: str, value, low: float, high: float, *, closed: bool = True) -> None:
     """Every entry of ``value`` in [low, high] (or (low, high) with ``closed=False``)."""
-    t = torch.as_tensor(value, dtype=torch.float64)
+    brackets = "[]" if closed else "()"
+    try:
+        t = torch.as_tensor(value, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"{name} must lie in {brackets[0]}{low}, {high}{brackets[1]}, got {_show(value)}") from err
     ok = ((t >= low) & (t <= high)) if closed else ((t > low) & (t < high))
     if t.numel() == 0 or not ok.all():
-        brackets = "[]" if closed else "()"
         raise ValueError(f"{name} must lie in {brackets[0]}{low}, {high}{brackets[1]}, got {_show(value)}")
 
 
@@ -132,3 +139,151 @@ def require_covariance(name: str, t: torch.Tensor, *, strict: bool = True) -> No
     if not ok:
         kind = "positive definite" if strict else "positive semi-definite"
         raise ValueError(f"{name} must be {kind}, got {_show(t.tolist())}")
+
+
+# --- scalars, choices and the other kinds of argument --------------------------------------------------
+
+def require_positive_scalar(name: str, value, *, strict: bool = True) -> float:
+    """A finite real number > 0 (or >= 0 with ``strict=False``).
+
+    >>> require_positive_scalar("lr", 0.1)
+    0.1
+    """
+    x = require_scalar(name, value)
+    if x <= 0 if strict else x < 0:
+        raise ValueError(f"{name} must be {'positive' if strict else 'non-negative'}, got {value!r}")
+    return x
+
+
+def require_probability(name: str, value, *, open_low: bool = False, open_high: bool = False) -> float:
+    """A number in [0, 1], with either end excluded on request (``open_high=True`` for a decay rate in [0, 1)).
+
+    >>> require_probability("momentum", 0.9, open_high=True)
+    0.9
+    """
+    x = require_scalar(name, value)
+    if x < 0 or x > 1 or (open_low and x == 0) or (open_high and x == 1):
+        interval = f"{'(' if open_low else '['}0, 1{')' if open_high else ']'}"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+    return x
+
+
+def require_bool(name: str, value) -> bool:
+    """``True`` or ``False`` (a string such as ``"no"`` is truthy, so it is refused)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {_show(value)}")
+    return bool(value)
+
+
+def require_choice(name: str, value, choices) -> None:
+    """One of ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {_show(value)}")
+
+
+def require_callable(name: str, value) -> None:
+    """A function (or any callable)."""
+    if not callable(value) or isinstance(value, (str, bytes)):
+        raise ValueError(f"{name} must be callable, got {_show(value)}")
+
+
+def require_generator(name: str, value) -> None:
+    """None or a ``torch.Generator``."""
+    if value is not None and not isinstance(value, torch.Generator):
+        raise ValueError(f"{name} must be a torch.Generator or None, got {_show(value)}")
+
+
+def require_dtype(name: str, value) -> torch.dtype:
+    """A ``torch.dtype``."""
+    if not isinstance(value, torch.dtype):
+        raise ValueError(f"{name} must be a torch.dtype, got {_show(value)}")
+    return value
+
+
+def require_device(name: str, value) -> torch.device | None:
+    """None, a ``torch.device`` or its name (``"cpu"``, ``"cuda:0"``)."""
+    if value is None or isinstance(value, torch.device):
+        return value
+    try:
+        return torch.device(value)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"{name} must be a torch.device or its name, got {_show(value)}") from err
+
+
+def require_min_ndim(name: str, t: torch.Tensor, ndim: int) -> None:
+    """At least ``ndim`` dimensions (a function working along the last axis needs one)."""
+    if t.ndim < ndim:
+        raise ValueError(f"{name} must have at least {ndim} dimension(s), got shape {tuple(t.shape)}")
+
+
+def require_shape(name: str, t: torch.Tensor, shape: tuple) -> None:
+    """``t`` has ``shape``; ``None`` matches any size and a leading ``...`` any batch axes.
+
+    >>> require_shape("W", torch.zeros(3, 2), (3, None))
+    >>> require_shape("x", torch.zeros(4, 5, 2), (..., 2))
+    """
+    tail = shape[1:] if shape and shape[0] is Ellipsis else shape
+    batch = shape and shape[0] is Ellipsis
+    ok = (t.ndim >= len(tail) if batch else t.ndim == len(tail)) and all(
+        want is None or got == want for got, want in zip(t.shape[t.ndim - len(tail):], tail))
+    if not ok:
+        want = ", ".join("..." if d is Ellipsis else "any" if d is None else str(d) for d in shape)
+        raise ValueError(f"{name} must have shape ({want}{',' if len(shape) == 1 else ''}), got shape {tuple(t.shape)}")
+
+
+def require_broadcast(name: str, t: torch.Tensor, shape, *, to: str = "") -> None:
+    """``t`` broadcasts to ``shape`` without changing it (a trailing extra axis is refused, not broadcast)."""
+    shape = tuple(shape)
+    try:
+        ok = torch.broadcast_shapes(tuple(t.shape), shape) == shape
+    except RuntimeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} must broadcast to {to + ' ' if to else ''}shape {shape}, got shape {tuple(t.shape)}")
+
+
+def broadcast_shapes(**tensors: torch.Tensor) -> tuple[int, ...]:
+    """The common broadcast shape of named tensors, or a ``ValueError`` naming them all.
+
+    >>> broadcast_shapes(a=torch.zeros(3, 1), b=torch.zeros(2))
+    (3, 2)
+    """
+    try:
+        return tuple(torch.broadcast_shapes(*(t.shape for t in tensors.values())))
+    except RuntimeError as err:
+        shapes = ", ".join(f"{n} {tuple(t.shape)}" for n, t in tensors.items())
+        raise ValueError(f"{' and '.join(tensors)} must broadcast together, got shapes {shapes}") from err
+
+
+def as_tensor_list(name: str, values, *, like: torch.Tensor | None = None, finite: bool = True) -> list[torch.Tensor]:
+    """A non-empty list of floating tensors, each validated as ``name[i]``."""
+    if isinstance(values, (str, bytes, torch.Tensor)) or not isinstance(values, Sequence):
+        raise ValueError(f"{name} must be a list of arrays, got {_show(values)}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must not be empty, got {_show(values)}")
+    out = []
+    for i, value in enumerate(values):
+        t = as_float_tensor(f"{name}[{i}]", value, like=like if like is not None else (out[0] if out else None))
+        if finite:
+            require_finite(f"{name}[{i}]", t)
+        out.append(t)
+    return out
+
+
+def require_params(name: str, params) -> list:
+    """Optimizer parameters: a non-empty iterable of floating tensors or of parameter-group dicts."""
+    if isinstance(params, (torch.Tensor, str, bytes, dict)) or params is None:
+        raise ValueError(f"{name} must be an iterable of tensors or of parameter groups, got {_show(params)}")
+    try:
+        items = list(params)
+    except TypeError as err:
+        raise ValueError(f"{name} must be an iterable of tensors or of parameter groups, got {_show(params)}") from err
+    if not items:
+        raise ValueError(f"{name} must not be empty, got {_show(params)}")
+    for item in items:
+        tensors = item.get("params", []) if isinstance(item, dict) else [item]
+        tensors = [tensors] if isinstance(tensors, torch.Tensor) else list(tensors)
+        for p in tensors:
+            if not (isinstance(p, torch.Tensor) and p.is_floating_point()):
+                raise ValueError(f"{name} must hold floating tensors, got {_show(p)}")
+    return items

@@ -36,6 +36,7 @@ def variance(x) -> torch.Tensor:
     True
     """
     x = _float("x", x)
+    v.require_min_ndim("x", x, 1)
     return ((x - x.mean(0)) ** 2).mean(0)
 
 
@@ -99,8 +100,8 @@ def integrate_by_parts(f, g, a, b, *, num_nodes: int = 64) -> torch.Tensor:
     >>> math.isclose(float(value), 1.0, rel_tol=1e-12)
     True
     """
-    if not (callable(f) and callable(g)):
-        raise ValueError(f"f and g must be callable, got {f!r} and {g!r}")
+    v.require_callable("f", f)
+    v.require_callable("g", g)
     a, b = v.require_scalar("a", a), v.require_scalar("b", b)
     num_nodes = v.require_int("num_nodes", num_nodes, minimum=1)
     nodes, weights = (torch.from_numpy(z) for z in np.polynomial.legendre.leggauss(num_nodes))
@@ -161,6 +162,7 @@ def square_of_sum(a) -> torch.Tensor:
     36.0
     """
     a = _float("a", a)
+    v.require_min_ndim("a", a, 1)
     pairs = a.unsqueeze(-1) * a.unsqueeze(-2)  # (..., n, n): a_i a_j
     return (a**2).sum(-1) + 2 * pairs.triu(1).sum((-2, -1))
 
@@ -222,6 +224,7 @@ def union_bound(probs) -> torch.Tensor:
     True
     """
     probs = _float("probs", probs)
+    v.require_min_ndim("probs", probs, 1)
     v.require_in_range("probs", probs, 0.0, 1.0)
     return probs.sum(-1)
 
@@ -236,8 +239,9 @@ def cauchy_schwarz_bound(v_, u) -> torch.Tensor:
     >>> float(cauchy_schwarz_bound([3.0, 4.0], [6.0, 8.0])) == 3 * 6 + 4 * 8
     True
     """
-    v_, u = _float("v", v_), _float("u", u)
-    v.require_same_shape("v", v_, "u", u)
+    v_, u = _float("v_", v_), _float("u", u)
+    v.require_same_shape("v_", v_, "u", u)
+    v.require_min_ndim("v_", v_, 1)
     return (v_**2).sum(-1).sqrt() * (u**2).sum(-1).sqrt()
 
 
@@ -264,8 +268,9 @@ def holder_bound(v_, u, p: float) -> torch.Tensor:
     >>> float(holder_bound([1.0, -2.0], [3.0, 1.0], 1.0))  # ‖v‖₁ ‖u‖_∞
     9.0
     """
-    v_, u = _float("v", v_), _float("u", u)
-    v.require_same_shape("v", v_, "u", u)
+    v_, u = _float("v_", v_), _float("u", u)
+    v.require_same_shape("v_", v_, "u", u)
+    v.require_min_ndim("v_", v_, 1)
     q = conjugate_exponent(p)
     return torch.linalg.vector_norm(v_, ord=float(p), dim=-1) * torch.linalg.vector_norm(u, ord=q, dim=-1)
 
@@ -282,8 +287,7 @@ def jensen_gap(phi, x, weights=None) -> torch.Tensor:
     >>> float(jensen_gap(lambda z: z**2, [0.0, 2.0]))  # E X² - (E X)² = Var X
     1.0
     """
-    if not callable(phi):
-        raise ValueError(f"phi must be callable, got {phi!r}")
+    v.require_callable("phi", phi)
     x = _float("x", x)
     v.require_ndim("x", x, 1)
     w = torch.full_like(x, 1 / x.numel()) if weights is None else _float("weights", weights, like=x)
@@ -347,14 +351,17 @@ def mvn_pdf(x, mu, Sigma) -> torch.Tensor:
     return (2 * math.pi) ** (-d / 2) * torch.linalg.det(Sigma) ** -0.5 * torch.exp(-maha / 2)
 
 
-def _mvn_args(x, mu, Sigma):
-    x = _float("x", x)
-    mu, Sigma = _float("mu", mu, like=x), _float("Sigma", Sigma, like=x)
-    v.require_ndim("mu", mu, 1)
-    v.require_covariance("Sigma", Sigma)
-    if Sigma.shape[0] != mu.shape[0] or x.shape[-1] != mu.shape[0]:
-        raise ValueError(f"x (..., d), mu (d,) and Sigma (d, d) must agree in d, got shapes "
-                         f"{tuple(x.shape)}, {tuple(mu.shape)} and {tuple(Sigma.shape)}")
+def _mvn_args(x, mu, Sigma, names=("x", "mu", "Sigma")):
+    nx, nmu, nS = names
+    x = _float(nx, x)
+    mu, Sigma = _float(nmu, mu, like=x), _float(nS, Sigma, like=x)
+    v.require_min_ndim(nx, x, 1)
+    v.require_ndim(nmu, mu, 1)
+    v.require_covariance(nS, Sigma)
+    for name, t in ((nS, Sigma), (nx, x)):
+        if t.shape[-1] != mu.shape[0]:
+            raise ValueError(f"{name} must agree with {nmu} in d = {mu.shape[0]} ({nx} (..., d), {nmu} (d,), "
+                             f"{nS} (d, d)), got shapes {tuple(x.shape)}, {tuple(mu.shape)} and {tuple(Sigma.shape)}")
     return x, mu, Sigma
 
 
@@ -369,7 +376,7 @@ def gaussian_mgf(t, mu, Sigma) -> torch.Tensor:
     >>> math.isclose(float(gaussian_mgf([1.0], [0.0], [[1.0]])), math.exp(0.5))  # E e^Z = e^{1/2}
     True
     """
-    t, mu, Sigma = _mvn_args(t, mu, Sigma)
+    t, mu, Sigma = _mvn_args(t, mu, Sigma, ("t", "mu", "Sigma"))
     return torch.exp(t @ mu + 0.5 * ((t @ Sigma) * t).sum(-1))
 
 

@@ -26,6 +26,11 @@ def _pair(name_a, a, name_b, b):
     return a, b
 
 
+def _no_plus_inf(name, t):
+    if (t == math.inf).any():
+        raise ValueError(f"{name} must not be +inf, got {t.tolist() if t.numel() < 20 else t}")
+
+
 def entropy(p) -> torch.Tensor:
     r"""Shannon entropy of a discrete distribution, in nats.
 
@@ -150,8 +155,8 @@ def mvn_kl(mu0, Sigma0, mu1, Sigma1) -> torch.Tensor:
     >>> math.isclose(float(mvn_kl([1.0], [[2.0]], [0.0], [[3.0]])), float(gaussian_kl(1.0, 2.0, 0.0, 3.0)))
     True
     """
-    mu0, mu1, Sigma0 = _mvn_args(mu0, mu1, Sigma0)
-    mu0, mu1, Sigma1 = _mvn_args(mu0, mu1, Sigma1)
+    mu0, mu1, Sigma0 = _mvn_args(mu0, mu1, Sigma0, ("mu0", "mu1", "Sigma0"))
+    mu0, mu1, Sigma1 = _mvn_args(mu0, mu1, Sigma1, ("mu0", "mu1", "Sigma1"))
     d, delta = mu0.shape[0], mu1 - mu0
     trace = torch.linalg.solve(Sigma1, Sigma0).diagonal().sum()
     maha = delta @ torch.linalg.solve(Sigma1, delta)
@@ -180,6 +185,9 @@ def gaussian_fit_kl(log_p, x, mu, sigma2, *, reverse: bool = False) -> torch.Ten
     v.require_same_shape("log_p", log_p, "x", x)
     if x.numel() < 2 or not (x.diff() > 0).all():
         raise ValueError(f"x must be an increasing grid of at least 2 points, got shape {tuple(x.shape)}")
+    _no_plus_inf("log_p", log_p)
+    mu, sigma2 = v.require_scalar("mu", mu), v.require_positive_scalar("sigma2", sigma2)
+    reverse = v.require_bool("reverse", reverse)
     log_q = torch.log(normal_pdf(x, mu, sigma2))
     integrand = torch.exp(log_q) * (log_q - log_p) if reverse else torch.exp(log_p) * (log_p - log_q)
     return torch.trapezoid(torch.nan_to_num(integrand, nan=0.0), x)  # 0·log 0 = 0 where both vanish
@@ -193,7 +201,10 @@ def log_partition(log_psi) -> torch.Tensor:
     >>> math.isclose(float(log_partition([0.0, 0.0, 0.0])), math.log(3))
     True
     """
-    return torch.logsumexp(_float("log_psi", log_psi, finite=False), -1)
+    log_psi = _float("log_psi", log_psi, finite=False)
+    v.require_min_ndim("log_psi", log_psi, 1)
+    _no_plus_inf("log_psi", log_psi)
+    return torch.logsumexp(log_psi, -1)
 
 
 def gibbs_free_energy(q, log_psi) -> torch.Tensor:
@@ -213,6 +224,5 @@ def gibbs_free_energy(q, log_psi) -> torch.Tensor:
     q = _dist("q", q)
     log_psi = _float("log_psi", log_psi, like=q, finite=False)
     v.require_same_shape("q", q, "log_psi", log_psi)
-    if (log_psi == math.inf).any():
-        raise ValueError(f"log_psi must not be +inf, got {log_psi.tolist() if log_psi.numel() < 20 else log_psi}")
+    _no_plus_inf("log_psi", log_psi)
     return torch.where(q > 0, q * log_psi, 0.0).sum(-1) + entropy(q)
