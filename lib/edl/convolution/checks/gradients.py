@@ -69,7 +69,7 @@ def check_gradient_weights(correlation_grad=gr.kernel_gradient, true_grad=gr.tru
              "stalls or diverges although every shape is right.")
 def seed_unflipped_gradient() -> CheckResult:
     def unflipped(x, w, v, act):
-        G = f64(v).reshape(6, 6) * gr.activation(act).dphi(gr.true_convolve(x, w))
+        G = torch.as_tensor(v).reshape(6, 6) * gr.activation(act).dphi(gr.true_convolve(x, w))
         return gr.true_convolve(x, G)          # x * ∂L/∂y, without rotating x
     return check_gradient_weights(true_grad=unflipped)
 

@@ -46,16 +46,16 @@ def plot_training_curves(cnn_accuracy, mlp_accuracy, params) -> Figure:
 @styled
 def plot_filters_and_maps(model: dg.SmallCNN, image) -> Figure:
     """The eight learned 3×3 first-layer filters, and the feature maps they produce on one digit."""
-    w = model.conv1.weight.detach().cpu()[:, 0]                       # (8, 3, 3)
+    w = model.conv1.weight.detach().cpu()[:, 0].numpy()                     # (8, 3, 3)
     with torch.no_grad():
-        maps = model.features(image[None].to(next(model.parameters()).device))[0].cpu()   # (8, 8, 8)
+        maps = model.features(image[None].to(next(model.parameters()).device))[0].cpu().numpy()   # (8, 8, 8)
     fig = style.figure(3.4)
     axes = fig.subplots(2, 9, width_ratios=[1.15] + [1] * 8)
-    img = axes[0, 0].imshow(image[0].cpu(), cmap="gray_r", vmin=0, vmax=1)
+    img = axes[0, 0].imshow(image[0].cpu().numpy(), cmap="gray_r", vmin=0, vmax=1)
     style.categorical(img)
     axes[0, 0].set_title("input", fontsize=9.5)
     axes[1, 0].axis("off")
-    wnorm = Normalize(-float(w.abs().max()), float(w.abs().max()))
+    wnorm = Normalize(-float(abs(w).max()), float(abs(w).max()))
     mnorm = Normalize(0, max(float(maps.max()), 1e-12))
     for c in range(8):
         f = axes[0, c + 1].imshow(w[c], cmap="RdBu_r", norm=wnorm)
@@ -75,7 +75,7 @@ def plot_receptive_field_on_digit(model: dg.SmallCNN, image, units=((0, 1, 1), (
     axes = fig.subplots(1, len(units))
     for ax, (c, i, j) in zip(axes, units):
         mask = dg.input_receptive_field(model, image, c, i, j).cpu().numpy()
-        shown = ax.imshow(image[0].cpu(), cmap="gray_r", vmin=0, vmax=1)
+        shown = ax.imshow(image[0].cpu().numpy(), cmap="gray_r", vmin=0, vmax=1)
         style.categorical(shown)
         over = np.ma.masked_where(~mask, np.ones_like(mask, dtype=float))
         tint = ax.imshow(over, cmap="autumn", alpha=0.45, vmin=0, vmax=1)
