@@ -10,6 +10,7 @@ verdicts state tolerances and 3-significant-digit numbers, so they print the sam
 import math
 
 import numpy as np
+import scipy.optimize
 import torch
 
 from edl.optimization import momentum as mo
@@ -23,7 +24,7 @@ F64 = torch.float64
 # --- momentum -------------------------------------------------------------------------------------
 
 @formula("momentum.heavy-ball", reference="torch.optim.SGD(momentum); numpy eigenvalues of the 2x2 iteration")
-def check_heavy_ball(step=mo.heavy_ball_step) -> CheckResult:
+def check_heavy_ball(step=mo.heavy_ball_step, matrix=mo.momentum_matrix) -> CheckResult:
     H, x0 = _quadratic(15)
     lr, beta = 0.05, 0.8
     prev, x, ours = f64(x0), f64(x0), []
@@ -40,11 +41,34 @@ def check_heavy_ball(step=mo.heavy_ball_step) -> CheckResult:
                  for l in lam)
     spectral = check_close([rate, radius], [9 / 11, 9 / 11], atol=1e-6,
                            what="κ = 100: predicted rate, max spectral radius over [μ, L], and 9/11")
-    return same & spectral
+    # the 2×2 iteration matrix against 30 steps of the update rules themselves on e ↦ λe²/2 (heavy ball and Nesterov)
+    by_matrix, by_step = [], []
+    for lookahead, rule in ((False, lambda e, p, lam: mo.heavy_ball_step(e, p, lam * e, 0.05, 0.8)),
+                            (True, lambda e, p, lam: mo.nesterov_step(e, p, lambda z: lam * z, 0.05, 0.8))):
+        lams = f64([0.5, 3.0, 20.0, 39.0])
+        M = matrix(lams, 0.05, 0.8, lookahead=lookahead)  # (4, 2, 2)
+        state, prev, cur = f64(np.stack([[1.0, 0.7]] * 4)), f64([0.7] * 4), f64([1.0] * 4)
+        for _ in range(30):
+            state = (M @ state[..., None])[..., 0]
+            prev, cur = cur, rule(cur, prev, lams)
+            by_matrix.append(state[:, 0])
+            by_step.append(cur)
+    matrices = check_close(torch.stack(by_matrix), torch.stack(by_step), rtol=1e-10, atol=1e-12,
+                           what="30 steps by the 2×2 iteration matrix and by the heavy-ball and Nesterov steps (4 curvatures)")
+    return same & spectral & matrices
 
 
-@formula("momentum.nesterov", reference="torch.optim.SGD(nesterov=True); the bound along a 300-step run")
-def check_nesterov(parameters=mo.nesterov_parameters) -> CheckResult:
+def _nesterov_radius(beta: float, lr: float, lam: np.ndarray) -> float:
+    """max over λ of the spectral radius (numpy eigenvalues) of Nesterov's iteration on ½λe², written from the update:
+    y = e_t + β(e_t − e_{t−1}), e_{t+1} = (1 − ηλ)y."""
+    c = 1 - lr * lam
+    M = np.stack([np.stack([(1 + beta) * c, -beta * c], -1), np.stack([np.ones_like(c), np.zeros_like(c)], -1)], -2)
+    return float(np.abs(np.linalg.eigvals(M)).max())
+
+
+@formula("momentum.nesterov", reference="numpy eigenvalues of the 2×2 iteration, minimised over β (scipy); "
+                                        "torch.optim.SGD(nesterov=True); the bound along a 300-step run")
+def check_nesterov(parameters=mo.nesterov_parameters, bound=mo.nesterov_bound) -> CheckResult:
     rng = np.random.default_rng(16)
     lam = np.logspace(0, 2, 50)
     x0 = rng.normal(size=50)
@@ -57,13 +81,24 @@ def check_nesterov(parameters=mo.nesterov_parameters) -> CheckResult:
         gaps.append(0.5 * float((lam_t * x**2).sum()))
         if not math.isfinite(gaps[-1]) or gaps[-1] > 1e100:
             return CheckResult(False, f"β = {beta:.3g}: the iterates diverge (f > 1e100 by step {k})", float("inf"))
-    bound = L * (1 - 1 / math.sqrt(kappa)) ** np.arange(301) * float((x0**2).sum())
-    under = _ratio_leq(gaps, bound, what=f"(f(x_k) − f*)/[L(1 − 1/√κ)^k‖x₀ − x*‖²], κ = {kappa:.3g}, k ≤ 300")
+    under = _ratio_leq(gaps, bound(f64(np.arange(301)), mu, L, float((x0**2).sum())),
+                       what=f"(f(x_k) − f*)/[L(1 − 1/√κ)^k‖x₀ − x*‖²], κ = {kappa:.3g}, k ≤ 300")
+    # the worst-case rate over [μ, L] as a function of β, at η = 1/L: minimised by β = (√κ−1)/(√κ+1), where it is the
+    # bound's 1 − 1/√κ (a double root at λ = μ)
+    spectrum = np.linspace(mu, L, 201)
+    grid = np.linspace(0.0, 0.98, 99)
+    coarse = grid[np.argmin([_nesterov_radius(b, 1 / L, spectrum) for b in grid])]
+    best = scipy.optimize.minimize_scalar(lambda b: _nesterov_radius(b, 1 / L, spectrum), method="bounded",
+                                          bounds=(coarse - 0.01, coarse + 0.01), options={"xatol": 1e-10})
+    factor = float(bound(1.0, mu, L, 1.0) / bound(0.0, mu, L, 1.0))
+    tuned = check_close([beta, lr], [best.x, 1 / L], atol=1e-6,
+                        what=f"κ = 100: (β, η) and the β minimising the worst spectral radius ({best.x:.6f}), η = 1/L") & \
+        check_close(factor, best.fun, atol=1e-4, what=f"the bound's factor per step and that minimal radius ({best.fun:.4f})")
     H, y0 = _quadratic(17)
     ref = _torch_trajectory(lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, nesterov=True), H, y0, 50)
     cls = _torch_trajectory(lambda p: mo.SGD(p, lr=0.05, momentum=0.8, nesterov=True), H, y0, 50)
     same = check_close(cls, ref, atol=1e-12, what="edl.optimization.momentum.SGD(nesterov=True) and torch, 50 steps")
-    return under & same
+    return under & tuned & same
 
 
 @formula("momentum.acceleration-optimality", reference="closed-form GD count; fitted log-log slopes")
