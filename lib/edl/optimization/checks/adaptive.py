@@ -102,7 +102,19 @@ def check_adam(step=ad.adam_step) -> CheckResult:
         x = new
     constant = check_close(torch.stack(moves), (-0.1 * g / (g.abs() + 1e-8)).expand(30, 3), atol=1e-12,
                            what="constant gradient: 30 steps and η g/(|g| + ε)")
-    return same & constant
+    # Reddi, Kale and Kumar's online problem: the average loss (C − 2)x/3 is least at x = −1; Adam (β₂ = 1/(1+C²)) ends at
+    # the worst point +1, AMSGrad at −1; and the library's run is the step rule above, projected onto [−1, 1]
+    ends = [ad.adam_online_counterexample(num_steps=3000, amsgrad=ams) for ams in (False, True)]
+    x, m, s2, path = torch.zeros(1, dtype=F64), torch.zeros(1, dtype=F64), torch.zeros(1, dtype=F64), []
+    for t in range(1, 301):
+        x, m, s2, _ = step(x, f64([3.0 if t % 3 == 1 else -1.0]), m, s2, t, 0.5 / t**0.5, (0.0, 0.1), 0.0)
+        x = x.clamp(-1.0, 1.0)
+        path.append(float(x))
+    online = holds(ends[0] > 0.9 and ends[1] < -0.9, f"online problem (C = 3): Adam ends at {ends[0]:.2f}, AMSGrad at "
+                    f"{ends[1]:.2f} (best: −1)", f"online problem: Adam ends at {ends[0]:.3g}, AMSGrad at {ends[1]:.3g}") & \
+        check_close(ad.adam_online_counterexample(num_steps=300, return_path=True), path, atol=1e-12,
+                    what="its 300 iterates and the projected Adam step")
+    return same & constant & online
 
 
 @formula("adaptive.preconditioning", reference="numpy eigenvalues of I − ηA⁻¹H (non-symmetric)")
@@ -126,7 +138,26 @@ def check_preconditioning(limit=ad.preconditioned_step_limit) -> CheckResult:
     lr_opt, rate = ad.preconditioned_optimal_step(a)
     rho = np.abs(np.linalg.eigvals(np.eye(d) - lr_opt * np.linalg.solve(A, Hs[0]))).max()
     optimal = check_close(rho, rate, rtol=1e-6, what="η = 2/(1+a): ρ and (1−a)/(1+a)")
-    return stable & lib & optimal
+    # "exactly when": with H = A (allowed) the limit is attained, so any step beyond it diverges; run the step itself
+    x0 = f64(rng.normal(size=d))
+    norms = []
+    for eta in (0.98 * top, 1.02 * top):
+        x = x0
+        for _ in range(300):
+            x = ad.preconditioned_step(x, f64(Hs[1]) @ x, f64(A), eta)
+            if float(x.norm()) > 1e50:  # diverged: stop before overflow
+                break
+        norms.append(float(x.norm() / x0.norm()))
+    rho_above = np.abs(np.linalg.eigvals(np.eye(d) - 1.02 * top * np.linalg.solve(A, Hs[1]))).max()
+    sharp = holds(norms[0] < 1e-3 and norms[1] > 1e3 and rho_above > 1,
+                   f"H = A: 300 preconditioned steps shrink ‖x‖ {1 / norms[0]:.3g}-fold at 0.98 × {top:.3g} and grow it "
+                   f"{norms[1]:.3g}-fold at 1.02 × {top:.3g} (ρ = {rho_above:.3g})",
+                   f"H = A: at 0.98 and 1.02 × {top:.3g}, 300 preconditioned steps change ‖x‖ by {norms[0]:.3g} and "
+                   f"{norms[1]:.3g} (ρ = {rho_above:.3g} beyond it): the limit is not where stability ends")
+    one = check_close(ad.preconditioned_step(x0, f64(Hs[0]) @ x0, f64(A), 0.7),
+                      to_numpy(x0) - 0.7 * np.linalg.solve(A, Hs[0] @ to_numpy(x0)), atol=1e-12,
+                      what="one step and x − ηA⁻¹∇f by numpy")
+    return stable & sharp & one & lib & optimal
 
 
 def _muon_case(G: np.ndarray, update) -> CheckResult:
