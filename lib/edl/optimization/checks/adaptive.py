@@ -145,13 +145,13 @@ def check_preconditioning(limit=ad.preconditioned_step_limit) -> CheckResult:
         x = x0
         for _ in range(300):
             x = ad.preconditioned_step(x, f64(Hs[1]) @ x, f64(A), eta)
-            if float(x.norm()) > 1e50:  # diverged: stop before overflow
+            if not 1e-50 < float(x.norm()) < 1e50:  # converged or diverged: stop before under- or overflow
                 break
         norms.append(float(x.norm() / x0.norm()))
     rho_above = np.abs(np.linalg.eigvals(np.eye(d) - 1.02 * top * np.linalg.solve(A, Hs[1]))).max()
     sharp = holds(norms[0] < 1e-3 and norms[1] > 1e3 and rho_above > 1,
-                   f"H = A: 300 preconditioned steps shrink ‖x‖ {1 / norms[0]:.3g}-fold at 0.98 × {top:.3g} and grow it "
-                   f"{norms[1]:.3g}-fold at 1.02 × {top:.3g} (ρ = {rho_above:.3g})",
+                   f"H = A: after 300 preconditioned steps ‖x‖/‖x₀‖ = {norms[0]:.3g} at 0.98 × {top:.3g} and {norms[1]:.3g} "
+                   f"at 1.02 × {top:.3g} (ρ = {rho_above:.3g})",
                    f"H = A: at 0.98 and 1.02 × {top:.3g}, 300 preconditioned steps change ‖x‖ by {norms[0]:.3g} and "
                    f"{norms[1]:.3g} (ρ = {rho_above:.3g} beyond it): the limit is not where stability ends")
     one = check_close(ad.preconditioned_step(x0, f64(Hs[0]) @ x0, f64(A), 0.7),
