@@ -7,7 +7,8 @@ import torch
 
 from edl.core import legibility
 from edl.feedforward import linear_autoencoder as ae
-from edl.feedforward.figures import expressivity, linear_models
+from edl.feedforward import training as tr
+from edl.feedforward.figures import expressivity, linear_models, training
 
 F64 = torch.float64
 
@@ -41,11 +42,23 @@ CASES = {
     "linear_models.plot_sigmoid_tanh": linear_models.plot_sigmoid_tanh,
     "linear_models.plot_softmax_jacobian": lambda: linear_models.plot_softmax_jacobian(0.1),
     "linear_models.plot_residual_depth": lambda: linear_models.plot_residual_depth(30),
+    "training.plot_xor": training.plot_xor,
+    "training.plot_trained_network": lambda: _trained(),
+    "training.plot_overfitting": lambda: training.plot_overfitting(
+        {f"{s} points": r for s, r in tr.overfitting_experiment(sizes=(20, 200), steps=600, record_every=50).items()}),
 }
 
 
+def _trained():
+    X, y = tr.two_moons(40, generator=torch.Generator().manual_seed(0))
+    W, b = tr.init_network([2, 6, 1], generator=torch.Generator().manual_seed(1))
+    r = tr.train_by_hand(X, y, W, b, 0.5, 30)
+    _, curve = tr.train_with_torch(X, y, W, b, 0.5, 30)
+    return training.plot_trained_network(X, y, r["weights"], r["biases"], r["steps"], r["train"], curve)
+
+
 def test_every_plot_function_has_a_case():
-    modules = (expressivity, linear_models)
+    modules = (expressivity, linear_models, training)
     plots = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in modules for n in dir(m) if n.startswith("plot_")}
     assert plots == set(CASES)
 

@@ -5,7 +5,10 @@ import numpy as np
 import pytest
 
 from edl.core import legibility
-from edl.optimization.figures import descent, optimizers
+import torch
+
+from edl.optimization import network_race, schedules
+from edl.optimization.figures import descent, optimizers, training
 
 TIMINGS = {"sizes": [1, 4, 16], "N": np.array([[1.0, 0.5], [3.0, 0.6], [9.0, 0.7]]),
            "M": np.array([[1.0, 0.5], [1.1, 2.0], [1.2, 7.0]])}
@@ -29,11 +32,32 @@ CASES = {
     "optimizers.plot_adam_counterexample": lambda: optimizers.plot_adam_counterexample(3000),
     "optimizers.plot_svrg": lambda: optimizers.plot_svrg(epochs=4),
     "optimizers.plot_muon_spectrum": optimizers.plot_muon_spectrum,
+    "training.plot_computational_graph": training.plot_computational_graph,
+    "training.plot_schedules": lambda: _schedules(),
+    "training.plot_network_race": lambda: _race(),
 }
 
 
+def _schedules():
+    g = torch.Generator().manual_seed(0)
+    A = torch.randn(20, 3, generator=g, dtype=torch.float64)
+    b = A @ torch.ones(3, dtype=torch.float64) + torch.randn(20, generator=g, dtype=torch.float64)
+    L = float((A**2).sum(1).max())
+    plans = {"constant": schedules.constant_schedule(0.5, 200), "cosine": schedules.cosine_schedule(0.5, 200)}
+    curves = {k: schedules.sgd_least_squares_scheduled(A, b, p / L, 50, record_every=20, generator=g)
+              for k, p in plans.items()}
+    return training.plot_schedules(plans, curves, 20, {"0.5/L": 0.05})
+
+
+def _race():
+    best, finals = {}, {}
+    for name, lrs in (("SGD", (0.3, 1.0)), ("Adam", (0.003, 0.01))):
+        _, best[name], finals[name] = network_race.tune(name, lrs, steps=40)
+    return training.plot_network_race(best, finals)
+
+
 def test_every_plot_function_has_a_case():
-    plots = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in (descent, optimizers) for n in dir(m) if n.startswith("plot_")}
+    plots = {f"{m.__name__.rsplit('.', 1)[1]}.{n}" for m in (descent, optimizers, training) for n in dir(m) if n.startswith("plot_")}
     assert plots == set(CASES)
 
 

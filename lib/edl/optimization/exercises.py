@@ -28,15 +28,16 @@ def _two_layer_weight_gradient(W1, b1, W2, b2, x, y):
     return torch.autograd.grad(loss, W1)[0].numpy()
 
 
-@exercise("ch03.ex.gd-optimal-step", function="optimal_step_and_rate", kind="implement",
-          title="The optimal fixed step",
-          cases=[([[2.0, 0.0], [0.0, 18.0]],), ([[3.0, 1.0], [1.0, 3.0]],), ([[1.0, 0.0, 0.0], [0.0, 5.0, 2.0], [0.0, 2.0, 5.0]],),
-                 ([[4.0]],)],
+@exercise("ch03.ex.gd-optimal-step", function="optimal_step_2x2", kind="derive",
+          title="The optimal step of a 2×2 quadratic, from its entries",
+          tight=[(2.0, 0.0, 2.0), (1.0, 0.0, 3.0)],  # isotropic: one step lands (ρ* = 0); diagonal κ = 3: ρ* = 1/2
+          cases=[(2.0, 0.0, 18.0), (3.0, 1.0, 3.0), (5.0, -2.0, 1.0), (1.0, 0.5, 4.0)],
           atol=1e-6, rtol=1e-6,
-          hint="η* = 2/(λ_max + λ_min) and ρ* = (κ − 1)/(κ + 1) with κ = λ_max/λ_min (eigenvalues of Q)")
-def _optimal_step_and_rate(Q):
-    Q = np.asarray(Q, dtype=np.float64)
-    radius = lambda eta: np.abs(np.linalg.eigvals(np.eye(len(Q)) - eta * Q)).max()  # noqa: E731
+          hint="for a 2×2 matrix, λ_max + λ_min is the trace and λ_max − λ_min = √((a − c)² + 4b²)")
+def _optimal_step_2x2(a, b, c):
+    # Independent route: minimise the spectral radius of I − ηQ numerically, without any closed form.
+    Q = np.array([[a, b], [b, c]], dtype=np.float64)
+    radius = lambda eta: np.abs(np.linalg.eigvals(np.eye(2) - eta * Q)).max()  # noqa: E731
     upper = 2 / np.abs(np.linalg.eigvals(Q)).max()
     res = scipy.optimize.minimize_scalar(radius, bounds=(0, upper), method="bounded", options={"xatol": 1e-12})
     return np.array([res.x, radius(res.x)])
@@ -182,3 +183,26 @@ def _gd_outcome(eta_L):
         return "c"
     visible = np.abs(along[1:]) > 1e-8 * size[0]  # ignore sign changes of rounding noise around 0
     return "b" if np.any((along[1:] * along[:-1] < 0) & visible) else "a"
+
+
+# --- an explorer question ---------------------------------------------------------------------------------
+
+@exercise("ch03.ex.nesterov-limit", function="nesterov_divergence_step", kind="explore",
+          title="Where Nesterov's method diverges",
+          explorer="edl.optimization.figures.optimizers.race_explorer",
+          cases=[(0.9, 100.0), (0.9, 10.0), (0.5, 100.0), (0.5, 10.0)], atol=0, rtol=0,
+          hint="set β and κ, move the step slider up from 0.1 and watch the green curve of the loss panel: "
+               "the first step at which it ends above where it started")
+def _nesterov_divergence_step(momentum, kappa):
+    # Reads the explorer's own slider values and trajectories: the smallest step whose Nesterov loss ends above
+    # its start (None if it never does on the slider).
+    from edl.optimization.figures import optimizers
+    explorer = optimizers.race_explorer()
+    lrs = next(c.values for c in explorer.controls if c.name == "lr")
+    H = optimizers._race_hessian(kappa)
+    for lr in lrs:
+        path = optimizers.race_trajectories(float(lr), float(momentum), float(kappa))["Nesterov"]
+        loss = 0.5 * np.einsum("ti,ij,tj->t", path, H, path)
+        if not loss[-1] <= loss[0]:
+            return lr
+    return None

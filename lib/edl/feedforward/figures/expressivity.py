@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
 
 from edl.feedforward import approximation as ap
 from edl.feedforward import linear_autoencoder as ae
@@ -82,8 +82,16 @@ def plot_zaslavsky_counts(cases, exact, bound, central_exact, central) -> Figure
     ax.plot(pos - 0.2, bound, "k_", ms=18, mew=2, label=r"$\sum_{i\leq n}\binom{m}{i}$")
     ax.plot(pos + 0.2, central, "_", color="C3", ms=18, mew=2, label=r"Cover $C(m,n)$")
     ax.plot(pos, [2**m for _, m in cases], "x", color="0.4", label="$2^m$ patterns")
+    for x, e, c in zip(pos, exact, central_exact):
+        ax.annotate(f"{e}", (x - 0.2, e), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom")
+        ax.annotate(f"{c}", (x + 0.2, c), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom")
     ax.set_xticks(pos, [f"n={n}, m={m}" for n, m in cases])
-    ax.set(ylabel="regions", yscale="log", title="Activation regions of one ReLU layer")
+    ax.set(ylabel="regions (log scale)", yscale="log", title="Activation regions of one ReLU layer")
+    top = max(2**m for _, m in cases)
+    ticks = [t for t in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096) if t <= 2 * top]
+    ax.set_yticks(ticks, [str(t) for t in ticks])  # powers of two, written out: no 2×10¹ ticks
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.set_ylim(min(ticks[0], 0.8 * min(central_exact)), 2 * top)
     style.legend_outside(ax)
     return fig
 
@@ -111,10 +119,11 @@ def plot_montufar(m: int = 3, max_depth: int = 3) -> Figure:
 
 
 @styled
-def plot_hinge(seed: int = 3, pieces: int = 6) -> Figure:
+def plot_hinge(seed: int = 0, pieces: int = 6) -> Figure:
     """A random CPWL function, its ReLU components c_i(x - x_i)+, and their sum."""
     rng = np.random.default_rng(seed)
-    knots = np.concatenate([[0.0], np.sort(rng.uniform(0.05, 0.95, pieces - 1)), [1.0]])
+    inner = (np.arange(1, pieces) + rng.uniform(-0.25, 0.25, pieces - 1)) / pieces  # jittered grid: no two knots close
+    knots = np.concatenate([[0.0], inner, [1.0]])
     values = rng.normal(size=pieces + 1)
     a, b, c = rr.hinge_coefficients(torch.as_tensor(knots), torch.as_tensor(values))
     x = torch.linspace(0, 1, 1001, dtype=torch.float64)
