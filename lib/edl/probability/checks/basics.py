@@ -203,14 +203,21 @@ def _nonnegative(law) -> bool:
     return law.support()[0] >= 0
 
 
-@formula("bg.markov", reference="exact tails from scipy.stats (sf + pmf)")
+@formula("bg.markov", reference="exact tails from scipy.stats (sf + pmf); equality for the two-point laws X ∈ {0, a}")
 def check_markov(bound=markov_bound, admits=_nonnegative) -> CheckResult:
     a = np.linspace(0.25, 5.0, 20)
     laws = [law for law in _MARKOV_LAWS.values() if admits(law)]
     tails = [law.sf(a) + (law.pmf(a) if hasattr(law, "pmf") else 0.0) for law in laws]  # P(X ≥ a)
     bounds = [to_numpy(bound(law.mean(), f64(a))) for law in laws]
-    return check_leq(np.concatenate(tails), np.concatenate(bounds),
-                     what=f"P(X ≥ a) ≤ E[X]/a for {len(laws)} admitted laws")
+    holds_ = check_leq(np.concatenate(tails), np.concatenate(bounds),
+                       what=f"P(X ≥ a) ≤ E[X]/a for {len(laws)} admitted laws")
+    # equality: X = a with probability p, else 0, so P(X ≥ a) = p = E[X]/a
+    cases = [(a2, p) for a2 in (2, 3, 5) for p in (0.1, 0.3, 0.7)]
+    two = [scipy.stats.rv_discrete(values=([0, a2], [1 - p, p])) for a2, p in cases]
+    tight = check_close([float(bound(law.mean(), float(a2))) for law, (a2, _) in zip(two, cases)],
+                        [law.sf(a2) + law.pmf(a2) for law, (a2, _) in zip(two, cases)], rtol=1e-12,
+                        what="E[X]/a and P(X ≥ a) for X ∈ {0, a}, a = 2, 3, 5 (equality)")
+    return holds_ & tight
 
 
 # --- distributions --------------------------------------------------------------------------------
