@@ -4,6 +4,7 @@ PYTHON_BASE ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+MUTMUT_STAMP := $(VENV)/.mutmut-$(shell cat requirements-mutants.txt | cksum | cut -d' ' -f1)
 MATHJAX := _vendor/mathjax/tex-svg-full.js
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 EXECUTED := $(NOTEBOOKS:notebooks/%.ipynb=_build/executed/%.ipynb)
@@ -17,7 +18,7 @@ NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nb
 
 # A recipe that fails leaves no half-written target behind to look up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test executed ledger errata bench lab student notebooks mathjax clean
+.PHONY: setup book test executed ledger errata bench mutants lab student notebooks mathjax clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -43,7 +44,7 @@ _build/executed/%.ipynb: notebooks/%.ipynb $(LIBRARY) tests/nbval_sanitize.cfg t
 LEDGER := _build/ledger.json book/_generated/ledger.md
 ledger: $(LEDGER)
 $(LEDGER) &: $(LIBRARY)
-	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
+	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated --mutation _build/mutation.json
 
 # The book takes every chapter's outputs from the execution cache, filled from _build/executed/.
 $(BOOK_CACHE)/filled: $(EXECUTED)
@@ -78,6 +79,16 @@ test:
 
 bench: setup
 	$(PY) benchmarks/run.py --json _build/bench.json
+
+# Mutation testing of the formula modules (tools/mutants.py), a report like bench, not part of test:
+# writes _build/mutation.json, then the ledger page again with the mutants made and killed per formula.
+mutants: setup $(MUTMUT_STAMP)
+	$(PY) tools/mutants.py --workers $(WORKERS) --json _build/mutation.json
+	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated --mutation _build/mutation.json --page-only
+
+$(MUTMUT_STAMP): requirements-mutants.txt $(STAMP)
+	$(PY) -m pip install -q -r requirements-mutants.txt
+	@rm -f $(VENV)/.mutmut-* && touch $@
 
 student: setup
 	$(PY) -m edl.core.student notebooks _build/student

@@ -5,6 +5,9 @@ The errata appendix is a notebook of its own (:mod:`edl.core.ledger.errata_noteb
     python -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated
 
 The pages are regenerated before every book build, so the ledger the reader sees is the one that ran.
+With ``--mutation _build/mutation.json`` (written by ``make mutants``, when it exists) the page also
+shows, per formula, how many mutants of its functions were made and how many the tests killed;
+``--page-only`` rewrites the page from the JSON of the last run instead of running the checks again.
 """
 
 import argparse
@@ -48,8 +51,11 @@ def _chapter_title(n: int) -> str:
     return f"{n}. {catalogue.CHAPTER_TITLES[n]}"
 
 
-def ledger_page(ledger: dict) -> str:
-    """The book page listing every formula with its status and a link to where it is stated."""
+def ledger_page(ledger: dict, mutation: dict | None = None) -> str:
+    """The book page listing every formula with its status and a link to where it is stated.
+
+    ``mutation`` is the report of ``make mutants``; without it the page says that none was run.
+    """
     cat = catalogue.formulas()
     checked = {f["id"]: f for f in ledger["formulas"]}
     n_pass = sum(f["status"] == "pass" for f in ledger["formulas"])
@@ -68,11 +74,17 @@ def ledger_page(ledger: dict) -> str:
         done = [i for i in ids if i in checked]
         ok = [i for i in done if checked[i]["status"] == "pass"]
         lines.append(f"| {_chapter_title(ch)} | {len(ids)} | {len(done)} | {len(ok)} |")
-    lines += ["", "## Checked formulas", "",
-              "| Formula (links to where it is stated) | Independent route | Status | Verdict |", "|---|---|:-:|---|"]
+    lines += _mutation_summary(mutation)
+    lines += ["", "## Checked formulas", ""]
+    if mutation:
+        lines += ["| Formula (links to where it is stated) | Independent route | Status | Mutants killed / made | Verdict |",
+                  "|---|---|:-:|--:|---|"]
+    else:
+        lines += ["| Formula (links to where it is stated) | Independent route | Status | Verdict |", "|---|---|:-:|---|"]
     for f in ledger["formulas"]:
         mark = PASS if f["status"] == "pass" else FAIL
-        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_plain(f['reference'])} | {mark} | {_plain(f['detail'])} |")
+        mutants = f" {_mutants(mutation, f['id'])} |" if mutation else ""
+        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_plain(f['reference'])} | {mark} |{mutants} {_plain(f['detail'])} |")
     lines += ["", "## Not yet in the book", "",
               "These catalogue formulas belong to chapters that are still being written.", ""]
     for ch in sorted(catalogue.CHAPTER_TITLES):
@@ -80,6 +92,33 @@ def ledger_page(ledger: dict) -> str:
         if pending:
             lines.append(f"- **{_chapter_title(ch)}** ({len(pending)}): " + ", ".join(f"`{i}`" for i in pending))
     return "\n".join(lines) + "\n"
+
+
+def _mutation_summary(mutation: dict | None) -> list[str]:
+    """The paragraph and table on mutation testing above the list of formulas."""
+    if not mutation:
+        return ["", "Mutation testing (`make mutants`) has not been run for this build, so the page shows no "
+                "mutant counts."]
+    lines = ["", "## Mutation testing", "",
+             "`make mutants` changes the formula modules one small edit at a time (a mutant: an operator, a "
+             "constant, an argument) and runs the checks, unit tests and doctests that call the changed "
+             "function; a mutant is killed when one of them fails. Mutants that change nothing (equivalent) "
+             f"are listed with a reason and left out. Run at {_plain(mutation.get('commit', '?')[:12])}; "
+             f"target: {mutation['target']:.0%} killed in every part.", "",
+             "| Part | Mutants made | Equivalent | Killed | Survived | Killed (of non-equivalent) |",
+             "|---|--:|--:|--:|--:|--:|"]
+    for part, t in mutation["parts"].items():
+        score = "–" if t["score"] is None else f"{100 * t['score']:.1f}%"
+        lines.append(f"| {part} | {t['made']} | {t['equivalent']} | {t['killed']} | {t['survived']} | {score} |")
+    return lines
+
+
+def _mutants(mutation: dict, id: str) -> str:
+    """``killed / made`` for formula ``id`` (equivalent mutants left out), or a dash if none was made."""
+    t = mutation["formulas"].get(id)
+    if not t or t["made"] == t["equivalent"]:
+        return "–"
+    return f"{t['killed']} / {t['made'] - t['equivalent']}"
 
 
 def _plain(text: str) -> str:
@@ -97,12 +136,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, required=True, help="where to write ledger.json")
     parser.add_argument("--pages", type=Path, required=True, help="folder for the generated book pages")
+    parser.add_argument("--mutation", type=Path, help="the report of make mutants, shown on the page when it exists")
+    parser.add_argument("--page-only", action="store_true",
+                        help="rewrite the page from the --json of the last run (if there is one) without running the checks")
     args = parser.parse_args(argv)
+    mutation = json.loads(args.mutation.read_text()) if args.mutation and args.mutation.exists() else None
+    if args.page_only and args.json.exists():
+        ledger = json.loads(args.json.read_text())
+        args.pages.mkdir(parents=True, exist_ok=True)
+        (args.pages / "ledger.md").write_text(ledger_page(ledger, mutation))
+        print(f"ledger page rewritten from {args.json} -> {args.pages / 'ledger.md'}")
+        return 0
     ledger = run_all()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(ledger, indent=1, ensure_ascii=False))
     args.pages.mkdir(parents=True, exist_ok=True)
-    (args.pages / "ledger.md").write_text(ledger_page(ledger))
+    (args.pages / "ledger.md").write_text(ledger_page(ledger, mutation))
     failing = [f["id"] for f in ledger["formulas"] if f["status"] != "pass"]
     undemonstrated = [e["key"] for e in ledger["errata"] if e["wrong"] is not None and not e["demonstrated"]]
     total = sum(f["seconds"] for f in ledger["formulas"])
