@@ -56,7 +56,9 @@ def check_lsq_gradient(gradient=linear.least_squares_gradient) -> CheckResult:
     w = f64(np.random.default_rng(2).normal(size=(8, n)))  # 8 weight vectors
 
     def risk(wi):
-        return ((wi @ Xt.T - yt) ** 2).sum(-1) / (2 * s)
+        return linear.least_squares_risk(Xt, yt, wi)
+    values = check_close(risk(w), [0.5 * float(torch.nn.functional.mse_loss(Xt @ wi, yt)) for wi in w], rtol=1e-12,
+                         what="h at 8 points and half torch's mean squared error")
     wg = w.clone().requires_grad_(True)
     (auto_grad,) = torch.autograd.grad(risk(wg).sum(), wg)  # the risks are independent: row i is ∇h(w_i)
     auto_hess = torch.autograd.functional.hessian(risk, w[0])
@@ -65,7 +67,7 @@ def check_lsq_gradient(gradient=linear.least_squares_gradient) -> CheckResult:
     hess = check_close(linear.least_squares_hessian(Xt), auto_hess, rtol=1e-10, atol=1e-12,
                        what="XᵀX/s and the autograd Hessian")
     psd = holds(bool(torch.linalg.eigvalsh(auto_hess).min() >= 0), "Hessian PSD (convex)", "Hessian not PSD")
-    return grads & hess & psd
+    return values & grads & hess & psd
 
 
 @formula("linear.moore-penrose", reference="numpy.linalg.pinv and numpy.linalg.lstsq; null-space perturbations")

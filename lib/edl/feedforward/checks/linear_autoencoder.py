@@ -12,6 +12,7 @@ import functools
 import math
 
 import numpy as np
+import scipy.linalg
 import torch
 
 from edl.feedforward import linear_autoencoder as ae
@@ -61,7 +62,16 @@ def check_pca_optimum(train=ae.train_linear_ae) -> CheckResult:
     A = torch.randn(k, k, generator=_gen(2), dtype=torch.float64) + 2 * torch.eye(k, dtype=torch.float64)
     gauge = check_close(ae.ae_loss(torch.linalg.solve(A, C[0]), D[0] @ A, X), losses[0], rtol=1e-10,
                         what="loss after C → A⁻¹C, D → DA")
-    return value & proj & gauge
+    Xn = to_numpy(X)
+    top = np.linalg.eigh(Xn @ Xn.T)[1][:, ::-1][:, :k]
+    library = check_close([float(ae.pca_optimal_loss(X, k))], [optimum], rtol=1e-10,
+                          what="the library's Σ_{i>3} σ_i² and numpy") & \
+        check_close(ae.pca_projector(X, k), _numpy_projector(X, k), atol=1e-10, what="the library's U₃U₃ᵀ and numpy") & \
+        check_close(ae.principal_angles(D[0], f64(Xn[:, :k])), np.sort(scipy.linalg.subspace_angles(to_numpy(D[0]), Xn[:, :k])),
+                    atol=1e-10, what="principal angles and scipy.linalg.subspace_angles") & \
+        check_close(ae.principal_angles(D, f64(np.broadcast_to(top.copy(), (10, 8, k)))), np.zeros((10, k)), atol=1e-6,
+                    what="angles between span D (10 runs) and the top-3 eigenvectors, and 0")
+    return value & proj & gauge & library
 
 
 def _seed_eckart_young(X, r):
@@ -91,7 +101,9 @@ def check_eckart_young(best=ae.eckart_young) -> CheckResult:
                        what="no random or nearby rank-3 matrix beats X_3")
     als = check_close(torch.linalg.norm(X - ae.als_low_rank(X, r, generator=_gen(6))), err, atol=1e-8,
                       what="alternating least squares and X_3")
-    return value & rank & others & als
+    pca = check_close([float(ae.pca_optimal_loss(X, q)) for q in (1, 2, 3, 5)], [e**2 for e in errs], rtol=1e-10,
+                      what="the linear AE's optimum Σ_{i>r} σ_i² and ‖X − X_r‖²")
+    return value & rank & others & als & pca
 
 
 @formula("linae.landscape", reference="torch.autograd.functional.hessian on vec(C, D); midpoint test; 10 GD runs")
@@ -99,8 +111,11 @@ def check_landscape(claims_convex: bool = False) -> CheckResult:
     X, k = ae_data(), 3
     C, D = ae_runs()
     opt = float(ae.pca_optimal_loss(X, k))
-    ends = [float(ae.ae_loss(C[0], D[0], X)), float(ae.ae_loss(-C[0], -D[0], X))]
-    mid = float(ae.ae_loss(0 * C[0], 0 * D[0], X))
+    ts = np.linspace(0, 1, 21)
+    path = to_numpy(ae.landscape_slice(C[0], D[0], X, f64(ts)))
+    P, Xn = to_numpy(D[0] @ C[0]), to_numpy(X)
+    by_numpy = [np.linalg.norm(Xn - (1 - 2 * t) ** 2 * P @ Xn) ** 2 for t in ts]
+    ends, mid = [path[0], path[-1]], path[10]
     midpoint_convex = mid <= (ends[0] + ends[1]) / 2
 
     def f(theta):
@@ -126,7 +141,8 @@ def check_landscape(claims_convex: bool = False) -> CheckResult:
     benign = holds(blocks >= -1e-10 and all_global and float(grad_s.abs().max()) < 1e-9 and low_s < -1e-6 * scale,
                     "block Hessians PSD; all 10 GD runs reach Σ_{i>3} σ_i² (rtol 1e-8); the critical point on "
                     "directions {1, 2, 4} is a saddle", "landscape facts fail")
-    return verdict & benign
+    segment = check_close(path, by_numpy, rtol=1e-10, what="f on the segment (C, D) → (−C, −D) and ‖X − (1−2t)²DCX‖² by numpy")
+    return verdict & benign & segment
 
 
 @formula("linae.gradients", reference="torch.autograd per-sample gradients")

@@ -44,10 +44,17 @@ def check_sigmoid_identities(derivative=logistic.sigmoid_derivative) -> CheckRes
     values = check_close(logistic.sigmoid(f64(_Z)), scipy.special.expit(_Z), atol=1e-12,
                          what="σ and scipy expit on [−30, 30]")
     slope = check_close(derivative(f64(_Z)), auto, atol=1e-12, what="σ' and autograd")
+    zt2 = f64(_Z).requires_grad_(True)
+    (first,) = torch.autograd.grad(torch.sigmoid(zt2).sum(), zt2, create_graph=True)
+    (second,) = torch.autograd.grad(first.sum(), zt2)
+    curvature = check_close(logistic.sigmoid_second_derivative(f64(_Z)), second, atol=1e-12, what="σ'' and autograd")
+    t = np.linspace(0.001, 0.999, 999)
+    inverse = check_close(logistic.logit(f64(t)), scipy.special.logit(t), rtol=1e-12, atol=1e-12,
+                          what="σ⁻¹ and scipy.special.logit")
     fine = np.linspace(-1, 1, 20_001)
     d = to_numpy(derivative(f64(fine)))
     peak = check_close([fine[d.argmax()], d.max()], [0.0, 0.25], atol=1e-12, what="argmax σ' = 0, max σ' = 1/4")
-    return symbolic & values & slope & peak
+    return symbolic & values & slope & curvature & inverse & peak
 
 
 @formula("logistic.tanh-identities", reference="sympy rewrite(exp); torch.tanh; torch autograd")
@@ -96,7 +103,9 @@ def check_logistic_gradient(gradient=logistic.logistic_gradient) -> CheckResult:
     Xt, yt = f64(X), f64(y)
 
     def risk(wt):
-        return F.binary_cross_entropy_with_logits(Xt @ wt, yt)
+        return logistic.logistic_risk(Xt, yt, wt)
+    values = check_close(risk(f64(w)), F.binary_cross_entropy_with_logits(Xt @ f64(w), yt), rtol=1e-12,
+                         what="L and torch's mean BCE with logits")
     wg = f64(w).requires_grad_(True)
     (auto_grad,) = torch.autograd.grad(risk(wg), wg)
     auto_hess = torch.autograd.functional.hessian(risk, f64(w))
@@ -108,7 +117,7 @@ def check_logistic_gradient(gradient=logistic.logistic_gradient) -> CheckResult:
     eig = np.linalg.eigvalsh(to_numpy(auto_hess))
     smooth = _leq(np.concatenate([[0.0], eig]), np.concatenate([eig, [float(logistic.logistic_smoothness(Xt))]]),
                        what="0 ≤ eig ∇²L ≤ λ_max(XᵀX)/(4s)", tol=1e-14)
-    return g & s & h & smooth
+    return values & g & s & h & smooth
 
 
 @formula("logistic.soft-ce-gibbs", reference="scipy.stats.entropy (H and KL); torch.nn.functional.nll_loss")
