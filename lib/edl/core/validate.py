@@ -216,11 +216,17 @@ def require_min_ndim(name: str, t: torch.Tensor, ndim: int) -> None:
         raise ValueError(f"{name} must have at least {ndim} dimension(s), got shape {tuple(t.shape)}")
 
 
-def require_shape(name: str, t: torch.Tensor, shape: tuple) -> None:
+def require_shape(name: str, t: torch.Tensor, shape: tuple, *, match: str = "") -> None:
     """``t`` has ``shape``; ``None`` matches any size and a leading ``...`` any batch axes.
+
+    ``match`` names the argument the expected shape comes from, so that a mismatch names both.
 
     >>> require_shape("W", torch.zeros(3, 2), (3, None))
     >>> require_shape("x", torch.zeros(4, 5, 2), (..., 2))
+    >>> require_shape("y", torch.zeros(3), (4,), match="X")
+    Traceback (most recent call last):
+    ...
+    ValueError: y must have shape (4,) to match X, got shape (3,)
     """
     tail = shape[1:] if shape and shape[0] is Ellipsis else shape
     batch = shape and shape[0] is Ellipsis
@@ -228,7 +234,8 @@ def require_shape(name: str, t: torch.Tensor, shape: tuple) -> None:
         want is None or got == want for got, want in zip(t.shape[t.ndim - len(tail):], tail))
     if not ok:
         want = ", ".join("..." if d is Ellipsis else "any" if d is None else str(d) for d in shape)
-        raise ValueError(f"{name} must have shape ({want}{',' if len(shape) == 1 else ''}), got shape {tuple(t.shape)}")
+        to = f" to match {match}" if match else ""
+        raise ValueError(f"{name} must have shape ({want}{',' if len(shape) == 1 else ''}){to}, got shape {tuple(t.shape)}")
 
 
 def require_broadcast(name: str, t: torch.Tensor, shape, *, to: str = "") -> None:
@@ -256,18 +263,35 @@ def broadcast_shapes(**tensors: torch.Tensor) -> tuple[int, ...]:
 
 
 def as_tensor_list(name: str, values, *, like: torch.Tensor | None = None, finite: bool = True) -> list[torch.Tensor]:
-    """A non-empty list of floating tensors, each validated as ``name[i]``."""
+    """A non-empty list (or tuple) of floating tensors, each validated as ``name[i]``."""
     if isinstance(values, (str, bytes, torch.Tensor)) or not isinstance(values, Sequence):
         raise ValueError(f"{name} must be a list of arrays, got {_show(values)}")
     if len(values) == 0:
         raise ValueError(f"{name} must not be empty, got {_show(values)}")
     out = []
     for i, value in enumerate(values):
-        t = as_float_tensor(f"{name}[{i}]", value, like=like if like is not None else (out[0] if out else None))
+        t = as_float_tensor(f"{name}[{i}]", value, like=like)
         if finite:
             require_finite(f"{name}[{i}]", t)
         out.append(t)
     return out
+
+
+def require_int_list(name: str, values, *, minimum: int | None = None) -> list[int]:
+    """A non-empty sequence of integers (layer widths, numbers of points), each at least ``minimum``."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, torch.Tensor)):
+        raise ValueError(f"{name} must be a sequence of integers, got {_show(values)}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must not be empty, got {_show(values)}")
+    out = []
+    for value in values:
+        if isinstance(value, torch.Tensor) and value.ndim == 0 and value.dtype in _INT_DTYPES:
+            value = int(value)
+        out.append(require_int(name, value, minimum=minimum))
+    return out
+
+
+_INT_DTYPES = (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8)
 
 
 def require_params(name: str, params) -> list:

@@ -26,6 +26,23 @@ def _float(name, value, like=None):
     return t
 
 
+def _ridge_args(x, theta):
+    x = _float("x", x)
+    theta = _float("theta", theta, like=x)
+    v.require_ndim("theta", theta, 1)
+    if x.ndim == 0 or x.shape[-1] != theta.shape[0]:
+        raise ValueError(f"x must have last dimension {theta.shape[0]} (len(theta)), got shape {tuple(x.shape)}")
+    return x, theta
+
+
+def _vector(name, value, size, like, match, *, nonneg=False):
+    t = _float(name, value, like=like)
+    v.require_shape(name, t, (size,), match=match)
+    if nonneg:
+        v.require_positive(name, t, strict=False)
+    return t
+
+
 # --- ridge functions and polynomial approximation -----------------------------------------------
 
 def ridge_function(x, theta, phi: Callable = torch.tanh) -> torch.Tensor:
@@ -41,11 +58,8 @@ def ridge_function(x, theta, phi: Callable = torch.tanh) -> torch.Tensor:
     >>> bool(torch.allclose(ridge_function(x, theta), torch.tanh(x[:, 0] / 2 - x[:, 1] / 4)))
     True
     """
-    x = _float("x", x)
-    theta = _float("theta", theta, like=x)
-    v.require_ndim("theta", theta, 1)
-    if x.shape[-1] != theta.shape[0]:
-        raise ValueError(f"x must have last dimension {theta.shape[0]} (len(theta)), got shape {tuple(x.shape)}")
+    x, theta = _ridge_args(x, theta)
+    v.require_callable("phi", phi)
     return phi(x @ theta)
 
 
@@ -60,8 +74,8 @@ def ridge_gradient_norm(x, theta, dphi: Callable = lambda z: 1 - torch.tanh(z) *
     >>> float(ridge_gradient_norm(torch.zeros(2, dtype=torch.float64), theta))  # tanh'(0) = 1
     5.0
     """
-    x = _float("x", x)
-    theta = _float("theta", theta, like=x)
+    x, theta = _ridge_args(x, theta)
+    v.require_callable("dphi", dphi)
     return dphi(x @ theta).abs() * torch.linalg.vector_norm(theta)
 
 
@@ -77,6 +91,7 @@ def bernstein_polynomial(f: Callable, m: int, x) -> torch.Tensor:
     >>> bool(torch.allclose(bernstein_polynomial(lambda t: t**2, 4, x), x**2 + x * (1 - x) / 4))
     True
     """
+    v.require_callable("f", f)
     m = v.require_int("m", m, minimum=1)
     x = _float("x", x)
     v.require_in_range("x", x, 0.0, 1.0)
@@ -99,8 +114,10 @@ def chebyshev_interpolant(f: Callable, degree: int, x) -> torch.Tensor:
     >>> bool(torch.allclose(chebyshev_interpolant(lambda t: t**3 - t, 3, x), x**3 - x))
     True
     """
+    v.require_callable("f", f)
     n = v.require_int("degree", degree, minimum=0)
     x = _float("x", x)
+    v.require_in_range("x", x, -1.0, 1.0)
     angle = (2 * torch.arange(n + 1, dtype=x.dtype, device=x.device) + 1) * math.pi / (2 * (n + 1))
     nodes, weights = torch.cos(angle), torch.sin(angle) * (-1.0) ** torch.arange(n + 1, device=x.device)
     diff = x.unsqueeze(-1) - nodes  # (..., N+1)
@@ -121,6 +138,8 @@ def sup_error(f_values, g_values) -> torch.Tensor:
     0.5
     """
     f, g = _float("f_values", f_values), _float("g_values", g_values)
+    v.require_same_shape("f_values", f, "g_values", g)
+    v.require_min_ndim("f_values", f, 1)
     return (f - g).abs().amax(-1)
 
 
@@ -148,8 +167,10 @@ def random_features(x, m: int, activation: str = "tanh", *, weight_scale: float 
     x = _float("x", x)
     v.require_ndim("x", x, 2)
     m = v.require_int("m", m, minimum=1)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    v.require_choice("activation", activation, sorted(ACTIVATIONS))
+    weight_scale = v.require_positive_scalar("weight_scale", weight_scale)
+    bias_range = v.require_positive_scalar("bias_range", bias_range, strict=False)
+    v.require_generator("generator", generator)
     theta = torch.randn(x.shape[1], m, generator=generator, dtype=x.dtype).to(x.device) * weight_scale
     b = (torch.rand(m, generator=generator, dtype=x.dtype).to(x.device) * 2 - 1) * bias_range
     hidden = ACTIVATIONS[activation](x @ theta + b)  # (N, m)
@@ -171,6 +192,7 @@ def least_squares_readout(features, y) -> torch.Tensor:
     """
     Phi, y = _float("features", features), _float("y", y)
     v.require_ndim("features", Phi, 2)
+    v.require_shape("y", y, (Phi.shape[0],), match="features")
     U, S, Vh = torch.linalg.svd(Phi, full_matrices=False)
     keep = S > S[0] * torch.finfo(Phi.dtype).eps * max(Phi.shape)
     return Vh[keep].T @ ((U[:, keep].T @ y) / S[keep])
@@ -190,10 +212,15 @@ def random_feature_fit(x, y, m: int, activation: str = "tanh", *, x_test=None, w
     True
     """
     x = _float("x", x)
+    v.require_ndim("x", x, 2)
     x_test = x if x_test is None else _float("x_test", x_test, like=x)
+    v.require_shape("x_test", x_test, (None, x.shape[1]), match="x")
+    y = _float("y", y, like=x)
+    v.require_shape("y", y, (x.shape[0],), match="x")
+    v.require_generator("generator", generator)
     state = None if generator is None else generator.get_state()
     Phi = random_features(x, m, activation, weight_scale=weight_scale, bias_range=bias_range, generator=generator)
-    beta = least_squares_readout(Phi, _float("y", y, like=x))
+    beta = least_squares_readout(Phi, y)
     if x_test is x:
         return Phi @ beta
     if state is not None:
@@ -215,6 +242,8 @@ def polynomial_span_rank(x, m: int, degree: int, *, generator: torch.Generator |
     x = _float("x", x)
     v.require_ndim("x", x, 2)
     k = v.require_int("degree", degree, minimum=1)
+    m = v.require_int("m", m, minimum=1)
+    v.require_generator("generator", generator)
     theta = torch.randn(x.shape[1], m, generator=generator, dtype=x.dtype).to(x.device)
     b = torch.randn(m, generator=generator, dtype=x.dtype).to(x.device)
     return int(torch.linalg.matrix_rank((x @ theta + b) ** k, rtol=1e-9))
@@ -237,7 +266,12 @@ def barron_network(x, beta, theta, b, b0, sigma: Callable = torch.sigmoid) -> to
     1.5
     """
     x = _float("x", x)
-    beta, theta, b = (_float(n, t, like=x) for n, t in (("beta", beta), ("theta", theta), ("b", b)))
+    theta = _float("theta", theta, like=x)
+    v.require_ndim("theta", theta, 2)
+    v.require_shape("x", x, (..., theta.shape[1]), match="theta")
+    beta, b = _vector("beta", beta, theta.shape[0], x, "theta"), _vector("b", b, theta.shape[0], x, "theta")
+    b0 = v.require_scalar("b0", b0)
+    v.require_callable("sigma", sigma)
     return sigma(x @ theta.T + b) @ beta + b0
 
 
@@ -257,9 +291,10 @@ def barron_constant(fhat_abs, omega, weights) -> torch.Tensor:
     >>> abs(C - math.sqrt(2 / math.pi)) < 1e-5  # E|omega| for omega ~ N(0, 1)
     True
     """
-    fhat_abs = _float("fhat_abs", fhat_abs)
-    omega, weights = _float("omega", omega, like=fhat_abs), _float("weights", weights, like=fhat_abs)
+    omega = _float("omega", omega)
     v.require_ndim("omega", omega, 2)
+    fhat_abs = _vector("fhat_abs", fhat_abs, omega.shape[0], omega, "omega", nonneg=True)
+    weights = _vector("weights", weights, omega.shape[0], omega, "omega", nonneg=True)
     return (weights * torch.linalg.vector_norm(omega, dim=-1) * fhat_abs).sum()
 
 
@@ -287,6 +322,7 @@ def barron_bound(m: int, C_f: float, r: float = 1.0) -> float:
     0.04
     """
     m = v.require_int("m", m, minimum=1)
+    C_f, r = v.require_positive_scalar("C_f", C_f, strict=False), v.require_positive_scalar("r", r)
     return (2 * r * C_f) ** 2 / m
 
 
@@ -302,7 +338,10 @@ def fourier_of_gradient(omega, ghat) -> torch.Tensor:
     [[2j]]
     """
     omega = _float("omega", omega)
-    ghat = torch.as_tensor(ghat)
+    ghat = v.as_tensor("ghat", ghat)
+    v.require_finite("ghat", ghat)
+    v.require_min_ndim("omega", omega, 1)
+    v.require_shape("ghat", ghat, omega.shape[:-1], match="omega")
     return 1j * omega * ghat.unsqueeze(-1)
 
 
@@ -323,6 +362,7 @@ def maurey_cosine_mse(x, m: int, repeats: int = 1, *, generator: torch.Generator
     v.require_ndim("x", x, 2)
     m = v.require_int("m", m, minimum=1)
     repeats = v.require_int("repeats", repeats, minimum=1)
+    v.require_generator("generator", generator)
     omega = torch.randn(repeats, m, x.shape[1], generator=generator, dtype=x.dtype).to(x.device)  # (R, m, d)
     g = torch.cos(torch.einsum("rmd,nd->rnm", omega, x)).mean(-1)  # (R, N)
     f = torch.exp(-(x**2).sum(-1) / 2)
@@ -347,7 +387,13 @@ def fitted_slope(m, err) -> float:
     >>> round(fitted_slope([10, 100, 1000], [0.3, 0.03, 0.003]), 10)
     -1.0
     """
-    lm, le = torch.log(torch.as_tensor(m, dtype=torch.float64)), torch.log(_float("err", err).double())
+    m, err = _float("m", m).double(), _float("err", err).double()
+    v.require_ndim("m", m, 1)
+    v.require_shape("err", err, m.shape, match="m")
+    v.require_positive("m", m), v.require_positive("err", err)
+    if m.numel() < 2 or (m == m[0]).all():
+        raise ValueError(f"m must hold at least two different widths, got {m.tolist()}")
+    lm, le = torch.log(m), torch.log(err)
     lm, le = lm - lm.mean(), le - le.mean()
     return float((lm * le).sum() / (lm * lm).sum())
 

@@ -20,9 +20,8 @@ ACTIVATIONS = {
 }
 
 
-def _activation(phi: str):
-    if phi not in ACTIVATIONS:
-        raise ValueError(f"phi must be one of {sorted(ACTIVATIONS)}, got {phi!r}")
+def _activation(phi: str, name: str = "phi"):
+    v.require_choice(name, phi, sorted(ACTIVATIONS))
     return ACTIVATIONS[phi]
 
 
@@ -32,16 +31,32 @@ def _float(name, value, like=None):
     return t
 
 
-def _layer_args(x, W, b):
-    W = _float("W", W)
-    v.require_ndim("W", W, 2)
-    x = _float("x", x, like=W)
-    b = _float("b", b, like=W)
-    if x.shape[-1] != W.shape[1]:
-        raise ValueError(f"x must end in the input width {W.shape[1]} of W, got shape {tuple(x.shape)}")
+def _layer_args(x, W, b, names=("x", "W", "b")):
+    nx, nW, nb = names
+    W = _float(nW, W)
+    v.require_ndim(nW, W, 2)
+    x = _float(nx, x, like=W)
+    b = _float(nb, b, like=W)
+    if x.ndim == 0 or x.shape[-1] != W.shape[1]:
+        raise ValueError(f"{nx} must end in the input width {W.shape[1]} of {nW}, got shape {tuple(x.shape)}")
     if b.shape != (W.shape[0],):
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W, got shape {tuple(b.shape)}")
+        raise ValueError(f"{nb} must have shape ({W.shape[0]},) to match {nW}, got shape {tuple(b.shape)}")
     return x, W, b
+
+
+def _layers(weights, biases):
+    seqs = []
+    for name, seq in (("weights", weights), ("biases", biases)):
+        try:
+            seqs.append(list(seq) if not isinstance(seq, (str, bytes)) else None)
+        except TypeError:
+            seqs.append(None)
+        if seqs[-1] is None:
+            raise ValueError(f"{name} must be a list of arrays, got {v._show(seq)}")
+    if len(seqs[0]) == 0 or len(seqs[0]) != len(seqs[1]):
+        raise ValueError(f"weights and biases must be non-empty and of equal length, "
+                         f"got {len(seqs[0])} and {len(seqs[1])}")
+    return seqs
 
 
 def dense_layer(x, W, b, phi: str = "tanh") -> torch.Tensor:
@@ -73,12 +88,12 @@ def feedforward(x, weights, biases, phi: str = "tanh", *, last: str = "identity"
     >>> feedforward([1.0, -1.0], W, [torch.zeros(2), torch.zeros(2)], phi="relu").tolist()
     [2.0, 0.0]
     """
-    weights, biases = list(weights), list(biases)
-    if len(weights) == 0 or len(weights) != len(biases):
-        raise ValueError(f"weights and biases must be non-empty and of equal length, "
-                         f"got {len(weights)} and {len(biases)}")
+    weights, biases = _layers(weights, biases)
+    hidden, out = _activation(phi)[0], _activation(last, "last")[0]
     for l, (W, b) in enumerate(zip(weights, biases)):
-        x = dense_layer(x, W, b, phi if l < len(weights) - 1 else last)
+        x, W, b = _layer_args(x, W, b, ("x" if l == 0 else f"the output of weights[{l - 1}]", f"weights[{l}]",
+                                        f"biases[{l}]"))
+        x = (hidden if l < len(weights) - 1 else out)(x @ W.T + b)
     return x
 
 
@@ -92,7 +107,7 @@ def parameter_count(widths) -> int:
     >>> parameter_count([784, 100, 10])   # 100·785 + 10·101
     79510
     """
-    widths = [v.require_int("widths", m, minimum=1) for m in widths]
+    widths = v.require_int_list("widths", widths, minimum=1)
     if len(widths) < 2:
         raise ValueError(f"widths must list at least an input and an output width, got {widths}")
     return sum(m * (m_prev + 1) for m_prev, m in zip(widths, widths[1:]))
@@ -112,15 +127,18 @@ def collapse_linear(weights, biases) -> tuple[torch.Tensor, torch.Tensor]:
     >>> W_.tolist(), b_.tolist()
     ([[6.0]], [2.0])
     """
-    weights, biases = list(weights), list(biases)
-    if len(weights) == 0 or len(weights) != len(biases):
-        raise ValueError(f"weights and biases must be non-empty and of equal length, "
-                         f"got {len(weights)} and {len(biases)}")
-    W_total = _float("weights", weights[0])
-    b_total = _float("biases", biases[0], like=W_total)
-    for W, b in zip(weights[1:], biases[1:]):
-        W, b = _float("weights", W, like=W_total), _float("biases", b, like=W_total)
-        W_total, b_total = W @ W_total, W @ b_total + b
+    weights, biases = _layers(weights, biases)
+    W_total = b_total = None
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        W = _float(f"weights[{l}]", W, like=W_total)
+        v.require_ndim(f"weights[{l}]", W, 2)
+        b = _float(f"biases[{l}]", b, like=W_total if l else W)
+        if l and W.shape[1] != W_total.shape[0]:
+            raise ValueError(f"weights[{l}] must have {W_total.shape[0]} columns, the rows of weights[{l - 1}], "
+                             f"got shape {tuple(W.shape)}")
+        if b.shape != (W.shape[0],):
+            raise ValueError(f"biases[{l}] must have shape ({W.shape[0]},) to match weights[{l}], got shape {tuple(b.shape)}")
+        W_total, b_total = (W @ W_total, W @ b_total + b) if l else (W, b)
     return W_total, b_total
 
 

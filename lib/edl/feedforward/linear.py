@@ -21,10 +21,10 @@ def _float(name, value, like=None):
     return t
 
 
-def _design(X, y=None):
+def _design(X, y=...):
     X = _float("X", X)
     v.require_ndim("X", X, 2)
-    if y is None:
+    if y is ...:
         return X
     y = _float("y", y, like=X)
     v.require_ndim("y", y, 1)
@@ -34,11 +34,15 @@ def _design(X, y=None):
     return X, y
 
 
-def _weights(w, X):
-    w = _float("w", w, like=X)
+def _weights(w, X, name="w"):
+    w = _float(name, w, like=X)
     if w.ndim == 0 or w.shape[-1] != X.shape[1]:
-        raise ValueError(f"w must end in the feature dimension {X.shape[1]} of X, got shape {tuple(w.shape)}")
+        raise ValueError(f"{name} must end in the feature dimension {X.shape[1]} of X, got shape {tuple(w.shape)}")
     return w
+
+
+def _rtol(rtol, X):
+    return max(X.shape) * torch.finfo(X.dtype).eps if rtol is None else v.require_positive_scalar("rtol", rtol, strict=False)
 
 
 def _reduction(reduction: str) -> None:
@@ -117,9 +121,8 @@ def pseudo_inverse(X, *, rtol: float | None = None) -> torch.Tensor:
     True
     """
     X = _design(X)
+    rtol = _rtol(rtol, X)
     U, sigma, Vh = torch.linalg.svd(X, full_matrices=False)
-    if rtol is None:
-        rtol = max(X.shape) * torch.finfo(X.dtype).eps
     keep = sigma > rtol * sigma.max()
     inverse = torch.where(keep, 1 / torch.where(keep, sigma, torch.ones_like(sigma)), torch.zeros_like(sigma))
     return Vh.T @ (inverse[:, None] * U.T)
@@ -162,9 +165,8 @@ def ridge_pseudo_inverse(X, delta, *, rtol: float | None = None) -> torch.Tensor
     delta = _float("delta", delta, like=X)
     v.require_positive("delta", delta)
     v.require_ndim("delta", delta, (0, 1))
+    rtol = _rtol(rtol, X)
     U, sigma, Vh = torch.linalg.svd(X, full_matrices=False)
-    if rtol is None:
-        rtol = max(X.shape) * torch.finfo(X.dtype).eps
     sigma = torch.where(sigma > rtol * sigma.max(), sigma, torch.zeros_like(sigma))  # rank-r form
     factor = sigma / (sigma**2 + delta[..., None])  # (..., r)
     return (Vh.T * factor[..., None, :]) @ U.T
@@ -212,6 +214,7 @@ def shrinkage_factors(eigenvalues, lam) -> torch.Tensor:
     [0.9, 0.5, 0.0]
     """
     eigenvalues = _float("eigenvalues", eigenvalues)
+    v.require_ndim("eigenvalues", eigenvalues, 1)
     v.require_positive("eigenvalues", eigenvalues, strict=False)
     lam = _float("lam", lam, like=eigenvalues)
     v.require_positive("lam", lam)
@@ -261,7 +264,10 @@ def lms_step(w, x, y, eta) -> torch.Tensor:
     """
     w = _float("w", w)
     x, y = _float("x", x, like=w), _float("y", y, like=w)
-    v.require_positive("eta", eta)
+    if w.ndim == 0 or x.ndim == 0 or x.shape[-1] != w.shape[-1]:
+        raise ValueError(f"w and x must end in the same dimension n, got shapes {tuple(w.shape)} and {tuple(x.shape)}")
+    v.require_broadcast("y", y, v.broadcast_shapes(w=w, x=x)[:-1], to="the batch of w and x")
+    eta = v.require_positive_scalar("eta", eta)
     residual = y - (w * x).sum(-1)
     return w + eta * residual[..., None] * x
 
@@ -283,9 +289,11 @@ def lms_sgd(X, y, *, eta, steps: int, w0=None, generator: torch.Generator | None
     [2.0, -1.0]
     """
     X, y = _design(X, y)
-    v.require_positive("eta", eta)
+    eta = v.require_positive_scalar("eta", eta)
     steps = v.require_int("steps", steps, minimum=0)
-    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device) if w0 is None else _weights(w0, X).clone()
+    v.require_generator("generator", generator)
+    w = torch.zeros(X.shape[1], dtype=X.dtype, device=X.device) if w0 is None else _weights(w0, X, "w0").clone()
+    v.require_ndim("w0", w, 1)
     index = torch.randint(X.shape[0], (steps,), generator=generator).to(X.device)
     path = [w]
     for i in index.tolist():

@@ -12,10 +12,30 @@ from edl.core import validate as v
 from edl.core.device import single_threaded
 
 
-def _float(name, value, like=None):
+def _float(name, value, like=None, ndim=None):
     t = v.as_float_tensor(name, value, like=like)
     v.require_finite(name, t)
+    if ndim is not None:
+        v.require_ndim(name, t, ndim)
     return t
+
+
+def _ae_args(C, D, X):
+    """X (d, n), C (..., k, d), D (..., d, k) with batch axes that broadcast."""
+    X = _float("X", X, ndim=2)
+    C, D = _float("C", C, like=X), _float("D", D, like=X)
+    v.require_min_ndim("C", C, 2), v.require_min_ndim("D", D, 2)
+    v.require_shape("C", C, (..., None, X.shape[0]), match="X (the k x d encoder of d-dimensional samples)")
+    v.require_shape("D", D, (..., X.shape[0], C.shape[-2]), match="C and X (the d x k decoder)")
+    v.broadcast_shapes(C=C[..., 0, 0], D=D[..., 0, 0])
+    return C, D, X
+
+
+def _rank(name, k, X, minimum=1):
+    k = v.require_int(name, k, minimum=minimum)
+    if k > min(X.shape):
+        raise ValueError(f"{name} must be at most min(X.shape) = {min(X.shape)}, got {k}")
+    return k
 
 
 def ae_loss(C, D, X) -> torch.Tensor:
@@ -31,9 +51,7 @@ def ae_loss(C, D, X) -> torch.Tensor:
     >>> float(ae_loss(C, C.T, X))  # keeps one of three unit directions
     2.0
     """
-    X = _float("X", X)
-    C, D = _float("C", C, like=X), _float("D", D, like=X)
-    v.require_ndim("X", X, 2)
+    C, D, X = _ae_args(C, D, X)
     return ((X - D @ (C @ X)) ** 2).sum((-2, -1))
 
 
@@ -50,8 +68,7 @@ def ae_gradients(C, D, X) -> tuple[torch.Tensor, torch.Tensor]:
     >>> gC.tolist(), gD.tolist()
     ([[-1.0, -1.0]], [[0.0], [0.0]])
     """
-    X = _float("X", X)
-    C, D = _float("C", C, like=X), _float("D", D, like=X)
+    C, D, X = _ae_args(C, D, X)
     return _gradients(C, D, X)
 
 
@@ -73,10 +90,13 @@ def train_linear_ae(X, k: int, *, lr: float = 0.05, steps: int = 3000, inits: in
     >>> bool(torch.allclose(D @ C, torch.diag(torch.tensor([1.0, 0.0], dtype=torch.float64)).expand(2, 2, 2), atol=1e-8))
     True
     """
-    X = _float("X", X)
-    v.require_ndim("X", X, 2)
-    k, steps, inits = (v.require_int(n, val, minimum=1) for n, val in (("k", k), ("steps", steps), ("inits", inits)))
-    v.require_positive("lr", lr)
+    X = _float("X", X, ndim=2)
+    steps, inits = (v.require_int(n, val, minimum=1) for n, val in (("steps", steps), ("inits", inits)))
+    k, lr = v.require_int("k", k, minimum=1), v.require_positive_scalar("lr", lr)
+    if k > X.shape[0]:
+        raise ValueError(f"k must be at most d = {X.shape[0]}, the rows of X, got {k}")
+    init_scale = v.require_positive_scalar("init_scale", init_scale, strict=False)
+    v.require_generator("generator", generator)
     d, n = X.shape
     S = X @ X.T / n  # (d, d): the gradients need only the second-moment matrix
     C = torch.randn(inits, k, d, generator=generator, dtype=X.dtype).to(X.device) * init_scale
@@ -96,8 +116,8 @@ def pca_projector(X, k: int) -> torch.Tensor:
     >>> pca_projector(torch.diag(torch.tensor([1.0, 5.0], dtype=torch.float64)), 1).tolist()
     [[0.0, 0.0], [0.0, 1.0]]
     """
-    X = _float("X", X)
-    k = v.require_int("k", k, minimum=1)
+    X = _float("X", X, ndim=2)
+    k = _rank("k", k, X)
     U = torch.linalg.svd(X, full_matrices=False).U[:, :k]
     return U @ U.T + 0.0  # + 0.0 turns -0.0 into 0.0
 
@@ -110,7 +130,7 @@ def pca_optimal_loss(X, k: int) -> torch.Tensor:
     >>> float(pca_optimal_loss(torch.diag(torch.tensor([3.0, 2.0, 1.0], dtype=torch.float64)), 1))
     5.0
     """
-    X = _float("X", X)
+    X = _float("X", X, ndim=2)
     k = v.require_int("k", k, minimum=0)
     return (torch.linalg.svdvals(X)[k:] ** 2).sum()
 
@@ -126,7 +146,7 @@ def eckart_young(X, r: int) -> tuple[torch.Tensor, torch.Tensor]:
     >>> Xr.tolist(), float(err)
     ([[0.0, 0.0], [0.0, 4.0]], 3.0)
     """
-    X = _float("X", X)
+    X = _float("X", X, ndim=2)
     r = v.require_int("r", r, minimum=0)
     U, S, Vh = torch.linalg.svd(X, full_matrices=False)
     Xr = (U[:, :r] * S[:r]) @ Vh[:r]
@@ -143,8 +163,9 @@ def als_low_rank(X, r: int, steps: int = 200, *, generator: torch.Generator | No
     >>> bool(abs(torch.linalg.norm(X - Y) - eckart_young(X, 2)[1]) < 1e-8)
     True
     """
-    X = _float("X", X)
+    X = _float("X", X, ndim=2)
     r, steps = v.require_int("r", r, minimum=1), v.require_int("steps", steps, minimum=1)
+    v.require_generator("generator", generator)
     B = torch.randn(r, X.shape[1], generator=generator, dtype=X.dtype).to(X.device)
     for _ in range(steps):
         A = torch.linalg.lstsq(B.T, X.T).solution.T  # min ||X - A B|| over A
@@ -163,6 +184,9 @@ def principal_angles(A, B) -> torch.Tensor:
     [0.0, 1.570796]
     """
     A, B = _float("A", A), _float("B", B)
+    v.require_min_ndim("A", A, 2), v.require_min_ndim("B", B, 2)
+    v.require_shape("B", B, (..., A.shape[-2], None), match="A (both in the same space)")
+    v.broadcast_shapes(A=A[..., 0, 0], B=B[..., 0, 0])
     QA, QB = torch.linalg.qr(A).Q, torch.linalg.qr(B).Q
     cos = torch.linalg.svdvals(QA.transpose(-2, -1) @ QB).clamp(-1, 1)
     return torch.arccos(cos)
@@ -178,8 +202,9 @@ def landscape_slice(C, D, X, t) -> torch.Tensor:
     >>> landscape_slice(C, C.T, X, torch.tensor([0.0, 0.5, 1.0], dtype=torch.float64)).tolist()
     [1.0, 2.0, 1.0]
     """
-    X = _float("X", X)
-    t = _float("t", t, like=X)
+    C, D, X = _ae_args(C, D, X)
+    t = _float("t", t, like=X, ndim=(0, 1))
+    v.require_ndim("C", C, 2), v.require_ndim("D", D, 2)
     s = (1 - 2 * t).reshape(-1, 1, 1)
     return ae_loss(s * C, s * D, X)
 
@@ -193,11 +218,15 @@ def saddle_point(X, k: int, indices) -> tuple[torch.Tensor, torch.Tensor]:
     >>> D.ravel().abs().tolist()
     [0.0, 0.0, 1.0]
     """
-    X = _float("X", X)
+    X = _float("X", X, ndim=2)
     U = torch.linalg.svd(X, full_matrices=False).U
-    idx = torch.as_tensor(list(indices), dtype=torch.long)
-    if idx.numel() != k:
-        raise ValueError(f"indices must name k={k} principal directions, got {list(indices)}")
+    k = v.require_int("k", k, minimum=1)
+    idx = _float("indices", indices, ndim=1)
+    v.require_integer_valued("indices", idx, minimum=0)
+    if idx.numel() != k or (idx >= U.shape[1]).any() or idx.unique().numel() != k:
+        raise ValueError(f"indices must name k={k} distinct principal directions in 0..{U.shape[1] - 1}, "
+                         f"got {idx.tolist()}")
+    idx = idx.long()
     return U[:, idx].T.contiguous(), U[:, idx].contiguous()
 
 
@@ -212,9 +241,10 @@ def whiten(X) -> torch.Tensor:
     >>> bool(torch.allclose(Xw @ Xw.T / 50, torch.eye(3, dtype=torch.float64)))
     True
     """
-    X = _float("X", X)
-    v.require_ndim("X", X, 2)
+    X = _float("X", X, ndim=2)
     lam, U = torch.linalg.eigh(X @ X.T / X.shape[1])
+    if lam.min() <= 1e-12 * lam.max().clamp(min=1e-300):
+        raise ValueError(f"X must have full row rank (XXᵀ/s has eigenvalues {lam.tolist()}), got shape {tuple(X.shape)}")
     return (U / torch.sqrt(lam)).T @ X
 
 
@@ -228,8 +258,15 @@ def input_output_correlation(Y, X) -> torch.Tensor:
     >>> input_output_correlation(torch.ones(1, 4), torch.ones(2, 4)).tolist()
     [[1.0, 1.0]]
     """
-    Y, X = _float("Y", Y), _float("X", X)
+    Y, X = _float("Y", Y, ndim=2), _float("X", X, ndim=2)
+    v.require_shape("Y", Y, (None, X.shape[1]), match="X (the same s samples)")
     return Y @ X.T / X.shape[1]
+
+
+def _whitened_pair(Dt, Ct):
+    Dt, Ct = _float("Dt", Dt, ndim=2), _float("Ct", Ct, ndim=2)
+    v.require_shape("Ct", Ct, (Dt.shape[1], None), match="Dt (p, h): Ct is (h, d)")
+    return Dt, Ct
 
 
 def decoupled_loss(Dt, Ct, sigma) -> tuple[torch.Tensor, torch.Tensor]:
@@ -245,8 +282,12 @@ def decoupled_loss(Dt, Ct, sigma) -> tuple[torch.Tensor, torch.Tensor]:
     >>> float(coop), float(comp)
     (2.0, 0.0)
     """
-    Dt, Ct = _float("Dt", Dt), _float("Ct", Ct)
-    sigma = _float("sigma", sigma, like=Dt)
+    Dt, Ct = _whitened_pair(Dt, Ct)
+    sigma = _float("sigma", sigma, like=Dt, ndim=1)
+    v.require_positive("sigma", sigma, strict=False)
+    if sigma.numel() > min(Dt.shape[0], Ct.shape[1]):
+        raise ValueError(f"sigma must hold at most min(p, d) = {min(Dt.shape[0], Ct.shape[1])} singular values "
+                         f"(Dt (p, h), Ct (h, d)), got shape {tuple(sigma.shape)}")
     P = Dt @ Ct  # (p, d): P[r, q] = d_r . c_q
     r = sigma.numel()
     diag = torch.diagonal(P)[:r]
@@ -265,6 +306,8 @@ def whitened_gradients(Dt, Ct, Sigma) -> tuple[torch.Tensor, torch.Tensor]:
     >>> gC.tolist(), gD.tolist()
     ([[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]])
     """
-    Dt, Ct = _float("Dt", Dt), _float("Ct", Ct)
-    E = Dt @ Ct - _float("Sigma", Sigma, like=Dt)
+    Dt, Ct = _whitened_pair(Dt, Ct)
+    Sigma = _float("Sigma", Sigma, like=Dt)
+    v.require_shape("Sigma", Sigma, (Dt.shape[0], Ct.shape[1]), match="Dt (p, h) and Ct (h, d)")
+    E = Dt @ Ct - Sigma
     return Dt.T @ E, E @ Ct.T

@@ -28,14 +28,26 @@ def _binary_labels(name, y, like):
 
 
 def _class_labels(y, z):
-    y = torch.as_tensor(y, device=z.device)
+    v.require_min_ndim("z", z, 1)
+    try:
+        y = torch.as_tensor(y, device=z.device)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"y must hold integer class labels, got {v._show(y)}") from err
     if y.is_floating_point() and not (y == torch.round(y)).all():
         raise ValueError(f"y must hold integer class labels, got {y.tolist() if y.numel() < 20 else y}")
     y = y.long()
     if y.shape != z.shape[:-1] or (y < 0).any() or (y >= z.shape[-1]).any():
-        raise ValueError(f"y must hold class labels in 0..{z.shape[-1] - 1} of shape {tuple(z.shape[:-1])}, "
+        raise ValueError(f"y must hold class labels in 0..{z.shape[-1] - 1} of shape z.shape[:-1] = "
+                         f"{tuple(z.shape[:-1])} (z: {z.shape[-1]} logits per example), "
                          f"got {y.tolist() if y.numel() < 20 else y}")
     return y
+
+
+def _dim(dim, z):
+    dim = v.require_int("dim", dim)
+    if not -max(z.ndim, 1) <= dim < max(z.ndim, 1):
+        raise ValueError(f"dim must index an axis of z (shape {tuple(z.shape)}), got {dim}")
+    return dim
 
 
 # --- the logistic function and tanh -------------------------------------------------------------------
@@ -145,6 +157,7 @@ def binary_cross_entropy_logits(z, y) -> torch.Tensor:
     """
     z = _float("z", z)
     y = _binary_labels("y", y, like=z)
+    v.broadcast_shapes(z=z, y=y)
     margin = (2 * y - 1) * z
     return torch.logaddexp(torch.zeros_like(margin), -margin)
 
@@ -298,6 +311,7 @@ def exponential_family_nll(y, v_, family: str) -> torch.Tensor:
     """
     t = _float("v_", v_)
     y = _float("y", y, like=t)
+    v.broadcast_shapes(y=y, v_=t)
     if family == "bernoulli":
         _binary_labels("y", y, like=t)
         log_h = torch.zeros_like(y)
@@ -325,6 +339,7 @@ def log_sum_exp(z, dim: int = -1) -> torch.Tensor:
     True
     """
     z = _float("z", z)
+    dim = _dim(dim, z)
     m = z.amax(dim, keepdim=True)
     return (m + torch.log(torch.exp(z - m).sum(dim, keepdim=True))).squeeze(dim)
 
@@ -343,6 +358,7 @@ def softmax(z, dim: int = -1) -> torch.Tensor:
     [0.5, 0.5]
     """
     z = _float("z", z)
+    dim = _dim(dim, z)
     e = torch.exp(z - z.amax(dim, keepdim=True))
     return e / e.sum(dim, keepdim=True)
 
@@ -359,6 +375,8 @@ def softmax_jacobian(z) -> torch.Tensor:
     >>> softmax_jacobian([0.0, 0.0]).tolist()
     [[0.25, -0.25], [-0.25, 0.25]]
     """
+    z = _float("z", z)
+    v.require_min_ndim("z", z, 1)
     s = softmax(z)
     return torch.diag_embed(s) - s[..., :, None] * s[..., None, :]
 
@@ -377,7 +395,8 @@ def softmax_cross_entropy(z, y, *, base: float = math.e) -> torch.Tensor:
     """
     z = _float("z", z)
     y = _class_labels(y, z)
-    v.require_positive("base", base)
+    if v.require_positive_scalar("base", base) == 1:
+        raise ValueError(f"base must differ from 1 (log 1 = 0), got {base!r}")
     z_y = torch.gather(z, -1, y[..., None]).squeeze(-1)
     return (log_sum_exp(z) - z_y) / math.log(base)
 
@@ -414,7 +433,10 @@ def softmax_regression_loss(x, y, Theta) -> torch.Tensor:
     Theta = _float("Theta", Theta)
     v.require_ndim("Theta", Theta, 2)
     x, y = _float("x", x, like=Theta), _float("y", y, like=Theta)
+    v.require_shape("x", x, (..., Theta.shape[1]), match="Theta (k, n)")
+    v.require_shape("y", y, (..., Theta.shape[0]), match="Theta (k, n)")
     v.require_distribution("y", y)
+    v.broadcast_shapes(x=x[..., 0], y=y[..., 0])
     z = x @ Theta.T  # (..., k) logits x·θ_j
     return -(y * z).sum(-1) + log_sum_exp(z)
 
@@ -433,4 +455,7 @@ def softmax_regression_gradient(x, y, Theta) -> torch.Tensor:
     Theta = _float("Theta", Theta)
     v.require_ndim("Theta", Theta, 2)
     x, y = _float("x", x, like=Theta), _float("y", y, like=Theta)
+    v.require_shape("x", x, (Theta.shape[1],), match="Theta (k, n)")
+    v.require_shape("y", y, (Theta.shape[0],), match="Theta (k, n)")
+    v.require_distribution("y", y)
     return (softmax(Theta @ x) - y)[:, None] * x[None, :]

@@ -31,6 +31,27 @@ def _float(name, value, like=None):
     return t
 
 
+def _layer(W, b, x=..., names=("W", "b")):
+    """A layer's weights (m, n) and biases (m,), and points (..., n) if given."""
+    W = _float(names[0], W)
+    v.require_ndim(names[0], W, 2)
+    b = _float(names[1], b, like=W)
+    v.require_shape(names[1], b, (W.shape[0],), match=names[0])
+    if x is ...:
+        return W, b
+    x = _float("x", x, like=W)
+    v.require_shape("x", x, (..., W.shape[1]), match=names[0])
+    return W, b, x
+
+
+def _knots(name, t, like=None, *, increasing=False):
+    t = _float(name, t, like=like)
+    v.require_ndim(name, t, 1)
+    if increasing and (torch.diff(t) <= 0).any():
+        raise ValueError(f"{name} must be strictly increasing, got {t.tolist()}")
+    return t
+
+
 # --- the activation family --------------------------------------------------------------------------
 
 def relu_identities(z) -> dict[str, torch.Tensor]:
@@ -71,6 +92,7 @@ def leaky_relu(z, epsilon: float = 0.01) -> torch.Tensor:
     [-0.2, 3.0]
     """
     z = _float("z", z)
+    epsilon = v.require_positive_scalar("epsilon", epsilon, strict=False)
     return torch.where(z >= 0, z, epsilon * z)
 
 
@@ -109,9 +131,7 @@ def relu_layer_jacobian(W, b, x) -> torch.Tensor:
     >>> relu_layer_jacobian(W, torch.zeros(2, dtype=torch.float64), torch.tensor([1.0, 0.0], dtype=torch.float64)).tolist()
     [[1.0, 2.0], [0.0, 0.0]]
     """
-    W = _float("W", W)
-    v.require_ndim("W", W, 2)
-    b, x = _float("b", b, like=W), _float("x", x, like=W)
+    W, b, x = _layer(W, b, x)
     active = x @ W.T + b > 0  # (..., m)
     return torch.where(active.unsqueeze(-1), W, torch.zeros((), dtype=W.dtype, device=W.device))
 
@@ -141,9 +161,7 @@ def activation_patterns(W, b, x) -> torch.Tensor:
     >>> activation_patterns(torch.eye(2), torch.zeros(2), torch.tensor([[1.0, -1.0]])).tolist()
     [[True, False]]
     """
-    W = _float("W", W)
-    v.require_ndim("W", W, 2)
-    b, x = _float("b", b, like=W), _float("x", x, like=W)
+    W, b, x = _layer(W, b, x)
     return x @ W.T + b > 0
 
 
@@ -153,7 +171,9 @@ def pattern_codes(patterns) -> torch.Tensor:
     >>> pattern_codes(torch.tensor([[True, False, True]])).tolist()
     [5]
     """
-    patterns = torch.as_tensor(patterns)
+    patterns = v.as_tensor("patterns", patterns)  # bool or 0/1 numbers
+    if patterns.ndim == 0 or not ((patterns == 0) | (patterns == 1)).all():
+        raise ValueError(f"patterns must hold 0/1 (or bool) entries along a last axis, got {v._show(patterns)}")
     if patterns.shape[-1] > 62:
         raise ValueError(f"patterns must have at most 62 units, got {patterns.shape[-1]}")
     powers = 2 ** torch.arange(patterns.shape[-1], device=patterns.device, dtype=torch.int64)
@@ -167,6 +187,12 @@ def grid_points(lo: float, hi: float, resolution: int, *, dtype=torch.float64, d
     [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     """
     resolution = v.require_int("resolution", resolution, minimum=2)
+    lo, hi = v.require_scalar("lo", lo), v.require_scalar("hi", hi)
+    if not lo < hi:
+        raise ValueError(f"lo must be below hi, got lo={lo}, hi={hi}")
+    if not v.require_dtype("dtype", dtype).is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
+    device = v.require_device("device", device)
     t = torch.linspace(lo, hi, resolution, dtype=dtype, device=device)
     yy, xx = torch.meshgrid(t, t, indexing="ij")
     return torch.stack([xx.ravel(), yy.ravel()], dim=-1)
@@ -180,7 +206,8 @@ def count_regions_grid(W, b, lo: float = -10.0, hi: float = 10.0, resolution: in
     >>> count_regions_grid(torch.eye(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64), resolution=11)
     4
     """
-    W = _float("W", W)
+    W, b = _layer(W, b)
+    v.require_shape("W", W, (None, 2))
     x = grid_points(lo, hi, resolution, dtype=W.dtype, device=W.device)
     return int(torch.unique(pattern_codes(activation_patterns(W, b, x))).numel())
 
@@ -203,6 +230,8 @@ def count_regions_plane(W, b, tol: float = 1e-9) -> int:
     if W.shape[1] != 2:
         raise ValueError(f"W must have 2 columns (lines in the plane), got shape {tuple(W.shape)}")
     b = _float("b", b, like=W).double()
+    v.require_shape("b", b, (W.shape[0],), match="W")
+    tol = v.require_positive_scalar("tol", tol, strict=False)
     m = W.shape[0]
     i, j = torch.triu_indices(m, m, offset=1)
     det = W[i, 0] * W[j, 1] - W[i, 1] * W[j, 0]  # (pairs,)
@@ -233,9 +262,9 @@ def count_regions_lp(W, b, box: float = 1e4, margin: float = 1e-9) -> int:
     >>> count_regions_lp(torch.eye(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64))
     4
     """
-    W = _float("W", W)
-    v.require_ndim("W", W, 2)
-    Wn, bn = W.detach().cpu().double().numpy(), _float("b", b, like=W).detach().cpu().double().numpy()
+    W, b = _layer(W, b)
+    box, margin = v.require_positive_scalar("box", box), v.require_positive_scalar("margin", margin, strict=False)
+    Wn, bn = W.detach().cpu().double().numpy(), b.detach().cpu().double().numpy()
     m, n = Wn.shape
     if m > 16:
         raise ValueError(f"W must have at most 16 rows for exhaustive enumeration, got {m}")
@@ -269,6 +298,10 @@ def random_relu_net(n: int, widths: list[int], *, generator: torch.Generator | N
                     dtype=torch.float64) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Gaussian weights and biases for the hidden layers of a ReLU net with input dimension n (He scaling)."""
     layers, fan_in = [], v.require_int("n", n, minimum=1)
+    widths = v.require_int_list("widths", widths, minimum=1)
+    v.require_generator("generator", generator)
+    if not v.require_dtype("dtype", dtype).is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
     for m in widths:
         W = torch.randn(m, fan_in, generator=generator, dtype=dtype) * math.sqrt(2 / fan_in)
         layers.append((W, torch.randn(m, generator=generator, dtype=dtype)))
@@ -284,7 +317,16 @@ def deep_activation_patterns(layers, x) -> torch.Tensor:
     [[True, False]]
     """
     h, patterns = _float("x", x), []
-    for W, b in layers:
+    if isinstance(layers, (str, bytes, torch.Tensor)) or not isinstance(layers, (list, tuple)) or not layers:
+        raise ValueError(f"layers must be a non-empty list of (W, b) pairs, got {v._show(layers)}")
+    for l, layer in enumerate(layers):
+        if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
+            raise ValueError(f"layers[{l}] must be a pair (W, b), got {v._show(layer)}")
+        W, b = _layer(*layer, names=(f"layers[{l}][0]", f"layers[{l}][1]"))
+        if h.ndim == 0 or h.shape[-1] != W.shape[1]:
+            what = "x" if l == 0 else f"the output of layers[{l - 1}]"
+            raise ValueError(f"layers[{l}][0] must have {h.shape[-1] if h.ndim else '?'} columns to take {what}, "
+                             f"got shape {tuple(W.shape)}")
         pre = h @ W.T + b
         patterns.append(pre > 0)
         h = torch.relu(pre)
@@ -356,7 +398,12 @@ def count_pieces_1d(x, y, rtol: float = 1e-6) -> int:
     >>> count_pieces_1d(x, torch.relu(x) + torch.relu(x - 0.5))
     3
     """
-    x, y = _float("x", x), _float("y", y)
+    x = _knots("x", x, increasing=True)
+    y = _float("y", y)
+    v.require_same_shape("x", x, "y", y)
+    if x.numel() < 2:
+        raise ValueError(f"x must hold at least 2 points, got {x.tolist()}")
+    rtol = v.require_positive_scalar("rtol", rtol, strict=False)
     slope = torch.diff(y) / torch.diff(x)
     scale = slope.abs().max().clamp(min=1.0)
     kink = (torch.diff(slope).abs() > rtol * scale).to(torch.int8)
@@ -395,7 +442,9 @@ def hinge_evaluate(x, a, b, c, interior_knots) -> torch.Tensor:
     [0.5, 0.5]
     """
     x = _float("x", x)
-    c, interior_knots = _float("c", c, like=x), _float("interior_knots", interior_knots, like=x)
+    c, interior_knots = _knots("c", c, like=x), _knots("interior_knots", interior_knots, like=x)
+    v.require_same_shape("c", c, "interior_knots", interior_knots)
+    a, b = v.require_scalar("a", a), v.require_scalar("b", b)
     return a * x + b + (c * torch.relu(x.unsqueeze(-1) - interior_knots)).sum(-1)
 
 
@@ -408,6 +457,7 @@ def interpolation_error_bound(m: int, f2_max: float, length: float = 1.0) -> flo
     0.0625
     """
     m = v.require_int("m", m, minimum=1)
+    f2_max, length = v.require_positive_scalar("f2_max", f2_max, strict=False), v.require_positive_scalar("length", length)
     return (length / m) ** 2 / 8 * f2_max
 
 
@@ -422,7 +472,9 @@ def maxout(x, theta, b) -> torch.Tensor:
     [0.0, 2.0]
     """
     x = _float("x", x)
-    theta, b = _float("theta", theta, like=x), _float("b", b, like=x)
+    theta, b = _layer(theta, b, names=("theta", "b"))
+    theta, b = theta.to(x.dtype), b.to(x.dtype)
+    v.require_shape("x", x, (..., theta.shape[1]), match="theta")
     return (x @ theta.T + b).amax(-1)
 
 
@@ -441,9 +493,10 @@ def dc_split(a, b, c, interior_knots) -> tuple[tuple[torch.Tensor, torch.Tensor]
     >>> ((s1 * x[:, None] + t1).amax(-1) - (s2 * x[:, None] + t2).amax(-1)).tolist()
     [0.0, 0.5, 1.0]
     """
-    c = _float("c", c)
-    knots = _float("interior_knots", interior_knots, like=c)
-    a, b = torch.as_tensor(a, dtype=c.dtype), torch.as_tensor(b, dtype=c.dtype)
+    c = _knots("c", c)
+    knots = _knots("interior_knots", interior_knots, like=c, increasing=True)
+    v.require_same_shape("c", c, "interior_knots", knots)
+    a, b = (torch.as_tensor(v.require_scalar(n, t), dtype=c.dtype) for n, t in (("a", a), ("b", b)))
 
     def pieces(first_slope, first_intercept, jumps):
         # piece k (k = 0..K): slope first + sum of jumps up to k; intercept adjusted by -jump * knot
