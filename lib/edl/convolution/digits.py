@@ -18,6 +18,38 @@ from edl.core import validate as v
 N_TEST = 500
 
 
+def _device(device):
+    if device is None or isinstance(device, torch.device):
+        return device
+    try:
+        found = torch.device(device)
+        torch.empty(0, device=found)
+    except (RuntimeError, TypeError, ValueError) as err:
+        raise ValueError(f"device must name an available torch device, got {device!r}") from err
+    return found
+
+
+def _module(name: str, model, kind=nn.Module):
+    if not isinstance(model, kind):
+        raise ValueError(f"{name} must be a {kind.__name__}, got {type(model).__name__}")
+    return model
+
+
+def _images(name: str, X, like: nn.Module) -> torch.Tensor:
+    p = next(like.parameters(), None)
+    X = v.as_float_tensor(name, X, like=p)
+    v.require_finite(name, X)
+    if X.ndim < 2:
+        raise ValueError(f"{name} must be a batch of inputs (2 or more dimensions), got shape {tuple(X.shape)}")
+    return X
+
+
+def _labels(name: str, y, n: int) -> torch.Tensor:
+    if not isinstance(y, torch.Tensor) or y.dtype != torch.long or y.ndim != 1 or len(y) != n:
+        raise ValueError(f"{name} must be a 1-D tensor of {n} integer class labels, got {y!r}"[:200])
+    return y
+
+
 def load_digits(device=None, dtype=torch.float32, seed: int = 0):
     r"""The digits as ``(X_train, y_train, X_test, y_test)``, images ``(N, 1, 8, 8)`` in [0, 1].
 
@@ -30,6 +62,9 @@ def load_digits(device=None, dtype=torch.float32, seed: int = 0):
     from sklearn.datasets import load_digits as _load   # bundled with scikit-learn: no download
 
     seed = v.require_int("seed", seed, minimum=0)
+    device = _device(device)
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
     data = _load()
     X = torch.tensor(data.images, dtype=dtype, device=device)[:, None] / 16.0
     y = torch.tensor(data.target, dtype=torch.long, device=device)
@@ -60,6 +95,7 @@ class SmallCNN(nn.Module):
 
 def cnn_stages(c1: int = 8, c2: int = 16) -> list[dict]:
     """The CNN's stages, for :func:`edl.convolution.layers.architecture_shapes`."""
+    c1, c2 = v.require_int("c1", c1, minimum=1), v.require_int("c2", c2, minimum=1)
     return [{"conv": c1, "k": 3, "p": 1}, {"pool": 2}, {"conv": c2, "k": 3, "p": 1}, {"pool": 2},
             {"flatten": True}, {"fc": 10}]
 
@@ -82,13 +118,21 @@ def matching_hidden_width(budget: int) -> int:
 
 def n_params(model: nn.Module) -> int:
     """The number of trainable parameters."""
+    _module("model", model)
     return sum(p.numel() for p in model.parameters())
 
 
 def accuracy(model: nn.Module, X, y) -> float:
     """Fraction of ``X`` classified as ``y``."""
+    _module("model", model)
+    X = _images("X", X, model)
+    y = _labels("y", y, len(X))
     with torch.no_grad():
-        return float((model(X).argmax(1) == y).double().mean())
+        try:
+            scores = model(X)
+        except RuntimeError as err:
+            raise ValueError(f"X must fit the model's input, got shape {tuple(X.shape)}: {err}") from err
+        return float((scores.argmax(1) == y).double().mean())
 
 
 @dataclass
@@ -98,6 +142,12 @@ class Run:
     model: nn.Module
     test_accuracy: list[float]
 
+    def __post_init__(self):
+        _module("model", self.model)
+        if not isinstance(self.test_accuracy, list) or not all(
+                isinstance(a, float) and 0.0 <= a <= 1.0 for a in self.test_accuracy):
+            raise ValueError(f"test_accuracy must be a list of accuracies in [0, 1], got {self.test_accuracy!r}"[:200])
+
 
 def train(model: nn.Module, data, *, epochs: int = 30, lr: float = 3e-3, batch_size: int = 64, seed: int = 0) -> Run:
     """Adam on the cross-entropy, mini-batches in a seeded order; the test accuracy is recorded per epoch."""
@@ -105,7 +155,11 @@ def train(model: nn.Module, data, *, epochs: int = 30, lr: float = 3e-3, batch_s
     batch_size = v.require_int("batch_size", batch_size, minimum=1)
     lr = v.require_scalar("lr", lr)
     v.require_positive("lr", lr)
-    Xtr, ytr, Xte, yte = data
+    _module("model", model)
+    if not isinstance(data, tuple) or len(data) != 4:
+        raise ValueError(f"data must be (X_train, y_train, X_test, y_test), got {type(data).__name__}")
+    Xtr, Xte = _images("data", data[0], model), _images("data", data[2], model)
+    ytr, yte = _labels("data", data[1], len(Xtr)), _labels("data", data[3], len(Xte))
     g = torch.Generator().manual_seed(v.require_int("seed", seed, minimum=0))
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     history = []
@@ -125,6 +179,8 @@ def compare(epochs: int = 30, seed: int = 0, device=None) -> dict:
 
     Returns ``{"cnn": Run, "mlp": Run, "params": (cnn, mlp), "data": (X_train, y_train, X_test, y_test)}``.
     """
+    seed = v.require_int("seed", seed, minimum=0)
+    epochs = v.require_int("epochs", epochs, minimum=1)
     data = load_digits(device=device)
     torch.manual_seed(seed)
     cnn = SmallCNN().to(data[0].device)
@@ -140,8 +196,17 @@ def input_receptive_field(model: SmallCNN, x, channel: int, row: int, col: int) 
     Returns a boolean ``(8, 8)`` mask. By ``conv.receptive-field`` (kernels 3, 2, 3 with strides 1, 2, 1)
     an interior unit sees a 3 + 1 + 2·2 = 8-pixel wide square, cut by the image's border.
     """
+    _module("model", model, SmallCNN)
     x = v.as_float_tensor("x", x, like=next(model.parameters()))
     v.require_ndim("x", x, 3)
+    v.require_finite("x", x)
+    channel = v.require_int("channel", channel, minimum=0)
+    row, col = v.require_int("row", row, minimum=0), v.require_int("col", col, minimum=0)
+    if channel >= model.conv2.out_channels:
+        raise ValueError(f"channel must index conv2's {model.conv2.out_channels} channels, got {channel}")
+    side = x.shape[-1] // 2
+    if row >= x.shape[-2] // 2 or col >= side:
+        raise ValueError(f"row and col must index the {x.shape[-2] // 2}×{side} grid of conv2, got row={row}, col={col}")
     x = x[None].clone().requires_grad_(True)
     # The receptive field is a property of the wiring, not of the current activations: the linear parts
     # (conv1, an average pool over the same windows, conv2) carry a gradient to every pixel in it, where a

@@ -103,14 +103,14 @@ def negative_sampling_loss(x, Y, nu: int, noise, beta: float) -> torch.Tensor:
     vocabulary, ``(V,)``; ``beta`` : the number of negatives :math:`\beta=k`. One logistic term for the
     observed pair and :math:`\beta` for words drawn at random replace the :math:`V`-way softmax.
 
-    >>> round(float(negative_sampling_loss([0.0], [[1.0], [2.0]], 0, [0.5, 0.5], 3.0)), 8)   # 4 ln 2
-    2.77258872
+    >>> round(float(negative_sampling_loss([0.0], [[1.0], [2.0]], 0, [0.5, 0.5], 3.0)), 7)   # 4 ln 2
+    2.7725887
     """
     x, Y = _pair(x, Y)
     nu = _word("nu", nu, Y.shape[0])
     D = _tensor("noise", noise, 1, like=Y)
     if len(D) != Y.shape[0]:
-        raise ValueError(f"noise must have one probability per word ({Y.shape[0]}), got shape {tuple(D.shape)}")
+        raise ValueError(f"noise must have one probability per word of Y ({Y.shape[0]}), got shape {tuple(D.shape)}")
     v.require_distribution("noise", D)
     beta = v.require_scalar("beta", beta)
     v.require_positive("beta", beta, strict=False)
@@ -234,6 +234,8 @@ def sentence_log_likelihood(log_probs, tokens: Sequence[int], window: int) -> to
     if not callable(log_probs):
         raise ValueError(f"log_probs must be callable, got {log_probs!r}")
     window = v.require_int("window", window, minimum=1)
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, Sequence):
+        raise ValueError(f"tokens must be a sequence of word indices, got {tokens!r}")
     tokens = [v.require_int("tokens", t, minimum=0) for t in tokens]
     if len(tokens) <= window:
         raise ValueError(f"tokens must be longer than the window ({window}), got {len(tokens)} tokens")
@@ -290,6 +292,8 @@ def fit_sgns(counts, k: float, *, dim: int | None = None, steps: int = 2000, lr:
     v.require_positive("k", k)
     dim = C.shape[0] if dim is None else v.require_int("dim", dim, minimum=1)
     steps = v.require_int("steps", steps, minimum=1)
+    lr = v.require_scalar("lr", lr)
+    v.require_positive("lr", lr)
     g = torch.Generator().manual_seed(v.require_int("seed", seed, minimum=0))
     X = (0.1 * torch.randn(C.shape[0], dim, generator=g, dtype=C.dtype)).to(C.device).requires_grad_(True)
     Y = (0.1 * torch.randn(C.shape[0], dim, generator=g, dtype=C.dtype)).to(C.device).requires_grad_(True)

@@ -126,7 +126,10 @@ def true_convolution_kernel_gradient(x, w, v_, act: str = "sigmoid") -> torch.Te
     V = v.as_float_tensor("v_", v_, like=x)
     v.require_finite("v_", V)
     if V.numel() != r[0] * r[1]:
-        raise ValueError(f"v_ must have (d - q + 1)² = {r[0] * r[1]} entries, got shape {tuple(V.shape)}")
+        raise ValueError(f"v_ must have one entry per output of x (shape {tuple(x.shape)}) * w (shape {tuple(w.shape)}), "
+                         f"{r[0] * r[1]}, got shape {tuple(V.shape)}")
+    if act not in ("sigmoid", "tanh", "relu", "linear"):
+        raise ValueError(f"act must be 'sigmoid', 'tanh', 'relu' or 'linear', got {act!r}")
     phi = activation(act)
     G = V.reshape(r) * phi.dphi(true_convolve(x, w))       # mat(v) ⊙ σ'(x * w), the output gradient
     return true_convolve(torch.flip(x, (0, 1)), G)          # rot180(x) * G

@@ -137,7 +137,7 @@ def conv2d(x, w, b=None, *, stride=1, padding=0, dilation=1) -> torch.Tensor:
     if b is not None:
         b = _tensor("b", b, 1, like=x)
         if len(b) != w.shape[0]:
-            raise ValueError(f"b must have one bias per output channel ({w.shape[0]}), got shape {tuple(b.shape)}")
+            raise ValueError(f"b must have one bias per output channel of w ({w.shape[0]}), got shape {tuple(b.shape)}")
         y = y + b[None, :, None, None]
     return y[0] if single else y
 
@@ -295,6 +295,8 @@ def conv_macs(d: int, q: int, *, separable: bool = False) -> int:
     (3600, 1680)
     """
     d, q = v.require_int("d", d, minimum=1), v.require_int("q", q, minimum=1)
+    if not isinstance(separable, bool):
+        raise ValueError(f"separable must be True or False, got {separable!r}")
     if q > d:
         raise ValueError(f"q must not exceed d, got q={q}, d={d}")
     o = d - q + 1
@@ -332,6 +334,10 @@ def architecture_shapes(input_shape: Sequence[int], stages: Sequence[dict]) -> l
     >>> [s for s, _ in architecture_shapes((1, 28, 28), lenet)][:5], sum(n for _, n in architecture_shapes((1, 28, 28), lenet))
     ([(6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5), (400,)], 61706)
     """
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence):
+        raise ValueError(f"input_shape must be (C, H, W), got {input_shape!r}")
+    if isinstance(stages, (str, bytes)) or not isinstance(stages, Sequence):
+        raise ValueError(f"stages must be a list of stage dicts, got {stages!r}")
     shape = tuple(v.require_int("input_shape", n, minimum=1) for n in input_shape)
     if len(shape) != 3:
         raise ValueError(f"input_shape must be (C, H, W), got {tuple(input_shape)!r}")

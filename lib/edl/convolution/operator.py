@@ -31,6 +31,39 @@ def _callable(name: str, f) -> Callable:
     return f
 
 
+def _bound(name: str, value) -> float:
+    """An integration limit: a real number or ±inf, never NaN."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a real number or ±inf, got {value!r}")
+    if math.isnan(value):
+        raise ValueError(f"{name} must be a real number or ±inf, got {value!r}")
+    return float(value)
+
+
+def _limits(lower, upper) -> tuple[float, float]:
+    lower, upper = _bound("lower", lower), _bound("upper", upper)
+    if not lower < upper:
+        raise ValueError(f"lower must be below upper, got lower={lower!r}, upper={upper!r}")
+    return lower, upper
+
+
+def _bool(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _device(device):
+    if device is None or isinstance(device, torch.device):
+        return device
+    try:
+        found = torch.device(device)
+        torch.empty(0, device=found)
+    except (RuntimeError, TypeError, ValueError) as err:
+        raise ValueError(f"device must name an available torch device, got {device!r}") from err
+    return found
+
+
 def _points(name: str, u) -> np.ndarray:
     t = v.as_float_tensor(name, u)
     v.require_ndim(name, t, (0, 1))
@@ -55,9 +88,7 @@ def continuous_convolution(f: Callable, g: Callable, u, *, lower: float = -math.
     [0.5, 1.0, 0.5]
     """
     f, g = _callable("f", f), _callable("g", g)
-    lower, upper = float(lower), float(upper)
-    if math.isnan(lower) or math.isnan(upper) or not lower < upper:
-        raise ValueError(f"lower must be below upper, got lower={lower!r}, upper={upper!r}")
+    lower, upper = _limits(lower, upper)
     out = [scipy.integrate.quad(lambda t, x=x: f(t) * g(x - t), lower, upper, epsabs=1e-13, epsrel=1e-12,
                                 limit=200)[0] for x in _points("u", u)]
     return torch.tensor(out, dtype=torch.float64)
@@ -75,6 +106,7 @@ def fourier_transform(f: Callable, u, *, lower: float = -math.inf, upper: float 
     0.04321392
     """
     f = _callable("f", f)
+    lower, upper = _limits(lower, upper)
     out = []
     for x in _points("u", u):
         re = scipy.integrate.quad(lambda t: math.cos(2 * math.pi * t * x) * f(t), lower, upper, epsabs=1e-13, limit=200)[0]
@@ -254,6 +286,7 @@ def toeplitz_matrix(h, D: int, *, correlation: bool = False) -> torch.Tensor:
     """
     h = _signal("h", h)
     D = v.require_int("D", D, minimum=len(h))
+    correlation = _bool("correlation", correlation)
     K = len(h)
     k = torch.arange(D - K + 1, device=h.device)[:, None]       # 0-indexed rows
     j = torch.arange(D, device=h.device)[None, :]
@@ -293,7 +326,9 @@ def shift_matrix(N: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
     tensor([3., 1., 2.], dtype=torch.float64)
     """
     N = v.require_int("N", N, minimum=1)
-    return torch.roll(torch.eye(N, dtype=dtype, device=device), 1, dims=0)
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
+    return torch.roll(torch.eye(N, dtype=dtype, device=_device(device)), 1, dims=0)
 
 
 def circulant(h) -> torch.Tensor:
@@ -339,12 +374,15 @@ def equivariance_gap(op: Callable, x, shift_in: int, shift_out: int) -> float:
     padding has gap 0 at :math:`b=a`; a stride-:math:`s` layer only at :math:`a=sb`; an *invariant* map
     (global pooling) at :math:`b=0`.
 
-    >>> equivariance_gap(lambda z: circular_convolve(z, f64([0.5, 0.5, 0, 0])), f64([1.0, 2, 3, 4]), 1, 1)
+    >>> h = torch.tensor([0.5, 0.5, 0.0, 0.0], dtype=torch.float64)
+    >>> equivariance_gap(lambda z: circular_convolve(z, h), torch.arange(4.0, dtype=torch.float64), 1, 1)
     0.0
     """
     op = _callable("op", op)
     x = v.as_float_tensor("x", x)
     v.require_finite("x", x)
+    if x.ndim == 0:
+        raise ValueError(f"x must be a signal or an image (1 or more dimensions), got shape {tuple(x.shape)}")
     a = v.require_int("shift_in", shift_in)
     b = v.require_int("shift_out", shift_out)
     dims = (-1,) if x.ndim == 1 else (-2, -1)
@@ -354,11 +392,6 @@ def equivariance_gap(op: Callable, x, shift_in: int, shift_out: int) -> float:
     if lhs.shape != rhs.shape:
         raise ValueError(f"op must map shifted inputs to outputs of one shape, got {tuple(lhs.shape)} and {tuple(rhs.shape)}")
     return float((lhs - rhs).abs().max())
-
-
-def f64(values) -> torch.Tensor:
-    """A float64 tensor of ``values`` (for doctests and the notebook)."""
-    return torch.as_tensor(np.array(values, dtype=np.float64))
 
 
 # --- locality and weight sharing -------------------------------------------------------------------
