@@ -44,7 +44,7 @@ def test_band_mask_and_shared_gradient():
     (lambda: gr.shared_kernel_gradient([1.0], [1.0, 2.0]), "grad_y"),
     (lambda: gr.kernel_gradient(torch.zeros(1, 1, 3, 3), torch.zeros(2, 1, 2, 2)), "grad_y"),
     (lambda: gr.true_convolution_kernel_gradient([[1.0, 2.0], [3.0, 4.0]], [[1.0]], [1.0], "tanh"), "v_"),
-    (lambda: gr.true_convolution_kernel_gradient([[1.0]], [[1.0]], [1.0], "swish"), "name"),
+    (lambda: gr.true_convolution_kernel_gradient([[1.0]], [[1.0]], [1.0], "swish"), "act"),
     (lambda: gr.input_gradient(torch.zeros(1, 2, 2, 2), torch.zeros(3, 1, 2, 2)), "grad_y"),
     (lambda: gr.true_convolve([[float("nan")]], [[1.0]]), "x"),
 ])
