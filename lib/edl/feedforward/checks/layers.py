@@ -38,7 +38,9 @@ def check_layer_composition(network=layers.feedforward) -> CheckResult:
     x = f64(np.random.default_rng(16).normal(size=(32, 4)))
     with torch.no_grad():
         forward = check_close(network(x, Ws, bs, "tanh"), net(x), atol=1e-12,
-                              what="forward pass and nn.Sequential (4-7-5-3)")
+                              what="forward pass and nn.Sequential (4-7-5-3)") & \
+            check_close(layers.dense_layer(x, Ws[0], bs[0], "tanh"), net[1](net[0](x)), atol=1e-12,
+                        what="one dense layer and nn.Linear + nn.Tanh")
     counts, numels = [], []
     for ws in [widths, (784, 100, 10), (2, 1), (3, 16, 16, 16, 1)]:
         counts.append(layers.parameter_count(ws))

@@ -320,8 +320,8 @@ def check_svrg(estimate=st.svrg_gradient) -> CheckResult:
 
 @formula("sgd.signsgd", reference="torch.optim.Adam with betas = (0, 0), eps = 0")
 def check_signsgd(step=st.sign_sgd_step, other=None) -> CheckResult:
-    if other is None:  # the same rule in the optimiser module (imported here: adaptive imports this module)
-        from edl.optimization.adaptive import sign_step as other
+    from edl.optimization import adaptive  # the same rule in the optimiser module (adaptive's checks import this one)
+    other = adaptive.sign_step if other is None else other
     rng = np.random.default_rng(13)
     x, grad = rng.normal(size=50), rng.normal(size=50)
     moved = to_numpy(step(f64(x), f64(grad), 0.01)) - x
@@ -337,7 +337,9 @@ def check_signsgd(step=st.sign_sgd_step, other=None) -> CheckResult:
     for _ in range(20):
         xa = other(xa, f64(H) @ xa, 0.01)
         theirs.append(xa)
-    alias = check_close(torch.stack(theirs), adam, atol=1e-13, what="edl.optimization.adaptive.sign_step, 20 steps")
+    alias = check_close(torch.stack(theirs), adam, atol=1e-13, what="edl.optimization.adaptive.sign_step, 20 steps") & \
+        check_close(_torch_trajectory(lambda p: adaptive.SignSGD(p, lr=0.01), H, x0, 20), adam, atol=1e-13,
+                    what="edl.optimization.adaptive.SignSGD, 20 steps")
     return magnitude & same & alias
 
 
