@@ -32,6 +32,7 @@ CASES = {
     "optimizers.plot_adam_counterexample": lambda: optimizers.plot_adam_counterexample(3000),
     "optimizers.plot_svrg": lambda: optimizers.plot_svrg(epochs=4),
     "optimizers.plot_muon_spectrum": optimizers.plot_muon_spectrum,
+    "optimizers.plot_worst_case_acceleration": lambda: optimizers.plot_worst_case_acceleration(100.0, 60),
     "training.plot_computational_graph": training.plot_computational_graph,
     "training.plot_schedules": lambda: _schedules(),
     "training.plot_network_race": lambda: _race(),

@@ -299,6 +299,28 @@ def plot_rates(curves: dict) -> Figure:
     return fig
 
 
+# --- a PL function on which the PL rate is nearly tight ------------------------------------------------------
+
+PL_TIGHT_MU = 0.02  # 2c² with c = 0.1: the PL constant of pl_tight, attained at its minimum x = 0
+
+
+def pl_tight(x: torch.Tensor) -> torch.Tensor:
+    r""":math:`f(x)=g(x)^2` with :math:`g(x)=1.1x-\sin x`: non-convex (f″ < 0 near x = 3π/2), with
+    :math:`\tfrac12f'^2/f=2g'(x)^2=2(1.1-\cos x)^2\ge0.02`, equality at the minimum, where also f″(0) = 0.02."""
+    return (1.1 * x - torch.sin(x)) ** 2
+
+
+def pl_tight_grad(x: torch.Tensor) -> torch.Tensor:
+    return 2 * (1.1 * x - torch.sin(x)) * (1.1 - torch.cos(x))
+
+
+def pl_tight_smoothness(radius: float) -> float:
+    """max |f″| of :func:`pl_tight` on [−radius, radius], on a fine grid (GD from |x₀| ≤ radius stays there)."""
+    x = torch.linspace(-radius, radius, 200_001, dtype=torch.float64)
+    g, dg = 1.1 * x - torch.sin(x), 1.1 - torch.cos(x)
+    return float((2 * dg**2 + 2 * g * torch.sin(x)).abs().max())
+
+
 @single_threaded()
 def rate_curves(runs: int = 16, seed: int = 0) -> dict:
     """Gradient descent run on four problem classes, batched over ``runs`` random starts (or problems),
@@ -326,12 +348,15 @@ def rate_curves(runs: int = 16, seed: int = 0) -> dict:
     tq = torch.arange(301, dtype=torch.float64)[:, None]
     dist = qs.norm(dim=-1)
     curves["strongly convex: κ ∈ [2, 1000], η*"] = (tq[:, 0], dist, gd.optimal_contraction(kappas) ** tq * dist[0])
-    # PL, non-convex: x² + 3 sin²x, η = 1/8
-    z0 = torch.linspace(-10, 10, runs + 1, dtype=torch.float64)
+    # PL, non-convex, and not Newton at the minimum: f = g², g(x) = 1.1x − sin x, whose PL ratio ½f′²/f = 2g′²
+    # is smallest (μ = 0.02) exactly at the minimum, where f″ = μ too; η = 0.2/L with the general-step factor
+    z0 = torch.linspace(-4, 4, runs + 1, dtype=torch.float64)
     z0 = z0[z0 != 0][:runs]
-    zs = gd.gradient_descent(gd.pl_example_grad, z0, 1 / 8, 200)
-    tp = torch.arange(201, dtype=torch.float64)[:, None]
-    curves["PL: x² + 3 sin²x, η = 1/L"] = (tp[:, 0], gd.pl_example(zs), gd.pl_rate_bound(gd.pl_example(z0), 1 / 32, 8.0, tp))
+    mu_pl, L_pl, eta_pl = PL_TIGHT_MU, pl_tight_smoothness(4.0), 0.2 / pl_tight_smoothness(4.0)
+    zs = gd.gradient_descent(pl_tight_grad, z0, eta_pl, 6000)
+    tp = torch.arange(6001, dtype=torch.float64)[:, None]
+    curves["PL: (1.1x − sin x)², η = 0.2/L"] = (tp[:, 0], pl_tight(zs),
+                                                 pl_tight(z0) * gd.pl_step_factor(mu_pl, L_pl, eta_pl) ** tp)
     # non-convex: robust regression Σ log(1 + r²), min gradient norm²
     A, b = _f64(rng.normal(size=(30, 5))), _f64(rng.normal(size=30) * 2)
     Lr = 2 * float(torch.linalg.eigvalsh(A.T @ A).max())

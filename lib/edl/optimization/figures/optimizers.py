@@ -288,3 +288,72 @@ def plot_muon_spectrum(seed: int = 0) -> Figure:
     ax.set(xlabel="index", ylabel="singular value", title="orthogonalisation lifts the small singular directions")
     ax.legend(loc="lower left")
     return fig
+
+
+def worst_case_quadratic(kappa: float = 100.0, n: int = 1000, mu: float = 1.0):
+    r"""Nesterov's worst-case strongly convex quadratic (2004, §2.1.4), truncated to ``n`` coordinates:
+
+    .. math:: f(\mathbf x)=\frac{\mu(\kappa-1)}8\big(\mathbf x^\top A\mathbf x-2x_1\big)+\frac\mu2\|\mathbf x\|^2,
+              \quad A=\operatorname{tridiag}(-1,2,-1),
+
+    with :math:`\mu I\preceq\nabla^2f\preceq\kappa\mu I`. Returns ``(H, c, x_star)`` with f = ½xᵀHx − cᵀx.
+    From x₀ = 0 a method whose iterates stay in the span of the gradients seen so far has x_k supported on
+    the first k coordinates, so :math:`\|\mathbf x_k-\mathbf x^*\|^2\ge\sum_{i>k}(x^*_i)^2\approx q^{2k}\|\mathbf x^*\|^2`,
+    :math:`q=\frac{\sqrt\kappa-1}{\sqrt\kappa+1}`.
+    """
+    require_positive("kappa", kappa)
+    n = require_int("n", n, minimum=2)
+    A = 2 * torch.eye(n, dtype=F64) - torch.diag(torch.ones(n - 1, dtype=F64), 1) - torch.diag(torch.ones(n - 1, dtype=F64), -1)
+    H = mu * (kappa - 1) / 4 * A + mu * torch.eye(n, dtype=F64)
+    c = torch.zeros(n, dtype=F64)
+    c[0] = mu * (kappa - 1) / 4
+    return H, c, torch.linalg.solve(H, c)
+
+
+@cache
+def worst_case_runs(kappa: float = 100.0, steps: int = 200, n: int = 400) -> dict:
+    """Squared distances to x* of gradient descent (η = 1/L) and Nesterov (η = 1/L, β = (√κ−1)/(√κ+1)) on
+    :func:`worst_case_quadratic`, with the Krylov lower bound Σ_{i>k} (x*_i)² shared by every such method."""
+    H, c, x_star = worst_case_quadratic(kappa, n)
+    L = float(H[0, 0]) + (kappa - 1) / 4 * (2 - 2 * math.cos(n * math.pi / (n + 1))) - 2 * (kappa - 1) / 4  # λ_max
+    beta = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+
+    a, m = (kappa - 1) / 4, float(H[0, 0]) - 2 * (kappa - 1) / 4  # H = a·tridiag(−1, 2, −1) + m·I
+
+    def grad(x):  # H x − c by the three diagonals: O(n) per step instead of a dense product
+        Hx = (2 * a + m) * x
+        Hx[1:] -= a * x[:-1]
+        Hx[:-1] -= a * x[1:]
+        return Hx - c
+    out = {"gradient descent": [], "Nesterov": []}
+    for name in out:
+        prev = x = torch.zeros(n, dtype=F64)
+        for _ in range(steps + 1):
+            out[name].append(float(((x - x_star) ** 2).sum()))
+            if name == "Nesterov":
+                prev, x = x, mo.nesterov_step(x, prev, grad, 1 / L, beta)
+            else:
+                prev, x = x, x - grad(x) / L
+    tail = torch.flip(torch.cumsum(torch.flip(x_star**2, [0]), 0), [0])  # Σ_{i≥k} x*_i², k = 0 … n−1
+    lower = [float(tail[k]) for k in range(steps + 1)]  # x_k lives on coordinates 0 … k−1
+    return {**{k: np.array(v) for k, v in out.items()}, "lower": np.array(lower), "L": L, "beta": beta}
+
+
+@styled
+def plot_worst_case_acceleration(kappa: float = 100.0, steps: int = 200) -> Figure:
+    """Gradient descent and Nesterov on Nesterov's worst-case quadratic, between the lower bound for every
+    gradient-span method and Nesterov's upper bound (converted to distances by strong convexity)."""
+    runs = worst_case_runs(float(kappa), int(steps))
+    k = np.arange(steps + 1)
+    d0 = runs["gradient descent"][0]
+    upper = 2 * runs["L"] * (1 - 1 / math.sqrt(kappa)) ** k * d0  # f − f* ≤ L(1 − 1/√κ)^k d0, and f − f* ≥ (μ/2)d
+    fig, ax = _figure()
+    ax.semilogy(k, runs["gradient descent"], "C0", label="gradient descent, η = 1/L")
+    ax.semilogy(k, runs["Nesterov"], "C2", label="Nesterov, η = 1/L, β = (√κ−1)/(√κ+1)")
+    ax.semilogy(k, upper, "C2--", lw=1, label="Nesterov's upper bound ×2L/μ (μ = 1)")
+    ax.semilogy(k, runs["lower"], "k:", label=r"lower bound for every method: $\sum_{i>k}(x^*_i)^2$")
+    ax.set(xlabel="iteration k", ylabel=r"$\|x_k-x^*\|^2$", ylim=(1e-24, 1e4),
+           title=f"Nesterov's worst-case quadratic, κ = {kappa:g}, n = 400")
+    style.mark_clipped(ax)
+    style.legend_outside(ax, "below", ncols=2)
+    return fig
