@@ -4,7 +4,7 @@ each reference is an independent route (explicit loops, enumeration)."""
 import numpy as np
 import torch
 
-from edl.connectionism.cover import cover_count_table, separable_dichotomies
+from edl.connectionism.cover import separable_dichotomies
 from edl.core.exercises import exercise
 
 
@@ -16,13 +16,6 @@ def _perceptron_step(w, x, y):
     # reference: SGD with step 1 on max(0, -y x.w), whose subgradient at y x.w <= 0 is taken as -y x
     w, x = np.asarray(w, float), np.asarray(x, float)
     return w + y * x * (y * (x @ w) <= 0)
-
-
-@exercise("ch01.ex.cover-count", function="count_dichotomies", kind="implement", title="Cover's count",
-          cases=[(3, 2), (4, 4), (5, 4), (8, 4), (20, 10), (60, 30), (1, 5)], atol=0, rtol=0,
-          hint="C(s, n) = 2 * sum over i = 0..n-1 of binom(s-1, i); math.comb helps")
-def _count_dichotomies(s, n):
-    return cover_count_table(s, n)[s][n]  # the recurrence, not the closed form
 
 
 @exercise("ch01.ex.xor-from-nand", function="xor_from_nand", kind="implement", title="XOR from NAND gates",
@@ -45,23 +38,6 @@ def _count_separable(points):
 def _patterns(s: int, n: int, seed: int) -> torch.Tensor:
     rng = np.random.default_rng(seed)
     return torch.as_tensor(rng.choice([-1.0, 1.0], size=(s, n)))
-
-
-@exercise("ch01.ex.hopfield-hebbian-weights", function="hebbian_matrix", kind="implement",
-          title="The Hebbian weight matrix",
-          cases=[([[1, -1, 1]],), ([[1, 1, -1, -1], [1, -1, 1, -1]],), ([[1, -1, -1, 1, 1], [-1, -1, 1, 1, -1],
-                                                                          [1, 1, 1, -1, -1]],),
-                 (_patterns(6, 12, 0).tolist(),)],
-          hint="w_ij = (1/n) Σ_t x_i^t x_j^t for i ≠ j, and the diagonal must be 0")
-def _hebbian_matrix(patterns):
-    x = np.asarray(patterns, dtype=float)
-    s, n = x.shape
-    W = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            if i != j:
-                W[i, j] = sum(x[t, i] * x[t, j] for t in range(s)) / n
-    return W
 
 
 @exercise("ch01.ex.hopfield-unstable-fraction", function="unstable_bits", kind="implement",
@@ -152,3 +128,135 @@ def _recall_fails_at(noise):
         if float(hop.overlap(examples[(alpha, noise)][1], stored)) < 1.0:
             return max(1, round(alpha * plots.RECALL_N))
     raise ValueError(f"recall never fails at corruption {noise} on the explorer's grid: the question has no answer")
+
+
+@exercise("ch01.ex.novikoff-tight", function="orthogonal_mistake_ratio", kind="derive",
+          title="Data that reach Novikoff's bound",
+          tight=[([1.0, 1.0, 1.0],), ([2.0, 2.0, 2.0, 2.0, 2.0],)],
+          cases=[([1.0, 2.0],), ([1.0, 1.0, 3.0],), ([0.5, 1.0, 1.5, 2.0],), ([1.0] * 9 + [10.0],)],
+          atol=1e-9, rtol=1e-7,
+          hint="the updates are orthogonal, so no update undoes another; for γ*, look for w with y_k x_k·w = 1 "
+               "for every k and use that γ* = 1/‖w‖ at the shortest such w",
+          explanation="Each point is a mistake exactly once: at the start w·x_k = 0 (the other updates are "
+                      "orthogonal to x_k), and after its update y_k x_k·w = r_k² > 0 for good. So the perceptron "
+                      "makes s mistakes. The shortest w with y_k x_k·w ≥ 1 has w_k = y_k/r_k, so "
+                      "γ* = (Σ r_k⁻²)^(−1/2), R = max r_k, and the ratio is s / (R² Σ r_k⁻²). It is 1, the bound "
+                      "met with equality, exactly when all lengths are equal; one long point makes R large and the "
+                      "bound loose. Novikoff's bound cannot be improved, and the worst case is data with no "
+                      "direction in common.")
+def _orthogonal_mistake_ratio(radii):
+    # Independent route: build the points r_k e_k with alternating labels, run the perceptron and solve the
+    # maximum-margin program numerically; nothing of the closed form is used.
+    from edl.connectionism.margins import homogeneous_max_margin
+    from edl.connectionism.perceptron import perceptron_train
+
+    r = np.asarray(radii, dtype=float)
+    x = torch.as_tensor(np.diag(r))
+    y = torch.as_tensor(np.where(np.arange(len(r)) % 2 == 0, 1.0, -1.0))
+    mistakes = int(perceptron_train(x, y).mistakes)
+    _, gamma = homogeneous_max_margin(x, y)
+    return mistakes / (r.max() / float(gamma)) ** 2
+
+
+NONSEPARABLE_CHOICES = {
+    "a": "it settles on a line that makes the fewest possible errors and stops",
+    "b": "the weights grow without bound, turning ever more slowly",
+    "c": "after a few epochs the weights at the start of an epoch repeat, and the run cycles for ever",
+    "d": "the weights shrink to zero",
+}
+
+
+@exercise("ch01.ex.nonseparable", function="nonseparable_prediction", kind="predict",
+          title="The perceptron on data no line separates", choices=NONSEPARABLE_CHOICES,
+          cases=[(1,), (2,), (3,)],
+          hint="the points have integer coordinates, and an epoch is a deterministic function of the weights it "
+               "starts from; can ‖w‖ grow if every update is a mistake, y x·w ≤ 0?",
+          explanation="No epoch is free of mistakes, so the perceptron never stops (not a). A mistake adds "
+                      "‖x‖² + 2y x·w ≤ ‖x‖² to ‖w‖², and the perceptron cycling theorem shows that the weights stay "
+                      "in a bounded set (not b). With integer data every w is an integer vector, so only finitely "
+                      "many occur; an epoch maps its starting weights deterministically to the next, so the "
+                      "first repeated start repeats for ever (c). The weights never settle at 0 (not d): from "
+                      "w = 0 the first point is always a mistake.")
+def _nonseparable_prediction(seed):
+    # Independent route: run the data set of the section (same construction) epoch by epoch, with a
+    # dictionary of the start-of-epoch weights, and classify what happened.
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-4, 5, size=(40, 2)).astype(float)
+    y = np.sign(x @ [1.0, 0.6] + 0.5)
+    y[rng.choice(40, 4, replace=False)] *= -1
+    z = y[:, None] * np.hstack([x, np.ones((40, 1))])
+    w, seen, norms = np.zeros(3), set(), []
+    for _ in range(500):
+        key = tuple(w)
+        if key in seen:
+            return "c"
+        seen.add(key)
+        for zi in z:
+            if zi @ w <= 0:
+                w = w + zi
+        norms.append(np.linalg.norm(w))
+        if (z @ w > 0).all():
+            return "a"
+    return "b" if norms[-1] > 2 * max(norms[:50]) else "d"
+
+
+HEBBIAN_BUGGY = """def hebbian_matrix(patterns):
+    "Hebbian weights (1/n) sum_t x^t x^t^T for a Hopfield network."
+    X = np.asarray(patterns, dtype=float)
+    s, n = X.shape
+    return X.T @ X / n
+"""
+
+
+@exercise("ch01.ex.hebbian-diagonal", function="hebbian_matrix", kind="debug",
+          title="A Hebbian matrix with a self-coupling", buggy=HEBBIAN_BUGGY,
+          cases=[([[1, -1, 1]],), ([[1, 1, -1, -1], [1, -1, 1, -1]],),
+                 ([[1, -1, -1, 1, 1], [-1, -1, 1, 1, -1], [1, 1, 1, -1, -1]],), (_patterns(6, 12, 0).tolist(),)],
+          hint="write W for one pattern and look at its diagonal; then compute the field of unit i at a state x "
+               "and find the term that does not depend on the other units",
+          explanation="Each outer product x xᵀ has ones on its diagonal, so the buggy W has w_ii = s/n. The energy "
+                      "still never rises (w_ii ≥ 0 is enough), so nothing visibly breaks, but the field "
+                      "h_i = Σ_{j≠i} w_ij x_j + (s/n) x_i now pulls every unit towards its own current value, "
+                      "against a crosstalk of typical size √(s/n). At high load the pull wins: with n = 200 and "
+                      "s = 400 one synchronous step from a random state flips 8% of its bits instead of half, "
+                      "and a probe with a fifth of its bits flipped stays frozen where it started. Subtract (s/n)·I.")
+def _hebbian_matrix_debugged(patterns):
+    x = np.asarray(patterns, dtype=float)
+    s, n = x.shape
+    W = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                W[i, j] = sum(x[t, i] * x[t, j] for t in range(s)) / n
+    return W
+
+
+COLLAPSE_CHOICES = {
+    "a": "at loads α = s/n below 0.05: a few patterns already disturb each other",
+    "b": "at loads between 0.1 and 0.3: about a seventh of n patterns",
+    "c": "at loads between 0.5 and 1: about as many patterns as neurons",
+    "d": "at about α = 2, the separability limit of Cover's theorem",
+}
+
+
+@exercise("ch01.ex.recall-collapse", function="collapse_prediction", kind="predict",
+          title="Where Hebbian recall collapses", choices=COLLAPSE_CHOICES,
+          cases=[(100,), (200,), (400,)],
+          hint="the crosstalk at a stored bit has variance about α; the signal is 1. How large must α be before "
+               "a few percent of bits are unstable, and what do those errors do to the other fields?",
+          explanation="The one-step error rate Φ(−1/√α) is already 1% at α ≈ 0.18, and every flipped bit adds to "
+                      "the crosstalk of all others, so errors feed on errors: the retrieval state disappears near "
+                      "α_c ≈ 0.138, a little higher at these small n. The answer does not move with n, because "
+                      "the capacity is proportional to n. Cover's 2n (d) is the limit for learned weights; "
+                      "Hebb's rule, a one-shot formula, reaches only a fourteenth of it.")
+def _collapse_prediction(n):
+    # Independent route: asynchronous recall from stored patterns at loads on a grid, 4 pattern sets of
+    # size n, 2 probes each: the first load at which the mean overlap falls below 0.9.
+    from edl.connectionism import hopfield as hop
+
+    g = torch.Generator().manual_seed(n)
+    for alpha in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0, 2.0):
+        X = hop.random_patterns(max(2, round(alpha * n)), n, trials=4, generator=g)
+        if float(hop.retrieve_async(X, probes=2, generator=g).mean()) < 0.9:
+            return "a" if alpha <= 0.05 else "b" if alpha <= 0.3 else "c" if alpha <= 1.0 else "d"
+    return "d"

@@ -1,11 +1,14 @@
 """Exercises of the appendix "Probability and information"; each reference is an independent route."""
 
 
-import torch
+import math
+from fractions import Fraction
+
+import numpy as np
 from scipy import stats
 
 from edl.core.exercises import exercise
-from edl.probability.basics import hoeffding_bound
+from edl.probability.basics import hoeffding_bound, union_bound
 
 
 @exercise("bg.ex.entropy-bits", function="entropy_bits", kind="implement", title="Entropy in bits",
@@ -29,16 +32,6 @@ def _hoeffding_sample_size(t, delta):
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if float(hoeffding_bound(mid, t)) <= delta else (mid, hi)
     return hi
-
-
-@exercise("bg.ex.gaussian-kl", function="gaussian_kl_by_formula", kind="implement",
-          title="KL divergence between two normals",
-          cases=[(0.0, 1.0, 0.0, 1.0), (1.0, 1.0, 0.0, 1.0), (0.0, 2.0, 1.0, 0.5), (-1.5, 0.3, 2.0, 3.0)],
-          hint="arguments are standard deviations here, not variances")
-def _gaussian_kl(mu0, sigma0, mu1, sigma1):
-    kl = torch.distributions.kl_divergence(torch.distributions.Normal(mu0 * 1.0, sigma0 * 1.0),
-                                           torch.distributions.Normal(mu1 * 1.0, sigma1 * 1.0))
-    return float(kl)
 
 
 @exercise("bg.ex.total-variation", function="total_variation_by_events", kind="implement",
@@ -69,3 +62,81 @@ def _pinsker_local_ratio(p):
     tv = (sp.Abs(q - p) + sp.Abs((1 - q) - (1 - p))) / 2
     kl = q * sp.log(q / p) + (1 - q) * sp.log((1 - q) / (1 - p))
     return float(sp.limit(tv**2 / kl, eps, 0, "+"))
+
+
+BAYES_CHOICES = {
+    "a": "about 95%: the test is right 95% of the time",
+    "b": "about 50%",
+    "c": "about 10% or less",
+    "d": "about 1%: a positive test tells almost nothing",
+}
+
+
+@exercise("bg.ex.bayes-base-rate", function="bayes_prediction", kind="predict", title="A positive test",
+          choices=BAYES_CHOICES, cases=[(0.01,), (0.1,), (0.5,)],
+          hint="imagine 1000 people: how many are ill, how many of them test positive, and how many healthy "
+               "people test positive as well?",
+          explanation="Of 1000 people, with prevalence 1%, 10 are ill and 9.5 of them test positive, while 10% "
+                      "of the 990 healthy ones, 99 people, test positive too: P(ill | +) = 9.5/108.5 ≈ 8.8%. "
+                      "With prevalence 10% it is 95/185 ≈ 51%, and with 50% it is 95/105 ≈ 90%. The "
+                      "sensitivity P(+ | ill) = 95% is not the answer to P(ill | +): the prior, the base rate, "
+                      "decides how many of the positives are false alarms.")
+def _bayes_prediction(prevalence):
+    # Exact rational arithmetic over the two hypotheses, then the option whose range holds the posterior.
+    prior = Fraction(str(prevalence))
+    post = Fraction(95, 100) * prior / (Fraction(95, 100) * prior + Fraction(10, 100) * (1 - prior))
+    return "c" if post < Fraction(2, 10) else "b" if post < Fraction(7, 10) else "a"
+
+
+SOFTMAX_BUGGY = """def softmax_probabilities(z):
+    "The softmax of the logits z (a list of numbers): exp(z_k) / sum_j exp(z_j)."
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / e.sum()
+"""
+
+
+@exercise("bg.ex.softmax-overflow", function="softmax_probabilities", kind="debug",
+          title="A softmax that returns nan", buggy=SOFTMAX_BUGGY,
+          cases=[([1.0, 2.0, 3.0],), ([1000.0, 1001.0, 1002.0],), ([-1000.0, -1000.0],), ([710.0, 0.0, -710.0],)],
+          atol=1e-12, rtol=1e-9,
+          hint="what is np.exp(1000.0)? what does subtracting the same number from every logit do to the result?",
+          explanation="exp overflows to inf above z ≈ 709.8 and underflows to 0 below about −745, so the quotient "
+                      "becomes inf/inf or 0/0 = nan. The softmax is unchanged when the same constant is subtracted "
+                      "from every logit; subtracting the largest one makes every exponent ≤ 0 and the largest term "
+                      "exactly 1, so the sum lies between 1 and k and nothing overflows.")
+def _softmax_probabilities(z):
+    # Independent route: exact rational arithmetic on exp of the differences z_k − z_j, written as
+    # 1 / Σ_j exp(z_j − z_k), with math.exp on differences only where they are moderate.
+    z = [float(v) for v in z]
+    out = []
+    for zk in z:
+        total = math.fsum(math.exp(zj - zk) if zj - zk < 700 else math.inf for zj in z)
+        out.append(0.0 if math.isinf(total) else 1.0 / total)
+    return np.array(out)
+
+
+@exercise("bg.ex.hoeffding-union", function="models_sample_size", kind="derive",
+          title="One test set for m models",
+          tight=[(1, 0.1, 0.05), (1, 0.05, 0.01)],
+          cases=[(10, 0.1, 0.05), (1000, 0.05, 0.05), (100, 0.02, 0.01), (10**6, 0.1, 0.1)], atol=0, rtol=0,
+          hint="bound P(|mean − p| ≥ t) for one model by two one-sided Hoeffding tails, then take the union over "
+               "the m models; solve 2m·exp(−2nt²) ≤ δ for the smallest whole n",
+          explanation="For one model, P(|error estimate − error| ≥ t) ≤ 2e^{−2nt²}, the two tails of Hoeffding's "
+                      "inequality. The union bound over the m models multiplies by m, so n = ⌈ln(2m/δ)/(2t²)⌉ "
+                      "examples make all m estimates t-accurate with probability at least 1 − δ. The price of m "
+                      "models is only ln m: a thousand models need about twice the examples of one, because "
+                      "Hoeffding's tail falls exponentially in n.")
+def _models_sample_size(m, t, delta):
+    # Independent of the closed form: double, then bisect, on the union of 2m one-sided Hoeffding tails,
+    # each from the library's (checked) hoeffding_bound, summed by the library's union_bound.
+    def fails(n):
+        return float(union_bound(np.full(2, float(hoeffding_bound(n, t))))) * m > delta
+
+    hi = 1
+    while fails(hi):
+        hi *= 2
+    lo = hi // 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fails(mid) else (lo, mid)
+    return hi
