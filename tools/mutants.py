@@ -33,6 +33,7 @@ import ast
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -112,13 +113,14 @@ markers = ["gpu: needs a CUDA device", "book: needs the built HTML book"]
 """)
 
 
-def run_mutmut(workers: int, names: list[str]) -> float:
-    """Run mutmut in the working folder, its output to ``mutmut.log``; return the wall time."""
+def run_mutmut(workers: int, names: list[str]) -> tuple[float, float]:
+    """Run mutmut in the working folder, its output to ``mutmut.log``; return the wall and CPU seconds it took."""
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", EDL_DEVICE="cpu", MPLBACKEND="Agg",
                PYTHONHASHSEED="0")
     session = str(ROOT / "tools" / "mutants_session.py")
     log = WORK / "mutmut.log"
     start = time.perf_counter()
+    (WORK / "mutmut-times.tsv").unlink(missing_ok=True)
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, session, "run", "--max-children", str(workers), *names],
                                 cwd=WORK, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -126,11 +128,12 @@ def run_mutmut(workers: int, names: list[str]) -> float:
             time.sleep(30)
             print(f"  {time.perf_counter() - start:6.0f} s  {_progress(log)}", flush=True)
     seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode:
         print(log.read_text()[-5000:], file=sys.stderr)
         raise SystemExit(f"mutmut failed (exit {proc.returncode}); its output is in {log}")
     subprocess.run([sys.executable, session, "results", "results.json"], cwd=WORK, env=env, check=True)
-    return seconds
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def _progress(log: Path) -> str:
@@ -202,10 +205,11 @@ def _tally(rows) -> dict:
 
 
 def summarise(records: list[dict], equivalent: dict, wall_seconds: float, workers: int, modules: list[str],
-              src: Path = ROOT, commit: str = "") -> dict:
+              src: Path = ROOT, commit: str = "", cpu_seconds: float | None = None) -> dict:
     labels = {m: labels_by_function(src / "lib" / m) for m in modules}
     rows, seen = [], Counter()
-    for r in sorted(records, key=lambda r: (r["path"], _number(r["mutant"]))):
+    unchecked = [r for r in records if r["status"] == "not checked"]  # left out by a run of named mutants
+    for r in sorted((r for r in records if r["status"] != "not checked"), key=lambda r: (r["path"], _number(r["mutant"]))):
         module = r["path"][:-3].replace("/", ".")
         function = f"{r['class']}.{r['function']}" if r["class"] else r["function"]
         key = mutation_key(r["diff"])
@@ -217,7 +221,8 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float, worker
             reason = None  # killed after all: not equivalent, whatever the list says
         rows.append({"module": module, "part": module.split(".")[1], "function": function, "mutant": r["mutant"],
                      "status": r["status"], "key": key, "diff": r["diff"], "equivalent": reason is not None,
-                     "reason": reason, "formulas": labels[r["path"]].get(function, [])})
+                     "reason": reason, "formulas": labels[r["path"]].get(function, []),
+                     "seconds": r.get("seconds"), "killed_by": r.get("killed_by")})
     by = defaultdict(list)
     for row in rows:
         by[("part", row["part"])].append(row)
@@ -229,13 +234,16 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float, worker
         "tool": f"mutmut {_version('mutmut')}, each mutant's tests run from one pytest session (tools/mutants_session.py)",
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": commit or _git("rev-parse", "HEAD") + (" with uncommitted changes" if _git("status", "--porcelain", "lib", "tests") else ""),
-        "workers": workers, "wall_seconds": round(wall_seconds, 1), "target": TARGET,
+        "workers": workers, "wall_seconds": round(wall_seconds, 1),
+        "cpu_seconds": None if cpu_seconds is None else round(cpu_seconds, 1), "target": TARGET,
         "counting": "killed includes timeouts (as mutmut's own score does) and test processes ended by a signal; "
                     "equivalent mutants are left out: score = killed / (made - equivalent)",
-        "modules_mutated": modules,
+        "modules_mutated": modules, "not_checked": len(unchecked),
         "parts": {k: _tally(v) for (kind, k), v in sorted(by.items()) if kind == "part"},
         "modules": {k: _tally(v) for (kind, k), v in sorted(by.items()) if kind == "module"},
         "formulas": {k: _tally(v) for (kind, k), v in sorted(by.items()) if kind == "formula"},
+        "slowest": [{k: r[k] for k in ("mutant", "status", "seconds")}
+                    for r in sorted(rows, key=lambda r: -(r["seconds"] or 0))[:20]],
         "survivors": [{k: r[k] for k in ("module", "function", "mutant", "status", "key", "diff")}
                       for r in rows if r["status"] not in KILLED and not r["equivalent"]],
         "equivalent": [{k: r[k] for k in ("module", "function", "key", "reason")} for r in rows if r["equivalent"]],
@@ -270,7 +278,8 @@ def print_report(report: dict) -> None:
               f"{tally['equivalent']:6} {_pct(tally['score']):>7}{flag}")
     if report["stale_equivalents"]:
         print(f"{len(report['stale_equivalents'])} entries of {EQUIVALENT.name} match no mutant made in this run")
-    print(f"mutation testing took {report['wall_seconds']:.0f} s on {report['workers']} workers")
+    cpu = f" ({report['cpu_seconds']:.0f} s of CPU)" if report.get("cpu_seconds") is not None else ""
+    print(f"mutation testing took {report['wall_seconds']:.0f} s on {report['workers']} workers{cpu}")
 
 
 def _pct(score) -> str:
@@ -299,10 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     modules = args.module or [m for p in (args.part or all_parts) for m in formula_modules(src, p)]
     stage(src, modules, killer_tests(src, all_parts))
     print(f"mutation testing {len(modules)} formula modules with {args.workers} workers (log: {WORK / 'mutmut.log'})")
-    seconds = run_mutmut(args.workers, args.names)
+    seconds, cpu = run_mutmut(args.workers, args.names)
     records = json.loads((WORK / "results.json").read_text())
     commit = _git("rev-parse", args.at) if args.at else ""
-    report = summarise(records, read_equivalent(), seconds, args.workers, modules, src, commit)
+    report = summarise(records, read_equivalent(), seconds, args.workers, modules, src, commit, cpu)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     print_report(report)

@@ -18,7 +18,9 @@ both ways: every test passes through it with no mutant active, and a test fails 
 "fail everything" switch on; this check replaces mutmut's own run of the unmutated tests. mutmut's
 progress line, which counts every mutant each time it is printed, is printed at most once a second.
 
-``results`` writes one record per mutant: its name, file, function, mutmut's status and its diff.
+``results`` writes one record per mutant: its name, file, function, mutmut's status, its diff, and
+(from ``mutmut-times.tsv``, which the children append to) the seconds its tests took, how many of the
+selected tests ran and the test that killed it.
 """
 
 import gc
@@ -40,6 +42,9 @@ from mutmut.stats import print_stats, status_by_exit_code
 from mutmut.utils.file_utils import walk_mutatable_files
 from mutmut.utils.format_utils import orig_function_and_class_names_from_key
 from mutmut.workers.isolation import ForkServerRunner
+
+
+TIMES = Path("mutmut-times.tsv").resolve()  # in the working folder, beside mutants/
 
 
 class _Keeper:
@@ -119,15 +124,23 @@ class SessionRunner(PytestRunner):
     def run_tests(self, *, mutant_name, tests):
         if self._keeper is None:  # mutmut's clean run and forced failure, outside the fork server
             return super().run_tests(mutant_name=mutant_name, tests=tests)
+        start = time.perf_counter()
         durations = state().duration_by_test
         order = {nodeid: i for i, nodeid in enumerate(self._items)}
         chosen = sorted((self._items[t] for t in tests), key=lambda it: (durations.get(it.nodeid, 0.0), order[it.nodeid]))
+        code, ran = 0, 0
         for i, item in enumerate(chosen):
             nextitem = chosen[i + 1] if i + 1 < len(chosen) else None
             item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            ran += 1
             if self._keeper.failed is not None:
-                return 1
-        return 0
+                code = 1
+                break
+        if mutant_name:  # one line per mutant, appended whole: its time, the tests run of those selected, the killer
+            line = f"{mutant_name}\t{time.perf_counter() - start:.3f}\t{ran}\t{len(chosen)}\t{self._keeper.failed or ''}\n"
+            with open(TIMES, "a") as out:
+                out.write(line)
+        return code
 
 
 class Runner(ForkServerRunner):
@@ -158,6 +171,12 @@ def run(names: list[str], max_children: int) -> None:
 
 
 def results(out: Path) -> None:
+    times = {}
+    if TIMES.exists():
+        for line in TIMES.read_text().splitlines():
+            name, seconds, ran, selected, killer = line.split("\t")
+            times[name] = {"seconds": float(seconds), "tests_run": int(ran), "tests_selected": int(selected),
+                           "killed_by": killer or None}
     records = []
     for path in walk_mutatable_files():
         data = SourceFileMutationData(path=path)
@@ -167,7 +186,7 @@ def results(out: Path) -> None:
             records.append({
                 "mutant": name, "path": str(path), "function": function, "class": cls,
                 "status": status_by_exit_code[code], "exit_code": code,
-                "seconds": data.durations_by_key.get(name), "diff": get_diff_for_mutant(name, path=path),
+                "diff": get_diff_for_mutant(name, path=path), **times.get(name, {}),
             })
     out.write_text(json.dumps(records, indent=0))
 
