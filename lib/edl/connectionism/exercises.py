@@ -20,7 +20,8 @@ def _perceptron_step(w, x, y):
 
 @exercise("ch01.ex.xor-from-nand", function="xor_from_nand", kind="implement", title="XOR from NAND gates",
           cases=[(0, 0), (0, 1), (1, 0), (1, 1)], atol=0, rtol=0,
-          hint="four NAND gates suffice: m = nand(a, b); xor = nand(nand(a, m), nand(b, m))")
+          hint="XOR is (a OR b) AND NOT (a AND b); build each part from NAND, then look for a circuit of four "
+               "gates that shares nand(a, b)")
 def _xor(a, b):
     return int(a != b)
 
@@ -177,10 +178,10 @@ NONSEPARABLE_CHOICES = {
                       "many occur; an epoch maps its starting weights deterministically to the next, so the "
                       "first repeated start repeats for ever (c). The weights never settle at 0 (not d): from "
                       "w = 0 the first point is always a mistake.")
-def _nonseparable_prediction(seed):
+def _nonseparable_prediction(data_set):
     # Independent route: run the data set of the section (same construction) epoch by epoch, with a
     # dictionary of the start-of-epoch weights, and classify what happened.
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(data_set)
     x = rng.integers(-4, 5, size=(40, 2)).astype(float)
     y = np.sign(x @ [1.0, 0.6] + 0.5)
     y[rng.choice(40, 4, replace=False)] *= -1

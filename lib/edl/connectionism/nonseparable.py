@@ -23,7 +23,7 @@ def _data(x, y) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
     v.require_ndim("x", x, 2)
     y = v.as_float_tensor("y", y, like=x)
     if y.shape != x.shape[:1]:
-        raise ValueError(f"y must have shape ({x.shape[0]},), one label per point, got {tuple(y.shape)}")
+        raise ValueError(f"y must have shape ({x.shape[0]},), one label per point of x, got {tuple(y.shape)}")
     if not ((y == 1) | (y == -1)).all():
         raise ValueError(f"y must hold labels -1 or +1, got {y.unique().tolist()}")
     return x.detach().cpu().double().numpy(), y.detach().cpu().double().numpy(), x
@@ -141,7 +141,7 @@ def training_errors(x, y, w) -> torch.Tensor:
     X, Y, x = _data(x, y)
     w = v.as_float_tensor("w", w, like=x)
     v.require_finite("w", w)
-    if w.shape[-1] != X.shape[1]:
-        raise ValueError(f"w must end in the input dimension {X.shape[1]}, got shape {tuple(w.shape)}")
+    if w.ndim == 0 or w.shape[-1] != X.shape[1]:
+        raise ValueError(f"w must end in the input dimension {X.shape[1]} of x, got shape {tuple(w.shape)}")
     z = torch.as_tensor(Y[:, None] * X, dtype=w.dtype, device=w.device)
     return ((w @ z.T) <= 0).sum(-1)

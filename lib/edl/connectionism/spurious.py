@@ -36,8 +36,8 @@ def mixture_state(patterns, indices=(0, 1, 2)) -> torch.Tensor:
         raise ValueError(f"patterns must have shape (..., s, n), got shape {tuple(X.shape)}")
     idx = list(indices) if isinstance(indices, (list, tuple)) else None
     s = X.shape[-2]
-    if not idx or len(idx) % 2 == 0 or len(set(idx)) != len(idx) or \
-            not all(isinstance(i, int) and 0 <= i < s for i in idx):
+    if not idx or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < s for i in idx) or \
+            len(idx) % 2 == 0 or len(set(idx)) != len(idx):
         raise ValueError(f"indices must be an odd number of distinct pattern indices below s = {s}, got {indices!r}")
     return torch.sign(X[..., idx, :].sum(-2))
 

@@ -36,7 +36,7 @@ def bayes_posterior(prior, likelihood) -> torch.Tensor:
     v.require_ndim("prior", prior, 1)
     likelihood = _float("likelihood", likelihood, like=prior)
     v.require_in_range("likelihood", likelihood, 0.0, 1.0)
-    if likelihood.shape[-1] != prior.shape[0]:
+    if likelihood.ndim == 0 or likelihood.shape[-1] != prior.shape[0]:
         raise ValueError(f"likelihood must end in the number of hypotheses {prior.shape[0]}, "
                          f"got shape {tuple(likelihood.shape)}")
     joint = likelihood * prior
@@ -80,6 +80,8 @@ def softmax(logits, temperature: float = 1.0) -> torch.Tensor:
     [0.09, 0.2447, 0.6652]
     """
     z = _float("logits", logits)
+    if z.ndim == 0:
+        raise ValueError(f"logits must have at least one dimension (the classes), got the number {float(z)}")
     T = v.require_scalar("temperature", temperature)
     v.require_positive("temperature", T)
     z = z / T
@@ -108,7 +110,10 @@ def pushforward_density(log_density: Callable, inverse: Callable, y) -> torch.Te
     x = inverse(y)
     (slope,) = torch.autograd.grad(x.sum(), y)  # elementwise: d g⁻¹/dy
     with torch.no_grad():
-        return torch.exp(log_density(x.detach())) * slope.abs()
+        density = torch.exp(log_density(x.detach())) * slope.abs()
+    if not torch.isfinite(density).all():
+        raise ValueError(f"y must lie where inverse and log_density are defined, got y = {v._show(y.tolist())}")
+    return density
 
 
 def affine_pushforward_log_density(log_density: Callable, A, b, y) -> torch.Tensor:

@@ -49,6 +49,7 @@ def clt_distance(n: int, p: float) -> float:
     0.0398
     """
     n = v.require_int("n", n, minimum=1)
+    p = v.require_scalar("p", p)
     v.require_in_range("p", p, 0.0, 1.0, closed=False)
     k = torch.arange(n + 1, dtype=torch.float64)
     sd = math.sqrt(n * p * (1 - p))
@@ -68,6 +69,7 @@ def berry_esseen_bound(n: int, p: float) -> float:
     0.0475
     """
     n = v.require_int("n", n, minimum=1)
+    p = v.require_scalar("p", p)
     v.require_in_range("p", p, 0.0, 1.0, closed=False)
     return BERRY_ESSEEN_C * (p**2 + (1 - p) ** 2) / math.sqrt(p * (1 - p)) / math.sqrt(n)
 
