@@ -18,12 +18,13 @@ def plot_sgns_pmi(counts, learned: dict) -> Figure:
     P = em.pmi(counts).numpy()
     fig = style.figure(3.6)
     ax = fig.add_subplot()
+    lo, hi = P.min() - np.log(max(learned)) - 0.3, P.max() + 0.3
+    line = np.array([P.min() - 0.3, hi])
     for j, (k, S) in enumerate(sorted(learned.items())):
-        ax.plot((P - np.log(k)).ravel(), np.asarray(S).ravel(), "o", ms=4, color=f"C{j}", label=f"k = {k:g}")
-    lo, hi = (P - np.log(max(learned))).min() - 0.3, P.max() + 0.3
-    ax.plot([lo, hi], [lo, hi], "k--", lw=1, label="x_w·y_c = PMI − log k")
-    ax.set(xlim=(lo, hi), ylim=(lo, hi), xlabel="PMI(w, c) − log k", ylabel="learned x_w·y_c",
-           title="SGNS optima sit on the shifted PMI")
+        ax.plot(P.ravel(), np.asarray(S).ravel(), "o", ms=4, color=f"C{j}", label=f"learned, k = {k:g}")
+        ax.plot(line, line - np.log(k), "--", lw=1, color=f"C{j}", label=f"PMI − log {k:g}")
+    ax.set(xlim=(P.min() - 0.3, hi), ylim=(lo, hi), xlabel="PMI(w, c)", ylabel="learned x_w·y_c",
+           title="SGNS optima: PMI shifted down by log k")
     style.mark_clipped(ax)
     style.legend_outside(ax, "right")
     return fig

@@ -46,7 +46,7 @@ def plot_receptive_field(depth: int = 3, design: str = "stride 1") -> Figure:
     ax.semilogy(x, np.where(grad > 0, grad, np.nan), "o", ms=2.5, color="C0", label="|∂y/∂x| (autograd), non-zero")
     ax.axvspan(-r / 2, r / 2, color="C1", alpha=0.15, label=f"formula: r₀ = {r}")
     half = 0.6 * r + 5
-    ax.set(xlim=(-half, half), ylim=(0.5, 1e8), xlabel="input position relative to the centre",
+    ax.set(xlim=(-half, half), ylim=(0.5, max(10.0, 20 * float(grad.max()))), xlabel="input position relative to the centre",
            title=f"{depth} layer{'s' * (depth > 1)}, {design}: {len(idx)} inputs reach the top unit")
     style.mark_clipped(ax)
     style.legend_outside(ax, "right")

@@ -85,7 +85,11 @@ def plot_fft_wraparound(n: int = 48) -> Figure:
     ax.set(xlabel="index u", ylim=(-9, 9), title=f"N = {n}: {'wraps around' if n < 63 else 'exact'}")
     style.mark_clipped(ax)
     style.legend_outside(ax, "below", ncols=1)
-    ax2.semilogy(np.arange(len(fft)), np.maximum(err, 1e-17), "o", color="C3", ms=3, label="|FFT − linear|")
+    idx = np.arange(len(fft))
+    ax2.semilogy(idx[err > 0], err[err > 0], "o", color="C3", ms=3, label="|FFT − linear|")
+    if (err == 0).any():   # log axes cannot show 0: drawn on the bottom edge, and said so
+        ax2.semilogy(idx[err == 0], np.full((err == 0).sum(), 1e-17), "x", color="C0", ms=4,
+                     label="exactly 0 (drawn on the bottom edge)")
     ax2.set(ylim=(1e-17, 1e2), xlim=(-1, 64), xlabel="index u", title=f"max error {err.max():.1e}")
     style.mark_clipped(ax2)
     style.legend_outside(ax2, "below", ncols=1)
