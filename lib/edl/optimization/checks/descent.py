@@ -422,7 +422,7 @@ def check_rate_convex(bound=gd.convex_rate_bound) -> CheckResult:
     return _all([(worst <= 1, f"f(x_t) − f* exceeds L‖x₀−x*‖²/(2t) (ratio {_g(worst)})"),
                  (_close(huber, Lh * R**2 / (4 * f64(N) + 2), 1e-12), "the Huber run does not give LR²/(4N+2)"),
                  (_close(bound(f64(np.full(4, R**2)), 1 / Lh, f64(N)) / huber, (2 * f64(N) + 1) / f64(N), 1e-9),
-                  f"Huber worst case, N = 1..1000: bound/(f(x_N) − f*) is not (2N+1)/N")],
+                  "Huber worst case, N = 1..1000: bound/(f(x_N) − f*) is not (2N+1)/N")],
                 f"logistic regression, 8 starts, η = 1/L, t ≤ 500: max (f − f*)/bound = {worst:.3f} ≤ 1; Huber worst case "
                 f"(N = 1, 10, 100, 1000 steps): f(x_N) − f* = LR²/(4N+2), so bound/(f − f*) = (2N+1)/N → 2")
 

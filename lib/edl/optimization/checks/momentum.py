@@ -77,7 +77,11 @@ def check_nesterov(parameters=mo.nesterov_parameters, bound=mo.nesterov_bound) -
     kappa = L / mu
     prev, x, gaps, lam_t = f64(x0), f64(x0), [0.5 * float((lam * x0**2).sum())], f64(lam)
     for k in range(1, 301):
-        prev, x = x, mo.nesterov_step(x, prev, lambda p: lam_t * p, lr, beta)
+        try:
+            prev, x = x, mo.nesterov_step(x, prev, lambda p: lam_t * p, lr, beta)
+        except ValueError as err:  # the step refuses these settings: that is the verdict of the run
+            reason = str(err).split(", got")[0]  # what is wrong, without the echoed value
+            return CheckResult(False, f"β = {beta:.3g}: Nesterov's step cannot run ({reason})", float("inf"))
         gaps.append(0.5 * float((lam_t * x**2).sum()))
         if not math.isfinite(gaps[-1]) or gaps[-1] > 1e100:
             return CheckResult(False, f"β = {beta:.3g}: the iterates diverge (f > 1e100 by step {k})", float("inf"))

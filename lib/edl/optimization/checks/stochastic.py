@@ -79,7 +79,7 @@ def check_update_unbiased(total=st.empirical_risk) -> CheckResult:
     draws = to_numpy(per_example)[idx]  # ∇f_I for I uniform
     mc = [check_monte_carlo(draws[:, j], float(grad_f[j]), what=f"coordinate {j}") for j in range(2)]
     # one SGD step with every I: on average it is the gradient step x − η∇f
-    steps = st.sgd_step(x, per_example, 0.1)  # (n, d)
+    steps = st.sgd_step(x.expand_as(per_example), per_example, 0.1)  # (n, d): the step with every I
     step = check_close(steps.mean(0), x - 0.1 * grad_f, atol=1e-12, what="mean over I of x − η∇f_I and x − η∇f")
     return exact & holds(all(r.passed for r in mc), "sample mean of ∇f_I within 4 SE of ∇f (200,000 draws)",
                           "; ".join(r.detail for r in mc if not r.passed)) & step
@@ -139,7 +139,8 @@ def check_robbins_monro(steps=st.robbins_monro_steps) -> CheckResult:
     try:
         x = st.sgd_mean_estimation(a, eta)
     except ValueError as err:  # the simulation refuses the schedule: that is its verdict
-        return valid & holds(False, "", f"SGD cannot run with these steps ({err})")
+        reason = str(err).split(", got")[0]  # what is wrong, without the echoed value
+        return valid & holds(False, "", f"SGD cannot run with these steps ({reason})")
     if not bool(torch.isfinite(x).all()):
         return valid & holds(False, "", f"SGD run with these steps leaves {int((~torch.isfinite(x)).sum())} of "
                                         f"{x.numel()} iterates not finite")
@@ -300,10 +301,10 @@ def check_svrg(estimate=st.svrg_gradient) -> CheckResult:
     g = torch.Generator().manual_seed(11)
     x, snap = torch.randn(10, generator=g, dtype=F64), torch.randn(10, generator=g, dtype=F64)
     gx, gs = st.least_squares_gradients(A, b, x), st.least_squares_gradients(A, b, snap)
-    all_i = estimate(gx, gs, gs.mean(0))  # (n, d): the estimate for every i
+    all_i = estimate(gx, gs, gs.mean(0).expand_as(gs))  # (n, d): the estimate for every i
     unbiased = check_close(all_i.mean(0), gx.mean(0), atol=1e-12, what="mean over i of the SVRG estimate and ∇f(x)")
     gstar = st.least_squares_gradients(A, b, x_star)
-    at_opt = estimate(gstar, gstar, gstar.mean(0))
+    at_opt = estimate(gstar, gstar, gstar.mean(0).expand_as(gstar))
     zero = check_close(((at_opt - at_opt.mean(0)) ** 2).sum(-1).mean(), 0.0, atol=1e-24,
                        what="variance at x = x̄ = x*")
     Lmax = float((A**2).sum(1).max())
