@@ -99,3 +99,16 @@ def test_the_killers_are_the_checks_unit_tests_and_doctests_but_not_the_figures(
     assert "tests/probability/test_probability.py" in tests and "edl/probability/basics.py" in tests
     assert not any("figures" in t or "checks" in t or "exercises" in t or "/core/" in t.replace("tests/core", "")
                    for t in tests)
+
+
+@pytest.mark.parametrize("key, equivalent", [
+    ('x = _float("x", x, finite=False) => x = _float("x", x, finite=None)', True),
+    ('x = _float("x", x, finite=False) => x = _float("x", x, finite=True)', False),
+    ('v.require_in_range("p", p, 0.0, 1.0, closed=False) => v.require_in_range("p", p, 0.0, 1.0, closed=None) #2', True),
+    ('v.require_positive("t", t, strict=False) => v.require_positive("t", t, strict=None)', True),
+    ('f(g(x, strict=False)) => f(g(x, strict=None))', False),  # g is no known callee
+    ('y = torch.nan_to_num(z, nan=0.0) => y = torch.nan_to_num(z, )', True),
+    ('y = torch.nan_to_num(z, nan=0.0) => y = torch.nan_to_num(z, nan=1.0)', False),
+])
+def test_known_equivalent_classes(key, equivalent):
+    assert (mutants.equivalent_class(key) is not None) == equivalent

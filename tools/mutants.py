@@ -107,6 +107,7 @@ pytest_add_cli_args = {_toml_list(PYTEST_ARGS)}
 pytest_add_cli_args_test_selection = {_toml_list(tests)}
 process_isolation = "forkserver"
 use_git_change_detection = false
+track_dependencies = false
 
 [tool.pytest.ini_options]
 markers = ["gpu: needs a CUDA device", "book: needs the built HTML book"]
@@ -191,6 +192,38 @@ def read_equivalent(path: Path = EQUIVALENT) -> dict[tuple[str, str, str], str]:
         module, function, key, reason = fields
         found[(module, function, key)] = reason
     return found
+
+
+# Classes of mutants that are equivalent wherever they occur; --suggest prints the survivors of the last
+# report that fall in one, as lines for tests/mutation_equivalent.tsv, to be read before they are added.
+_FLAG_CALLEES = {"finite": ("_float(",), "strict": ("require_positive(", "require_covariance(", "require_positive_scalar("),
+                 "closed": ("require_in_range(",)}
+_FLAG_REASON = ("{callee} tests {flag} only for truth (`if {flag}` / `... if {flag} else ...`), "
+                "so {flag}=None acts as {flag}=False")
+_NAN_REASON = "torch.nan_to_num replaces NaN by 0.0 when nan is None or not given, so nan=0.0 changes nothing"
+
+
+def equivalent_class(key: str) -> str | None:
+    """The reason a mutation (as :func:`mutation_key` writes it) is equivalent, if it is of a known class."""
+    removed, _, added = re.sub(r" #\d+$", "", key).partition(" => ")
+    for flag, callees in _FLAG_CALLEES.items():
+        if f"{flag}=False" not in removed or added != removed.replace(f"{flag}=False", f"{flag}=None", 1):
+            continue
+        before = removed[:removed.index(f"{flag}=False")]
+        for callee in callees:  # the flag must be an argument of that very call, not of one nested in it
+            at = before.rfind(callee)
+            if at >= 0 and before[at:].count("(") - before[at:].count(")") == 1:
+                return _FLAG_REASON.format(callee=callee.rstrip("("), flag=flag)
+    if "nan_to_num(" in removed and "nan=0.0" in removed and added in (
+            removed.replace("nan=0.0", "nan=None", 1), removed.replace(", nan=0.0", ", ", 1)):
+        return _NAN_REASON
+    return None
+
+
+def suggest(report: dict) -> list[str]:
+    """Lines for the equivalent list: the survivors of ``report`` in a known equivalent class."""
+    return [f"{s['module']}\t{s['function']}\t{s['key']}\t{reason}" for s in report["survivors"]
+            if (reason := equivalent_class(s["key"]))]
 
 
 def _tally(rows) -> dict:
@@ -294,8 +327,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the previous working copy and results")
     parser.add_argument("--at", metavar="REV", help="test this commit's library and tests, not the working tree")
     parser.add_argument("--json", type=Path, default=ROOT / "_build" / "mutation.json")
+    parser.add_argument("--suggest", action="store_true",
+                        help="print the survivors of the --json report that are of a known equivalent class, and stop")
     parser.add_argument("names", nargs="*", help="mutants to (re)test, names or globs")
     args = parser.parse_args(argv)
+    if args.suggest:
+        print("\n".join(suggest(json.loads(args.json.read_text()))))
+        return 0
     if not args.keep and WORK.exists():
         shutil.rmtree(WORK)
     if args.at and not (WORK / "tree").exists():
