@@ -63,12 +63,13 @@ def plot_schedules(schedules: dict, curves: dict, record_every: int, floors: dic
     exact floors of the constant steps (``floors[label] = value``)."""
     fig = style.figure(3.8)
     left, right = fig.subplots(1, 2)
-    for (name, s), color in zip(schedules.items(), ("C0", "C1", "C2", "C3", "C4")):
+    styles = zip(("C0", "C1", "C2", "C3", "C4"), ("-", "-", "-", "-", "--"))  # the last is drawn dashed: it may
+    for (name, s), (color, ls) in zip(schedules.items(), styles):               # coincide with cosine after warm-up
         s = np.asarray(s)
-        left.plot(np.arange(len(s)), s, color=color, label=name)
+        left.plot(np.arange(len(s)), s, color=color, ls=ls, label=name)
         c = np.asarray(curves[name])
         t = np.minimum(np.arange(len(c)) * record_every, len(s))
-        right.semilogy(t, c, color=color, label=name)
+        right.semilogy(t, c, color=color, ls=ls, label=name)
     for (name, floor), ls in zip(floors.items(), ("--", ":")):
         right.axhline(floor, color="k", ls=ls, lw=1, label=f"exact floor, {name}: {floor:.4f}")
     left.set(xlabel="step t", ylabel=r"$\eta_t\cdot L$", title="schedules")
