@@ -136,7 +136,7 @@ BAD = [
     (gd.pl_rate_bound, (1.0, 2.0, 1.0, 2), {}, "mu"),
     (gd.pl_step, (1.0, 0.0), {}, "L"),
     (gd.chord_gap, (lambda w: w.sum(-1), [[1.0]], [[1.0]], 1.5), {}, "lam"),
-    (gd.tangent_gap, (lambda w: w.sum(-1), lambda w: w, [[1.0]], [[1.0, 2.0]]), {}, "x and y"),
+    (gd.tangent_gap, (lambda w: w.sum(-1), lambda w: w, [[1.0]], [[1.0, 2.0]]), {}, "w and w_prime"),
     (gd.gradient_lipschitz_ratio, (lambda w: w, [[1.0]], [[1.0]]), {}, "x and y"),
     (gd.gradnorm_gap_bound, (-1.0, 1.0), {}, "grad_norm_sq"),
     (gd.pl_ratio, (1.0, 0.0), {}, "f_gap"),

@@ -17,7 +17,32 @@ import math
 import torch
 
 from edl.core import validate as v
-from edl.optimization.momentum import PerParameter, _float, _fraction
+from edl.optimization.momentum import PerParameter, _decay, _float, _fraction, _lr, _state
+
+
+def _eps(eps, strict=False):
+    return v.require_positive_scalar("eps", eps, strict=strict)
+
+
+def _moment(name, t):
+    v.require_positive(name, t, strict=False)  # a running mean or sum of squares
+    return t
+
+
+def _betas(betas):
+    try:
+        if isinstance(betas, (str, bytes)):
+            raise TypeError
+        beta1, beta2 = betas
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {v._show(betas)}") from err
+    return _fraction("betas[0]", beta1), _fraction("betas[1]", beta2)
+
+
+def _coefficients(coefficients, name="coefficients"):
+    t = _float(name, coefficients)
+    v.require_shape(name, t, (3,))
+    return tuple(float(c) for c in t)
 
 
 # --- adaptive methods -----------------------------------------------------------------------------
@@ -35,9 +60,8 @@ def adagrad_step(theta, grad, sum_sq, lr: float, eps: float = 1e-10) -> tuple[to
     >>> [t.tolist() for t in adagrad_step([1.0], [2.0], [0.0], 0.1, eps=0.0)]  # first step moves η·sign(g)
     [[0.9], [4.0]]
     """
-    theta = _float("theta", theta)
-    grad = _float("grad", grad, like=theta)
-    sum_sq = _float("sum_sq", sum_sq, like=theta) + grad * grad
+    theta, grad, sum_sq = _state("theta", theta, grad=grad, sum_sq=sum_sq)
+    lr, eps, sum_sq = _lr(lr), _eps(eps), _moment("sum_sq", sum_sq) + grad * grad
     return theta - lr * grad / (sum_sq.sqrt() + eps), sum_sq
 
 
@@ -53,9 +77,9 @@ def rmsprop_step(theta, grad, square_avg, lr: float, alpha: float = 0.99,
     >>> [round(x, 6) for x in rmsprop_step([0.0], [1.0], [0.0], 0.1, 0.99, 0.0)[0].tolist()]  # -η/√(1-α)
     [-1.0]
     """
-    theta = _float("theta", theta)
-    grad = _float("grad", grad, like=theta)
-    square_avg = alpha * _float("square_avg", square_avg, like=theta) + (1 - alpha) * grad * grad
+    theta, grad, square_avg = _state("theta", theta, grad=grad, square_avg=square_avg)
+    lr, alpha, eps = _lr(lr), _fraction("alpha", alpha), _eps(eps)
+    square_avg = alpha * _moment("square_avg", square_avg) + (1 - alpha) * grad * grad
     return theta - lr * grad / (square_avg.sqrt() + eps), square_avg
 
 
@@ -77,14 +101,13 @@ def adam_step(theta, grad, exp_avg, exp_avg_sq, step: int, lr: float = 1e-3,
     >>> round(float(theta), 12), round(float(m), 12), round(float(v_), 12)  # m̂₁ = g, v̂₁ = g²: the first step is η
     (-0.1, 0.3, 0.009)
     """
-    theta = _float("theta", theta)
-    grad = _float("grad", grad, like=theta)
+    theta, grad, exp_avg, exp_avg_sq = _state("theta", theta, grad=grad, exp_avg=exp_avg, exp_avg_sq=exp_avg_sq)
     step = v.require_int("step", step, minimum=1)
-    beta1, beta2 = betas
-    m = beta1 * _float("exp_avg", exp_avg, like=theta) + (1 - beta1) * grad
-    s = beta2 * _float("exp_avg_sq", exp_avg_sq, like=theta) + (1 - beta2) * grad * grad
+    (beta1, beta2), lr, eps = _betas(betas), _lr(lr), _eps(eps)
+    m = beta1 * exp_avg + (1 - beta1) * grad
+    s = beta2 * _moment("exp_avg_sq", exp_avg_sq) + (1 - beta2) * grad * grad
     if max_exp_avg_sq is not None:
-        max_exp_avg_sq = torch.maximum(_float("max_exp_avg_sq", max_exp_avg_sq, like=theta), s)
+        max_exp_avg_sq = torch.maximum(_moment("max_exp_avg_sq", _state("theta", theta, max_exp_avg_sq=max_exp_avg_sq)[1]), s)
         second = max_exp_avg_sq
     else:
         second = s
@@ -101,8 +124,8 @@ def sign_step(theta, grad, lr: float) -> torch.Tensor:
     >>> sign_step([0.0, 0.0], [2.0, -3.0], 0.5).tolist()
     [-0.5, 0.5]
     """
-    theta = _float("theta", theta)
-    return theta - lr * torch.sign(_float("grad", grad, like=theta))
+    theta, grad = _state("theta", theta, grad=grad)
+    return theta - _lr(lr) * torch.sign(grad)
 
 
 def adagrad_iterations(H, x0, lrs, *, tol: float = 1e-8, max_iter: int = 5000, eps: float = 1e-10) -> torch.Tensor:
@@ -118,11 +141,19 @@ def adagrad_iterations(H, x0, lrs, *, tol: float = 1e-8, max_iter: int = 5000, e
     """
     H = _float("H", H)
     v.require_ndim("H", H, 3)
-    lrs = _float("lrs", lrs, like=H).reshape(1, -1, 1)
-    tol = v.require_scalar("tol", tol)
+    if H.shape[-1] != H.shape[-2] or not torch.allclose(H, H.transpose(-1, -2)) or \
+            (torch.linalg.eigvalsh(H).amin(-1) < -1e-12 * H.abs().amax((-2, -1))).any():
+        raise ValueError(f"H must hold symmetric positive semi-definite (d, d) matrices, got {v._show(H)}")
+    lrs = _float("lrs", lrs, like=H)
+    v.require_ndim("lrs", lrs, (0, 1))
+    v.require_positive("lrs", lrs)
+    lrs = lrs.reshape(1, -1, 1)
+    tol, eps = v.require_probability("tol", tol, open_low=True, open_high=True), _eps(eps)
     max_iter = v.require_int("max_iter", max_iter, minimum=1)
     B, m = H.shape[0], lrs.shape[1]
-    x = _float("x0", x0, like=H).expand(B, m, H.shape[-1]).clone()  # (B, m, d)
+    x = _float("x0", x0, like=H)
+    v.require_shape("x0", x, (H.shape[-1],), match="H (B, d, d)")
+    x = x.expand(B, m, H.shape[-1]).clone()  # (B, m, d)
     Ht = H.transpose(-1, -2).unsqueeze(1)  # (B, 1, d, d)
     grad = (x.unsqueeze(-2) @ Ht).squeeze(-2)  # H x, (B, m, d)
     f0 = 0.5 * (x * grad).sum(-1)
@@ -158,7 +189,9 @@ def adam_online_counterexample(C: float = 3.0, beta2: float = 0.1, num_steps: in
     >>> adam_online_counterexample(num_steps=3000) > 0.9, adam_online_counterexample(num_steps=3000, amsgrad=True) < -0.9
     (True, True)
     """
-    C = v.require_scalar("C", C)
+    C, lr = v.require_positive_scalar("C", C), _lr(lr)
+    beta1, beta2 = _fraction("beta1", beta1), _fraction("beta2", beta2)
+    amsgrad, return_path = v.require_bool("amsgrad", amsgrad), v.require_bool("return_path", return_path)
     num_steps = v.require_int("num_steps", num_steps, minimum=1)
     x, m, s, s_max, path = 0.0, 0.0, 0.0, 0.0, []
     for t in range(1, num_steps + 1):
@@ -183,10 +216,11 @@ def preconditioned_step(x, grad, A, lr: float) -> torch.Tensor:
     >>> preconditioned_step([1.0, 1.0], [2.0, 2.0], [[2.0, 0.0], [0.0, 4.0]], 1.0).tolist()
     [0.0, 0.5]
     """
-    x = _float("x", x)
+    x, grad = _state("x", x, grad=grad)
     A = _float("A", A, like=x)
     v.require_covariance("A", A)
-    return x - lr * torch.linalg.solve(A, _float("grad", grad, like=x))
+    v.require_shape("x", x, (A.shape[0],), match="A (d, d)")
+    return x - _lr(lr) * torch.linalg.solve(A, grad)
 
 
 def preconditioned_contraction(H, A, lr) -> torch.Tensor:
@@ -204,10 +238,14 @@ def preconditioned_contraction(H, A, lr) -> torch.Tensor:
     """
     H, A = _float("H", H), _float("A", A)
     v.require_covariance("A", A)
+    v.require_shape("H", H, A.shape, match="A (d, d)")
+    if not torch.allclose(H, H.T):
+        raise ValueError(f"H must be symmetric, got {v._show(H.tolist())}")
     Lc = torch.linalg.cholesky(A)
     M = torch.linalg.solve_triangular(Lc, torch.linalg.solve_triangular(Lc, H, upper=False).T, upper=False)
     lam = torch.linalg.eigvalsh((M + M.T) / 2)  # spec(L⁻¹ H L⁻ᵀ) = spec(A⁻¹H)
     lr = _float("lr", lr, like=H)
+    v.require_positive("lr", lr)
     return (1 - lr.unsqueeze(-1) * lam).abs().amax(-1)
 
 
@@ -276,7 +314,8 @@ def newton_schulz(G, steps: int = 5, coefficients: tuple[float, float, float] = 
     G = _float("G", G)
     v.require_ndim("G", G, 2)
     steps = v.require_int("steps", steps, minimum=0)
-    a, b, c = coefficients
+    a, b, c = _coefficients(coefficients)
+    eps = _eps(eps, strict=True)
     tall = G.shape[0] > G.shape[1]
     X = G.T if tall else G
     X = X / X.norm().clamp(min=eps)
@@ -334,8 +373,9 @@ class Adagrad(PerParameter):
 
     def __init__(self, params, lr: float = 1e-2, eps: float = 1e-10, weight_decay: float = 0.0,
                  initial_accumulator_value: float = 0.0):
-        v.require_positive("lr", lr)
-        v.require_positive("eps", eps, strict=False)
+        lr, eps, weight_decay = _lr(lr), _eps(eps), _decay(weight_decay)
+        initial_accumulator_value = v.require_positive_scalar("initial_accumulator_value", initial_accumulator_value,
+                                                              strict=False)
         super().__init__(params, dict(lr=lr, eps=eps, weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value))
 
@@ -353,8 +393,7 @@ class RMSprop(PerParameter):
     """
 
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0):
-        v.require_positive("lr", lr)
-        _fraction("alpha", alpha)
+        lr, alpha, eps, weight_decay = _lr(lr), _fraction("alpha", alpha), _eps(eps), _decay(weight_decay)
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay))
 
     def update(self, p, grad, state, group):
@@ -375,10 +414,8 @@ class Adam(PerParameter):
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False):
-        v.require_positive("lr", lr)
-        _fraction("betas[0]", betas[0])
-        _fraction("betas[1]", betas[1])
-        v.require_positive("eps", eps, strict=False)
+        lr, betas, eps, weight_decay = _lr(lr), _betas(betas), _eps(eps), _decay(weight_decay)
+        amsgrad = v.require_bool("amsgrad", amsgrad)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
 
     def update(self, p, grad, state, group):
@@ -399,8 +436,7 @@ class SignSGD(PerParameter):
     r"""signSGD: :math:`\boldsymbol\theta\leftarrow\boldsymbol\theta-\eta\operatorname{sign}(\mathbf g)`. Book label: ``sgd.signsgd``."""
 
     def __init__(self, params, lr: float = 1e-3):
-        v.require_positive("lr", lr)
-        super().__init__(params, dict(lr=lr))
+        super().__init__(params, dict(lr=_lr(lr)))
 
     def update(self, p, grad, state, group):
         return sign_step(p, grad, group["lr"])
@@ -420,8 +456,9 @@ class Muon(PerParameter):
     def __init__(self, params, lr: float = 1e-3, weight_decay: float = 0.1, momentum: float = 0.95,
                  nesterov: bool = True, ns_coefficients: tuple[float, float, float] = (3.4445, -4.7750, 2.0315),
                  eps: float = 1e-7, ns_steps: int = 5, exact: bool = False):
-        v.require_positive("lr", lr)
-        _fraction("momentum", momentum)
+        lr, momentum, weight_decay, eps = _lr(lr), _fraction("momentum", momentum), _decay(weight_decay), _eps(eps, True)
+        nesterov, exact = v.require_bool("nesterov", nesterov), v.require_bool("exact", exact)
+        ns_coefficients, ns_steps = _coefficients(ns_coefficients, "ns_coefficients"), v.require_int("ns_steps", ns_steps, minimum=0)
         super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum, nesterov=nesterov,
                                       ns_coefficients=tuple(ns_coefficients), eps=eps, ns_steps=ns_steps, exact=exact))
         for group in self.param_groups:

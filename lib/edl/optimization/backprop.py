@@ -26,6 +26,32 @@ class Activation:
     kappa: float
     kappa_inf: float
 
+    def __post_init__(self):
+        if not isinstance(self.name, str):
+            raise ValueError(f"name must be a string, got {self.name!r}")
+        v.require_callable("phi", self.phi)
+        v.require_callable("dphi", self.dphi)
+        kappa = v.require_positive_scalar("kappa", self.kappa, strict=False)
+        if v.require_positive_scalar("kappa_inf", self.kappa_inf, strict=False) > kappa:
+            raise ValueError(f"kappa_inf must not exceed kappa = {kappa}, got {self.kappa_inf!r}")
+
+
+def _act(act) -> "Activation":
+    """:func:`activation` for a function's ``act`` argument (errors name ``act``)."""
+    if isinstance(act, Activation):
+        return act
+    v.require_choice("act", act, ("tanh", "sigmoid", "relu", "linear"))
+    return activation(act)
+
+
+def _tensors(name, values, ndim):
+    ts = v.as_tensor_list(name, values)
+    for i, t in enumerate(ts):
+        v.require_ndim(f"{name}[{i}]", t, ndim)
+        if t.numel() == 0:
+            raise ValueError(f"{name}[{i}] must not be empty, got shape {tuple(t.shape)}")
+    return ts
+
 
 def activation(name: str | Activation, slope: float = 1.0) -> Activation:
     r"""The activation called ``name``: ``"tanh"``, ``"sigmoid"``, ``"relu"`` or ``"linear"``.
@@ -66,11 +92,15 @@ def init_mlp(widths: Sequence[int], *, gain: float = 1.0, bias_scale: float = 0.
     >>> [tuple(w.shape) for w in W], [tuple(c.shape) for c in b]
     ([(6, 4), (3, 6)], [(6,), (3,)])
     """
+    widths = v.require_int_list("widths", widths, minimum=1)
     if len(widths) < 2:
         raise ValueError(f"widths must list at least an input and an output width, got {list(widths)!r}")
-    widths = [v.require_int("widths", n, minimum=1) for n in widths]
-    v.require_positive("gain", gain, strict=False)
-    v.require_positive("bias_scale", bias_scale, strict=False)
+    gain = v.require_positive_scalar("gain", gain, strict=False)
+    bias_scale = v.require_positive_scalar("bias_scale", bias_scale, strict=False)
+    seed = v.require_int("seed", seed)
+    if not v.require_dtype("dtype", dtype).is_floating_point:
+        raise ValueError(f"dtype must be a floating dtype, got {dtype}")
+    device = v.require_device("device", device)
     g = torch.Generator(device=device or "cpu").manual_seed(seed)
     weights, biases = [], []
     for n_in, n_out in zip(widths[:-1], widths[1:]):
@@ -80,10 +110,17 @@ def init_mlp(widths: Sequence[int], *, gain: float = 1.0, bias_scale: float = 0.
 
 
 def _check_mlp(x, weights, biases):
-    if len(weights) == 0 or len(weights) != len(biases):
+    if hasattr(weights, "__len__") and hasattr(biases, "__len__") and (not len(weights) or len(weights) != len(biases)):
         raise ValueError(f"weights and biases must be non-empty lists of equal length, "
                          f"got {len(weights)} and {len(biases)}")
+    weights, biases = _tensors("weights", weights, 2), _tensors("biases", biases, 1)
+    for l, (W, b) in enumerate(zip(weights, biases)):
+        if l and W.shape[1] != weights[l - 1].shape[0]:
+            raise ValueError(f"weights[{l}] must have {weights[l - 1].shape[0]} columns, the rows of weights[{l - 1}], "
+                             f"got shape {tuple(W.shape)}")
+        v.require_shape(f"biases[{l}]", b, (W.shape[0],), match=f"weights[{l}]")
     x = v.as_float_tensor("x", x, like=weights[0])
+    v.require_finite("x", x)
     v.require_ndim("x", x, (1, 2))
     if x.shape[-1] != weights[0].shape[1]:
         raise ValueError(f"x must have {weights[0].shape[1]} features (the first layer's input width), "
@@ -105,7 +142,8 @@ def mlp_forward(x, weights, biases, act="tanh") -> tuple[list[torch.Tensor], lis
     True
     """
     x = _check_mlp(x, weights, biases)
-    act = activation(act)
+    act = _act(act)
+    weights, biases = v.as_tensor_list("weights", weights), v.as_tensor_list("biases", biases)
     pre, post = [], [x]
     for W, b in zip(weights, biases):
         pre.append(post[-1] @ W.T + b)  # (B, n_l): a^l = W^l x^{l-1} + b^l
@@ -133,9 +171,10 @@ def backprop(x, y, weights, biases, act="tanh") -> tuple[list[torch.Tensor], lis
     >>> bool(torch.allclose(gW[1], torch.autograd.grad(loss, W1)[0], atol=1e-14))
     True
     """
-    act = activation(act)
+    act = _act(act)
     pre, post = mlp_forward(x, weights, biases, act)
     y = v.as_float_tensor("y", y, like=post[-1])
+    v.require_finite("y", y)
     v.require_same_shape("y", y, "the network output", post[-1])
     batched = post[0].ndim == 2
     dL_dx = 2 * (post[-1] - y)  # ∂L/∂x^L
@@ -160,7 +199,7 @@ def layer_jacobians(x, weights, biases, act="tanh") -> list[torch.Tensor]:
     >>> bool(torch.allclose(J, torch.diag(1 - torch.tanh(b[0]) ** 2) @ W[0]))
     True
     """
-    act = activation(act)
+    act = _act(act)
     x = _check_mlp(x, weights, biases)
     v.require_ndim("x", x, 1)
     pre, _ = mlp_forward(x, weights, biases, act)
@@ -179,8 +218,7 @@ def chain_jacobian(jacobians: Sequence[torch.Tensor]) -> torch.Tensor:
     >>> tuple(chain_jacobian([A, B]).shape)
     (4, 3)
     """
-    if len(jacobians) == 0:
-        raise ValueError("jacobians must hold at least one matrix, got an empty list")
+    jacobians = _tensors("jacobians", jacobians, 2)
     J = jacobians[0]
     for Jl in jacobians[1:]:
         if Jl.shape[1] != J.shape[0]:
@@ -203,6 +241,14 @@ def xi_recursion(xi_top, jacobians: Sequence[torch.Tensor]) -> list[torch.Tensor
     [6.0, 0.0]
     """
     xi = [v.as_float_tensor("xi_top", xi_top)]
+    v.require_finite("xi_top", xi[0])
+    v.require_ndim("xi_top", xi[0], 1)
+    jacobians = _tensors("jacobians", jacobians, 2)
+    for l in range(len(jacobians) - 1, -1, -1):
+        want = xi[0].shape[0] if l == len(jacobians) - 1 else jacobians[l + 1].shape[1]
+        if jacobians[l].shape[0] != want:
+            what = "xi_top" if l == len(jacobians) - 1 else f"jacobians[{l + 1}]"
+            raise ValueError(f"jacobians[{l}] must have {want} rows to match {what}, got shape {tuple(jacobians[l].shape)}")
     for J in reversed(jacobians):
         xi.insert(0, xi[0] @ J)
     return xi
@@ -221,7 +267,8 @@ def xi_parameter_gradients(x, weights, biases, loss_grad: Callable, act="tanh"):
     >>> bool(torch.allclose(gb[0], 1 - torch.tanh(W[0] @ torch.ones(2).double() + b[0]) ** 2))
     True
     """
-    act = activation(act)
+    act = _act(act)
+    v.require_callable("loss_grad", loss_grad)
     pre, post = mlp_forward(x, weights, biases, act)
     v.require_ndim("x", post[0], 1)
     xi = xi_recursion(loss_grad(post[-1]), layer_jacobians(post[0], weights, biases, act))
@@ -240,6 +287,7 @@ def jacobian_linear(W) -> torch.Tensor:
     [[1.0, 2.0]]
     """
     W = v.as_float_tensor("W", W)
+    v.require_finite("W", W)
     v.require_ndim("W", W, 2)
     return W.clone()
 
@@ -252,7 +300,9 @@ def jacobian_elementwise(dphi: Callable, x) -> torch.Tensor:
     >>> jacobian_elementwise(torch.cos, [0.0, 0.0]).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
+    v.require_callable("dphi", dphi)
     x = v.as_float_tensor("x", x)
+    v.require_finite("x", x)
     v.require_ndim("x", x, 1)
     return torch.diag(dphi(x))
 
@@ -267,6 +317,7 @@ def gradient_squared_error(y_bar, y) -> torch.Tensor:
     """
     y_bar = v.as_float_tensor("y_bar", y_bar)
     y = v.as_float_tensor("y", y, like=y_bar)
+    v.require_finite("y_bar", y_bar), v.require_finite("y", y)
     v.require_same_shape("y_bar", y_bar, "y", y)
     return 2 * (y_bar - y)
 
@@ -280,6 +331,7 @@ def jacobian_relu(x) -> torch.Tensor:
     [[0.0, 0.0], [0.0, 1.0]]
     """
     x = v.as_float_tensor("x", x)
+    v.require_finite("x", x)
     v.require_ndim("x", x, 1)
     return torch.diag((x > 0).to(x.dtype))
 
@@ -300,11 +352,12 @@ def mlp_jvp(x, u, weights, biases, act="tanh") -> torch.Tensor:
     >>> bool(torch.allclose(mlp_jvp(x, u, W, b), layer_jacobians(x, W, b)[0][:, 0]))
     True
     """
-    act = activation(act)
+    act = _act(act)
     pre, _ = mlp_forward(x, weights, biases, act)
     v.require_ndim("x", pre[0], 1)
-    u = v.as_float_tensor("u", u, like=weights[0])
-    if u.shape[-1] != weights[0].shape[1]:
+    u = v.as_float_tensor("u", u, like=pre[0])
+    v.require_finite("u", u)
+    if u.ndim == 0 or u.shape[-1] != weights[0].shape[1]:
         raise ValueError(f"u must have {weights[0].shape[1]} entries per tangent, got shape {tuple(u.shape)}")
     for a, W in zip(pre, weights):
         u = act.dphi(a) * (u @ W.T)  # ẋ^l = φ'(a^l) ⊙ W^l ẋ^{l-1}
@@ -325,11 +378,12 @@ def mlp_vjp(x, vec, weights, biases, act="tanh") -> torch.Tensor:
     >>> bool(torch.allclose(mlp_vjp(x, e, W, b), layer_jacobians(x, W, b)[0][1]))
     True
     """
-    act = activation(act)
+    act = _act(act)
     pre, _ = mlp_forward(x, weights, biases, act)
     v.require_ndim("x", pre[0], 1)
-    vec = v.as_float_tensor("vec", vec, like=weights[0])
-    if vec.shape[-1] != weights[-1].shape[0]:
+    vec = v.as_float_tensor("vec", vec, like=pre[0])
+    v.require_finite("vec", vec)
+    if vec.ndim == 0 or vec.shape[-1] != weights[-1].shape[0]:
         raise ValueError(f"vec must have {weights[-1].shape[0]} entries per cotangent, got shape {tuple(vec.shape)}")
     for a, W in zip(reversed(pre), reversed(weights)):
         vec = (act.dphi(a) * vec) @ W  # x̄^{l-1} = (W^l)ᵀ (φ'(a^l) ⊙ x̄^l)
@@ -346,7 +400,9 @@ def jacobian_forward_mode(f: Callable, x) -> tuple[torch.Tensor, int]:
     >>> J.tolist(), passes
     ([[1.0, 1.0], [3.0, 2.0]], 2)
     """
+    v.require_callable("f", f)
     x = v.as_float_tensor("x", x)
+    v.require_finite("x", x)
     v.require_ndim("x", x, 1)
     eye = torch.eye(x.shape[0], dtype=x.dtype, device=x.device)
     columns = [torch.func.jvp(f, (x,), (eye[j],))[1] for j in range(x.shape[0])]
@@ -363,7 +419,9 @@ def jacobian_reverse_mode(f: Callable, x) -> tuple[torch.Tensor, int]:
     >>> J.tolist(), passes
     ([[1.0, 1.0], [3.0, 2.0]], 2)
     """
+    v.require_callable("f", f)
     x = v.as_float_tensor("x", x)
+    v.require_finite("x", x)
     v.require_ndim("x", x, 1)
     out, pullback = torch.func.vjp(f, x)
     eye = torch.eye(out.numel(), dtype=out.dtype, device=out.device)
@@ -403,9 +461,8 @@ def jacobian_norm_bounds(weights, act="tanh") -> torch.Tensor:
     >>> [f"{b:.3g}" for b in jacobian_norm_bounds(W, activation("linear", 0.9)).tolist()]
     ['4.55e+07', '4.55e+07']
     """
-    act = activation(act)
-    if len(weights) == 0:
-        raise ValueError("weights must hold at least one matrix, got an empty list")
+    act = _act(act)
+    weights = _tensors("weights", weights, 2)
     norms = torch.stack([torch.linalg.matrix_norm(W, 2) for W in weights])
     square = all(W.shape[0] == W.shape[1] for W in weights)
     smallest = torch.stack([torch.linalg.svdvals(W)[-1] for W in weights]) if square else torch.zeros_like(norms)
@@ -423,7 +480,8 @@ def gradient_regime(weights, act="tanh") -> str:
     >>> gradient_regime([2 * torch.eye(3, dtype=torch.float64)], activation("linear", 0.9))
     'exploding'
     """
-    act = activation(act)
+    act = _act(act)
+    weights = _tensors("weights", weights, 2)
     top = max(float(torch.linalg.matrix_norm(W, 2)) for W in weights)
     if act.kappa * top < 1:
         return "vanishing"
@@ -447,6 +505,7 @@ def rnn_gradient_bound(kappa, sigma1, t) -> torch.Tensor:
     '7.06e-10'
     """
     t = v.as_float_tensor("t", t)
+    v.require_finite("t", t)
     v.require_positive("t", t, strict=False)
     kappa, sigma1 = v.require_scalar("kappa", kappa), v.require_scalar("sigma1", sigma1)
     v.require_positive("kappa", kappa, strict=False)
@@ -464,6 +523,7 @@ def submultiplicative_bound(A, B) -> torch.Tensor:
     (3.0, 6.0)
     """
     A, B = v.as_float_tensor("A", A), v.as_float_tensor("B", B)
+    v.require_finite("A", A), v.require_finite("B", B)
     if A.ndim < 2 or B.ndim < 2 or A.shape[-1] != B.shape[-2]:
         raise ValueError(f"A and B must be matrices that multiply, got shapes {tuple(A.shape)} and {tuple(B.shape)}")
     return torch.linalg.matrix_norm(A, 2) * torch.linalg.matrix_norm(B, 2)
@@ -481,6 +541,10 @@ def clip_by_norm(g, threshold) -> torch.Tensor:
     [0.6, 0.8]
     """
     g = v.as_float_tensor("g", g)
+    v.require_finite("g", g)
+    v.require_min_ndim("g", g, 1)
+    threshold = v.as_float_tensor("threshold", threshold, like=g)
+    v.require_finite("threshold", threshold)
     v.require_positive("threshold", threshold)
     norm = torch.linalg.vector_norm(g, dim=-1, keepdim=True)
     scale = torch.clamp(threshold / torch.where(norm > 0, norm, torch.ones_like(norm)), max=1.0)

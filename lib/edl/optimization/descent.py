@@ -16,9 +16,17 @@ import torch
 from edl.core import validate as v
 
 
-def _float(name, value, like=None):
+def _float(name, value, like=None, ndim=0):
     t = v.as_float_tensor(name, value, like=like)
     v.require_finite(name, t)
+    v.require_min_ndim(name, t, ndim)
+    return t
+
+
+def _pos(name, value, like=None, strict=True):
+    """A finite positive (or non-negative) number or tensor."""
+    t = _float(name, value, like=like)
+    v.require_positive(name, t, strict=strict)
     return t
 
 
@@ -38,8 +46,12 @@ def gradient_descent(grad: Callable, x0, eta, steps: int) -> torch.Tensor:
     >>> xs[:, 0, 0].tolist()   # x_{t+1} = (1 - 2η) x_t = x_t / 2
     [1.0, 0.5, 0.25, 0.125]
     """
-    x = _float("x0", x0)
-    eta = _float("eta", eta, like=x)
+    v.require_callable("grad", grad)
+    x = _float("x0", x0, ndim=1)
+    eta = _pos("eta", eta, like=x)
+    if v.broadcast_shapes(eta=eta, x0=x[..., :1])[-1] != 1:
+        raise ValueError(f"eta must broadcast against x0[..., :1] (one step per starting point), "
+                         f"got shapes {tuple(eta.shape)} and {tuple(x.shape)}")
     steps = v.require_int("steps", steps, minimum=0)
     out = [x]
     for _ in range(steps):
@@ -60,9 +72,10 @@ def gd_quadratic(eigenvalues, x0, eta, steps: int) -> torch.Tensor:
     >>> gd_quadratic([1.0, 10.0], [1.0, 1.0], 0.1, 2)[-1].tolist()
     [0.81, 0.0]
     """
-    lam = _float("eigenvalues", eigenvalues)
-    x0 = _float("x0", x0, like=lam)
-    eta = _float("eta", eta, like=lam)
+    lam = _float("eigenvalues", eigenvalues, ndim=1)
+    x0 = _float("x0", x0, like=lam, ndim=1)
+    v.require_shape("x0", x0, (..., lam.shape[-1]), match="eigenvalues")
+    eta = _pos("eta", eta, like=lam)
     steps = v.require_int("steps", steps, minimum=0)
     factor = 1 - eta[..., None] * lam  # (..., d): per-mode factor 1 − ηλ_i
     t = torch.arange(steps + 1, dtype=lam.dtype, device=lam.device).reshape(-1, *[1] * factor.ndim)
@@ -84,9 +97,10 @@ def gradient_flow_quadratic(H, theta0, t) -> torch.Tensor:
     """
     H = _float("H", H)
     theta0 = _float("theta0", theta0, like=H)
-    t = _float("t", t, like=H)
+    t = _pos("t", t, like=H, strict=False)
     if H.ndim != 2 or H.shape[0] != H.shape[1] or not torch.allclose(H, H.T):
         raise ValueError(f"H must be a symmetric square matrix, got shape {tuple(H.shape)}")
+    v.require_shape("theta0", theta0, (H.shape[0],), match="H (d, d)")
     lam, V = torch.linalg.eigh(H)
     decay = torch.exp(-t[..., None] * lam)  # (..., d)
     return (decay * (theta0 @ V)) @ V.T
@@ -103,7 +117,7 @@ def steepest_descent_direction(g) -> torch.Tensor:
     >>> steepest_descent_direction([3.0, -4.0]).tolist()
     [-0.6, 0.8]
     """
-    g = _float("g", g)
+    g = _float("g", g, ndim=1)
     norm = torch.linalg.vector_norm(g, dim=-1, keepdim=True)
     if (norm == 0).any():
         raise ValueError("g must be non-zero: a stationary point has no descent direction")
@@ -122,10 +136,11 @@ def newton_step(grad, hess) -> torch.Tensor:
     >>> newton_step([2.0, 2.0], [[2.0, 0.0], [0.0, 4.0]]).tolist()
     [-1.0, -0.5]
     """
-    grad = _float("grad", grad)
+    grad = _float("grad", grad, ndim=1)
     hess = _float("hess", hess, like=grad)
     if hess.shape[-2:] != (grad.shape[-1], grad.shape[-1]):
-        raise ValueError(f"hess must have shape (..., {grad.shape[-1]}, {grad.shape[-1]}), got {tuple(hess.shape)}")
+        raise ValueError(f"hess must have shape (..., d, d) with d = {grad.shape[-1]} the last axis of grad "
+                         f"{tuple(grad.shape)}, got {tuple(hess.shape)}")
     return -torch.linalg.solve(hess, grad[..., None])[..., 0]
 
 
@@ -156,8 +171,8 @@ def gd_spectral_radius(eigenvalues, eta) -> torch.Tensor:
     >>> gd_spectral_radius([1.0, 100.0], [0.01, 2 / 101, 0.02]).round(decimals=6).tolist()  # 99/101 in the middle
     [0.99, 0.980198, 1.0]
     """
-    lam = _float("eigenvalues", eigenvalues)
-    eta = _float("eta", eta, like=lam)
+    lam = _float("eigenvalues", eigenvalues, ndim=1)
+    eta = _pos("eta", eta, like=lam)
     return (1 - eta.reshape(*eta.shape, *[1] * lam.ndim) * lam).abs().amax(-1)
 
 
@@ -226,9 +241,8 @@ def nonconvex_gradnorm_bound(f_gap0, eta, t) -> torch.Tensor:
     >>> float(nonconvex_gradnorm_bound(1.0, 0.5, 3))
     1.0
     """
-    gap = _float("f_gap0", f_gap0)
-    v.require_positive("f_gap0", gap, strict=False)
-    v.require_positive("eta", eta)
+    gap = _pos("f_gap0", f_gap0, strict=False)
+    eta = _pos("eta", eta, like=gap)
     return 2 * gap / (eta * (_t(t, gap) + 1))
 
 
@@ -243,10 +257,8 @@ def steps_to_stationarity(L, f_gap0, eps) -> torch.Tensor:
     >>> round(float(steps_to_stationarity(2.0, 3.0, 0.1)), 9)
     1200.0
     """
-    eps = _float("eps", eps)
-    v.require_positive("eps", eps)
-    v.require_positive("L", L)
-    v.require_positive("f_gap0", f_gap0, strict=False)
+    eps = _pos("eps", eps)
+    L, f_gap0 = _pos("L", L, like=eps), _pos("f_gap0", f_gap0, like=eps, strict=False)
     return 2 * L * f_gap0 / eps**2
 
 
@@ -262,9 +274,9 @@ def convex_rate_bound(dist0_sq, eta, t) -> torch.Tensor:
     >>> float(convex_rate_bound(4.0, 0.5, 2))
     2.0
     """
-    d = _float("dist0_sq", dist0_sq)
+    d = _pos("dist0_sq", dist0_sq, strict=False)
     t = _t(t, d)
-    v.require_positive("eta", eta)
+    eta = _pos("eta", eta, like=d)
     if (t < 1).any():
         raise ValueError(f"t must be at least 1, got {t.tolist()}")
     return d / (2 * eta * t)
@@ -281,9 +293,8 @@ def strongly_convex_rate_bound(dist0_sq, eta, mu, t) -> torch.Tensor:
     >>> float(strongly_convex_rate_bound(1.0, 0.5, 1.0, 2))
     0.25
     """
-    d = _float("dist0_sq", dist0_sq)
-    v.require_positive("eta", eta)
-    v.require_positive("mu", mu)
+    d = _pos("dist0_sq", dist0_sq, strict=False)
+    eta, mu = _pos("eta", eta, like=d), _pos("mu", mu, like=d)
     return (1 - eta * mu) ** _t(t, d) * d
 
 
@@ -298,12 +309,16 @@ def pl_rate_bound(f_gap0, mu, L, t) -> torch.Tensor:
     >>> float(pl_rate_bound(1.0, 1.0, 4.0, 2))
     0.5625
     """
-    gap = _float("f_gap0", f_gap0)
-    v.require_positive("mu", mu)
-    v.require_positive("L", L)
-    if mu > L:
-        raise ValueError(f"mu must not exceed L, got mu={mu}, L={L}")
+    gap = _pos("f_gap0", f_gap0, strict=False)
+    mu, L = _mu_L(mu, L, gap)
     return (1 - mu / L) ** _t(t, gap) * gap
+
+
+def _mu_L(mu, L, like=None):
+    mu, L = _pos("mu", mu, like=like), _pos("L", L, like=like)
+    if (mu > L).any():
+        raise ValueError(f"mu must not exceed L, got mu={mu.tolist()}, L={L.tolist()}")
+    return mu, L
 
 
 def pl_step(mu, L) -> float:
@@ -314,7 +329,9 @@ def pl_step(mu, L) -> float:
     >>> pl_step(0.1, 4.0)
     0.25
     """
-    v.require_positive("L", L)
+    mu, L = v.require_positive_scalar("mu", mu), v.require_positive_scalar("L", L)
+    if mu > L:
+        raise ValueError(f"mu must not exceed L, got mu={mu}, L={L}")
     return 1.0 / L
 
 
@@ -329,17 +346,21 @@ def pl_step_factor(mu, L, eta) -> torch.Tensor:
     >>> round(float(pl_step_factor(1.0, 4.0, 0.25)), 12), round(float(pl_step_factor(1.0, 4.0, 0.4)), 12)
     (0.75, 0.84)
     """
-    eta = _float("eta", eta)
-    v.require_positive("eta", eta)
+    eta = _pos("eta", eta)
+    mu, L = _mu_L(mu, L, eta)
+    if (eta * L > 2).any():
+        raise ValueError(f"eta must lie in (0, 2/L], got eta={eta.tolist()}, L={L.tolist()}")
     return 1 - 2 * mu * eta * (1 - L * eta / 2)
 
 
 # --- function classes -----------------------------------------------------------------------------
 
-def _pair(x, y):
-    x = _float("x", x)
-    y = _float("y", y, like=x)
-    v.require_same_shape("x", x, "y", y)
+def _pair(x, y, names=("x", "y"), *functions):
+    x = _float(names[0], x, ndim=1)
+    y = _float(names[1], y, like=x)
+    v.require_same_shape(names[0], x, names[1], y)
+    for name, fn in zip(("f", "grad"), functions):
+        v.require_callable(name, fn)
     return x, y
 
 
@@ -356,9 +377,10 @@ def chord_gap(f: Callable, w, w_prime, lam) -> torch.Tensor:
     >>> float(chord_gap(lambda z: (z**2).sum(-1), [[0.0]], [[2.0]], 0.5)[0])
     1.0
     """
-    w, wp = _pair(w, w_prime)
+    w, wp = _pair(w, w_prime, ("w", "w_prime"), f)
     lam = _float("lam", lam, like=w)
     v.require_in_range("lam", lam, 0.0, 1.0)
+    v.require_broadcast("lam", lam, w.shape[:-1], to="the batch of w,")
     return lam * f(w) + (1 - lam) * f(wp) - f(lam[..., None] * w + (1 - lam[..., None]) * wp)
 
 
@@ -372,7 +394,7 @@ def tangent_gap(f: Callable, grad: Callable, w, w_prime) -> torch.Tensor:
     >>> float(tangent_gap(lambda z: (z**2).sum(-1), lambda z: 2 * z, [[3.0]], [[1.0]])[0])
     4.0
     """
-    w, wp = _pair(w, w_prime)
+    w, wp = _pair(w, w_prime, ("w", "w_prime"), f, grad)
     return f(w) - f(wp) - (grad(wp) * (w - wp)).sum(-1)
 
 
@@ -386,7 +408,9 @@ def strong_convexity_gap(f: Callable, grad: Callable, x, y, mu) -> torch.Tensor:
     >>> float(strong_convexity_gap(lambda z: (z**2).sum(-1), lambda z: 2 * z, [[0.0]], [[1.0]], 2.0)[0])
     0.0
     """
-    x, y = _pair(x, y)
+    x, y = _pair(x, y, ("x", "y"), f, grad)
+    mu = _pos("mu", mu, like=x, strict=False)
+    v.require_broadcast("mu", mu, x.shape[:-1], to="the batch of x,")
     return f(y) - f(x) - (grad(x) * (y - x)).sum(-1) - mu / 2 * ((y - x) ** 2).sum(-1)
 
 
@@ -400,7 +424,9 @@ def smoothness_gap(f: Callable, grad: Callable, x, y, L) -> torch.Tensor:
     >>> float(smoothness_gap(lambda z: -(z**2).sum(-1), lambda z: -2 * z, [[0.0]], [[1.0]], 0.0)[0])
     1.0
     """
-    x, y = _pair(x, y)
+    x, y = _pair(x, y, ("x", "y"), f, grad)
+    L = _pos("L", L, like=x, strict=False)
+    v.require_broadcast("L", L, x.shape[:-1], to="the batch of x,")
     return f(x) + (grad(x) * (y - x)).sum(-1) + L / 2 * ((y - x) ** 2).sum(-1) - f(y)
 
 
@@ -414,6 +440,7 @@ def gradient_lipschitz_ratio(grad: Callable, x, y) -> torch.Tensor:
     >>> float(gradient_lipschitz_ratio(lambda z: -2 * z, [[0.0]], [[1.0]])[0])
     2.0
     """
+    v.require_callable("grad", grad)
     x, y = _pair(x, y)
     dist = torch.linalg.vector_norm(x - y, dim=-1)
     if (dist == 0).any():
@@ -431,10 +458,8 @@ def gradnorm_gap_bound(grad_norm_sq, L) -> torch.Tensor:
     >>> float(gradnorm_gap_bound(4.0, 2.0))
     1.0
     """
-    g2 = _float("grad_norm_sq", grad_norm_sq)
-    v.require_positive("grad_norm_sq", g2, strict=False)
-    v.require_positive("L", L)
-    return g2 / (2 * L)
+    g2 = _pos("grad_norm_sq", grad_norm_sq, strict=False)
+    return g2 / (2 * _pos("L", L, like=g2))
 
 
 def pl_ratio(grad_norm_sq, f_gap) -> torch.Tensor:
@@ -448,7 +473,7 @@ def pl_ratio(grad_norm_sq, f_gap) -> torch.Tensor:
     >>> float(pl_ratio(4.0, 1.0))
     2.0
     """
-    g2 = _float("grad_norm_sq", grad_norm_sq)
+    g2 = _pos("grad_norm_sq", grad_norm_sq, strict=False)
     gap = _float("f_gap", f_gap, like=g2)
     v.require_positive("f_gap", gap)
     return g2 / (2 * gap)
@@ -487,10 +512,20 @@ def logistic_loss(w, X, y, lam: float = 0.0) -> torch.Tensor:
     >>> float(logistic_loss([0.0, 0.0], [[1.0, 0.0]], [1.0])) == math.log(2)
     True
     """
-    w = _float("w", w)
-    X, y = _float("X", X, like=w), _float("y", y, like=w)
+    w, X, y, lam = _logistic_args(w, X, y, lam)
     margins = y * (w @ X.T)  # (..., s)
     return torch.nn.functional.softplus(-margins).mean(-1) + lam / 2 * (w**2).sum(-1)
+
+
+def _logistic_args(w, X, y, lam):
+    w = _float("w", w, ndim=1)
+    X, y = _float("X", X, like=w), _float("y", y, like=w)
+    v.require_ndim("X", X, 2)
+    v.require_shape("w", w, (..., X.shape[1]), match="X (s, n)")
+    v.require_shape("y", y, (X.shape[0],), match="X (s, n)")
+    if not ((y == 1) | (y == -1)).all():
+        raise ValueError(f"y must hold labels -1 or +1, got {y.tolist()}")
+    return w, X, y, v.require_positive_scalar("lam", lam, strict=False)
 
 
 def logistic_grad(w, X, y, lam: float = 0.0) -> torch.Tensor:
@@ -499,8 +534,7 @@ def logistic_grad(w, X, y, lam: float = 0.0) -> torch.Tensor:
     >>> logistic_grad([0.0, 0.0], [[1.0, 0.0]], [1.0]).tolist()
     [-0.5, 0.0]
     """
-    w = _float("w", w)
-    X, y = _float("X", X, like=w), _float("y", y, like=w)
+    w, X, y, lam = _logistic_args(w, X, y, lam)
     weights = torch.sigmoid(-y * (w @ X.T)) * y  # (..., s)
     return -(weights @ X) / X.shape[0] + lam * w
 
@@ -521,9 +555,9 @@ def measured_contraction(eigenvalues, eta, steps: int = 200) -> torch.Tensor:
     >>> round(float(measured_contraction([1.0, 100.0], 2 / 101, 400)), 3)
     0.98
     """
-    lam = _float("eigenvalues", eigenvalues)
+    lam = _float("eigenvalues", eigenvalues, ndim=1)
     steps = v.require_int("steps", steps, minimum=1)
-    eta = _float("eta", eta, like=lam)
+    eta = _pos("eta", eta, like=lam)
     factor = (1 - eta[..., None] * lam).abs()  # (..., d)
     return torch.exp((_log_norm(factor, steps) - 0.5 * math.log(lam.shape[-1])) / steps)
 
@@ -538,8 +572,8 @@ def empirical_stability_threshold(eigenvalues, steps: int = 2000, iters: int = 4
     >>> round(float(empirical_stability_threshold([1.0, 4.0])), 4)
     0.5
     """
-    lam = _float("eigenvalues", eigenvalues)
-    v.require_positive("eigenvalues", lam)
+    lam = _pos("eigenvalues", eigenvalues)
+    v.require_min_ndim("eigenvalues", lam, 1)
     steps, iters = v.require_int("steps", steps, minimum=1), v.require_int("iters", iters, minimum=1)
     lo = torch.zeros(lam.shape[:-1], dtype=lam.dtype, device=lam.device)
     hi = 4 / lam.amax(-1)

@@ -23,10 +23,22 @@ def _float(name, value, like=None):
 
 
 def _fraction(name, value, *, closed_low=True):
-    value = v.require_scalar(name, value)
-    if not ((0 <= value if closed_low else 0 < value) and value < 1):
-        raise ValueError(f"{name} must lie in {'[' if closed_low else '('}0, 1), got {value}")
-    return value
+    return v.require_probability(name, value, open_low=not closed_low, open_high=True)
+
+
+def _state(theta_name, theta, **state):
+    """``theta`` and tensors of its shape (its gradient, its optimizer state), in its dtype and device."""
+    theta = _float(theta_name, theta)
+    out = [theta]
+    for name, value in state.items():
+        t = _float(name, value, like=theta)
+        v.require_same_shape(name, t, theta_name, theta)
+        out.append(t)
+    return out
+
+
+def _lr(lr):
+    return v.require_positive_scalar("lr", lr)
 
 
 # --- momentum -------------------------------------------------------------------------------------
@@ -44,8 +56,9 @@ def heavy_ball_step(theta, theta_prev, grad, lr: float, momentum: float) -> torc
     >>> heavy_ball_step([1.0], [0.0], [2.0], 0.1, 0.5).tolist()  # 1 - 0.2 + 0.5
     [1.3]
     """
-    theta = _float("theta", theta)
-    return theta - lr * _float("grad", grad, like=theta) + momentum * (theta - _float("theta_prev", theta_prev, like=theta))
+    theta, theta_prev, grad = _state("theta", theta, theta_prev=theta_prev, grad=grad)
+    lr, momentum = _lr(lr), _fraction("momentum", momentum)
+    return theta - lr * grad + momentum * (theta - theta_prev)
 
 
 def nesterov_step(theta, theta_prev, gradient, lr: float, momentum: float) -> torch.Tensor:
@@ -59,10 +72,10 @@ def nesterov_step(theta, theta_prev, gradient, lr: float, momentum: float) -> to
     >>> nesterov_step([1.0], [0.0], lambda p: 2 * p, 0.25, 0.5).tolist()  # look-ahead 1.5, minus 0.25·3
     [0.75]
     """
-    theta = _float("theta", theta)
-    if not callable(gradient):
-        raise ValueError(f"gradient must be a function of the point, got {gradient!r}")
-    ahead = theta + momentum * (theta - _float("theta_prev", theta_prev, like=theta))
+    theta, theta_prev = _state("theta", theta, theta_prev=theta_prev)
+    v.require_callable("gradient", gradient)
+    lr, momentum = _lr(lr), _fraction("momentum", momentum)
+    ahead = theta + momentum * (theta - theta_prev)
     return ahead - lr * gradient(ahead)
 
 
@@ -98,7 +111,8 @@ def momentum_matrix(lam, lr: float, momentum: float, lookahead: bool = False) ->
     [[0.5, -0.0], [1.0, 0.0]]
     """
     lam = _float("lam", lam)
-    g = 1.0 if lookahead else 0.0
+    lr, momentum = _lr(lr), _fraction("momentum", momentum)
+    g = 1.0 if v.require_bool("lookahead", lookahead) else 0.0
     top = torch.stack([1 + momentum - lr * lam * (1 + g * momentum), -momentum * (1 - g * lr * lam)], -1)
     bottom = torch.stack([torch.ones_like(lam), torch.zeros_like(lam)], -1)
     return torch.stack([top, bottom], -2)
@@ -134,9 +148,11 @@ def nesterov_bound(k, mu: float, L: float, dist0: float) -> torch.Tensor:
     1.0
     """
     k = _float("k", k)
-    mu, L = v.require_scalar("mu", mu), v.require_scalar("L", L)
-    v.require_positive("mu", mu)
-    return L * (1 - math.sqrt(mu / L)) ** k * v.require_scalar("dist0", dist0)
+    v.require_positive("k", k, strict=False)
+    mu, L = v.require_positive_scalar("mu", mu), v.require_positive_scalar("L", L)
+    if L < mu:
+        raise ValueError(f"L must be at least mu = {mu}, got {L}")
+    return L * (1 - math.sqrt(mu / L)) ** k * v.require_positive_scalar("dist0", dist0, strict=False)
 
 
 def iterations_to_tolerance(curvatures, x0, lr, momentum, *, lookahead: bool, tol: float,
@@ -156,11 +172,18 @@ def iterations_to_tolerance(curvatures, x0, lr, momentum, *, lookahead: bool, to
     lam = _float("curvatures", curvatures)
     v.require_ndim("curvatures", lam, 2)
     v.require_positive("curvatures", lam)
-    x = _float("x0", x0, like=lam).expand_as(lam).clone()
-    lr = _float("lr", lr, like=lam).reshape(-1, 1)
-    beta = _float("momentum", momentum, like=lam).reshape(-1, 1)
-    tol = v.require_scalar("tol", tol)
-    v.require_positive("tol", tol)
+    x = _float("x0", x0, like=lam)
+    v.require_broadcast("x0", x, lam.shape, to="the curvatures'")
+    x = x.expand_as(lam).clone()
+    lr, beta = _float("lr", lr, like=lam), _float("momentum", momentum, like=lam)
+    v.require_positive("lr", lr)
+    if ((beta < 0) | (beta >= 1)).any():
+        raise ValueError(f"momentum must lie in [0, 1), got {v._show(beta.tolist())}")
+    for name, t in (("lr", lr), ("momentum", beta)):
+        v.require_broadcast(name, t, lam.shape[:1], to="one per problem,")
+    lr, beta = lr.reshape(-1, 1), beta.reshape(-1, 1)
+    lookahead = v.require_bool("lookahead", lookahead)
+    tol = v.require_positive_scalar("tol", tol)
     max_iter = v.require_int("max_iter", max_iter, minimum=1)
     gamma = 1.0 if lookahead else 0.0
     target = tol**2 * (x * x).sum(-1)
@@ -188,6 +211,11 @@ class PerParameter(torch.optim.Optimizer):
     its state (a dict the rule reads and writes) and its parameter group's settings.
     """
 
+    def __init__(self, params, defaults):
+        if not isinstance(defaults, dict):
+            raise ValueError(f"defaults must be a dict of hyperparameters, got {v._show(defaults)}")
+        super().__init__(v.require_params("params", params), defaults)
+
     def update(self, p, grad, state, group):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
@@ -212,8 +240,8 @@ class SGD(PerParameter):
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, nesterov: bool = False,
                  weight_decay: float = 0.0):
-        v.require_positive("lr", lr)
-        _fraction("momentum", momentum)
+        lr, momentum = _lr(lr), _fraction("momentum", momentum)
+        nesterov, weight_decay = v.require_bool("nesterov", nesterov), _decay(weight_decay)
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0")
         super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay))
@@ -227,6 +255,10 @@ class SGD(PerParameter):
             state["momentum_buffer"] = buf
             g = g + beta * buf if group["nesterov"] else buf
         return p - group["lr"] * g
+
+
+def _decay(weight_decay):
+    return v.require_positive_scalar("weight_decay", weight_decay, strict=False)
 
 
 def _closure(closure):

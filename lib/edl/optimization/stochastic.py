@@ -24,6 +24,24 @@ def _float(name, value, like=None):
     return t
 
 
+def _same(name_a, a, **others):
+    """``a`` and tensors of its shape (a gradient, an iterate), in its dtype and device."""
+    a = _float(name_a, a)
+    out = [a]
+    for name, value in others.items():
+        t = _float(name, value, like=a)
+        v.require_same_shape(name, t, name_a, a)
+        out.append(t)
+    return out
+
+
+def _start(x0, A, shape):
+    x0 = _float("x0", x0, like=A)
+    v.require_shape("x0", x0, (..., A.shape[1]), match="A (n, d)")
+    v.require_broadcast("x0", x0, shape, to="the chains'")
+    return x0
+
+
 def _least_squares_data(A, b):
     A = _float("A", A)
     v.require_ndim("A", A, 2)
@@ -50,7 +68,7 @@ def least_squares_gradients(A, b, x) -> torch.Tensor:
     """
     A, b = _least_squares_data(A, b)
     x = _float("x", x, like=A)
-    if x.shape[-1] != A.shape[1]:
+    if x.ndim == 0 or x.shape[-1] != A.shape[1]:
         raise ValueError(f"x must have {A.shape[1]} coordinates (the columns of A), got shape {tuple(x.shape)}")
     residual = x @ A.T - b  # (..., n)
     return residual.unsqueeze(-1) * A  # (..., n, d)
@@ -65,7 +83,9 @@ def empirical_risk(losses) -> torch.Tensor:
     >>> float(empirical_risk([1.0, 2.0, 6.0]))
     3.0
     """
-    return _float("losses", losses).mean(-1)
+    losses = _float("losses", losses)
+    v.require_min_ndim("losses", losses, 1)
+    return losses.mean(-1)
 
 
 def full_gradient(per_example) -> torch.Tensor:
@@ -93,10 +113,10 @@ def sgd_step(x, grad, eta) -> torch.Tensor:
     >>> sgd_step([1.0, 1.0], [2.0, -1.0], 0.5).tolist()
     [0.0, 1.5]
     """
-    x = _float("x", x)
-    grad = _float("grad", grad, like=x)
+    x, grad = _same("x", x, grad=grad)
     eta = _float("eta", eta, like=x)
     v.require_positive("eta", eta, strict=False)
+    v.require_broadcast("eta", eta, x.shape, to="x's")
     return x - eta * grad
 
 
@@ -135,7 +155,7 @@ def minibatch_variance(V, n: int, batch_size: int, *, replace: bool = True) -> t
     v.require_positive("V", V, strict=False)
     n = v.require_int("n", n, minimum=1)
     r = v.require_int("batch_size", batch_size, minimum=1)
-    if not replace and r > n:
+    if not v.require_bool("replace", replace) and r > n:
         raise ValueError(f"batch_size must be at most n = {n} without replacement, got {r}")
     if replace or n == 1:
         return V / r
@@ -158,7 +178,8 @@ def minibatch_gradients(per_example, batch_size: int, num_draws: int, *, replace
     n = g.shape[0]
     r = v.require_int("batch_size", batch_size, minimum=1)
     draws = v.require_int("num_draws", num_draws, minimum=1)
-    if replace:
+    v.require_generator("generator", generator)
+    if v.require_bool("replace", replace):
         idx = torch.randint(n, (draws, r), generator=generator)
     else:
         if r > n:
@@ -207,6 +228,9 @@ def sgd_mean_estimation(a, steps, x0: float = 0.0) -> torch.Tensor:
     v.require_ndim("a", a, 2)
     steps = v.as_float_tensor("steps", steps, like=a).to(a.dtype)
     v.require_ndim("steps", steps, 1)
+    v.require_finite("steps", steps)
+    v.require_positive("steps", steps, strict=False)
+    x0 = v.require_scalar("x0", x0)
     if steps.shape[0] != a.shape[1]:
         raise ValueError(f"steps must hold one step per column of a ({a.shape[1]}), got shape {tuple(steps.shape)}")
     x = torch.full(a.shape[:1], float(x0), dtype=a.dtype, device=a.device)
@@ -231,13 +255,14 @@ def sgd_bound(k, eta, mu, L, sigma2, dist0) -> torch.Tensor:
     0.2
     """
     k = _float("k", k)
+    v.require_positive("k", k, strict=False)
     eta, mu, L = (v.require_scalar(n, x) for n, x in (("eta", eta), ("mu", mu), ("L", L)))
     v.require_positive("mu", mu)
     if L < mu:
         raise ValueError(f"L must be at least mu = {mu}, got {L}")
     if not 0 < eta < 1 / L:
         raise ValueError(f"eta must lie in (0, 1/L) = (0, {1 / L:.4g}), got {eta}")
-    sigma2, dist0 = v.require_scalar("sigma2", sigma2), v.require_scalar("dist0", dist0)
+    sigma2, dist0 = (v.require_positive_scalar(n, x, strict=False) for n, x in (("sigma2", sigma2), ("dist0", dist0)))
     return (1 - 2 * eta * mu * (1 - eta * L)) ** k * dist0 + eta * sigma2 / (mu * (1 - eta * L))
 
 
@@ -318,11 +343,14 @@ def sgd_least_squares(A, b, x0, eta, num_steps: int, num_chains: int, *, batch_s
     [[[1.0, 0.0], [1.0, 0.0]]]
     """
     A, b = _least_squares_data(A, b)
-    x0 = _float("x0", x0, like=A)
-    eta = _float("eta", eta, like=A).reshape(-1)
+    eta = _float("eta", eta, like=A)
+    v.require_ndim("eta", eta, (0, 1))
+    eta = eta.reshape(-1)
     v.require_positive("eta", eta)
     steps = v.require_int("num_steps", num_steps, minimum=1)
     chains = v.require_int("num_chains", num_chains, minimum=1)
+    x0 = _start(x0, A, (eta.shape[0], chains, A.shape[1]))
+    v.require_generator("generator", generator)
     r = v.require_int("batch_size", batch_size, minimum=1)
     every = v.require_int("record_every", record_every, minimum=1)
     x_star = torch.linalg.lstsq(A, b.unsqueeze(-1)).solution.squeeze(-1)
@@ -371,8 +399,7 @@ def polyak_update(x_bar, x_new, k: int) -> torch.Tensor:
     >>> polyak_update([1.0], [4.0], 2).tolist()  # the mean of (x1, x2) = 1 and x3 = 4 with x1 + x2 = 2
     [2.0]
     """
-    x_bar = _float("x_bar", x_bar)
-    x_new = _float("x_new", x_new, like=x_bar)
+    x_bar, x_new = _same("x_bar", x_bar, x_new=x_new)
     k = v.require_int("k", k, minimum=0)
     return k / (k + 1) * x_bar + x_new / (k + 1)
 
@@ -386,6 +413,7 @@ def polyak_average(iterates) -> torch.Tensor:
     [2.0, 3.0, 5.0]
     """
     x = _float("iterates", iterates)
+    v.require_min_ndim("iterates", x, 1)
     out = torch.empty_like(x)
     out[0] = x[0]
     for k in range(1, x.shape[0]):
@@ -405,9 +433,14 @@ def projected_sgd(stochastic_gradient, x0, steps, low: float, high: float) -> tu
     >>> last.tolist(), [round(a, 6) for a in avg[0].tolist()]
     ([[0.0, -1.0, -1.5]], [0.0, -0.5, -0.833333])
     """
-    x = _float("x0", x0).reshape(-1).clone()
+    v.require_callable("stochastic_gradient", stochastic_gradient)
+    x = _float("x0", x0)
+    v.require_ndim("x0", x, (0, 1))
+    x = x.reshape(-1).clone()
     steps = v.as_float_tensor("steps", steps, like=x).to(x.dtype)
     v.require_ndim("steps", steps, 1)
+    v.require_finite("steps", steps)
+    v.require_positive("steps", steps, strict=False)
     low, high = v.require_scalar("low", low), v.require_scalar("high", high)
     if not low < high:
         raise ValueError(f"low must be below high, got low={low}, high={high}")
@@ -436,7 +469,13 @@ def svrg_gradient(grad_i, grad_i_snapshot, full_snapshot) -> torch.Tensor:
     [1.5]
     """
     g = _float("grad_i", grad_i)
-    return g - _float("grad_i_snapshot", grad_i_snapshot, like=g) + _float("full_snapshot", full_snapshot, like=g)
+    g_snap, full = _float("grad_i_snapshot", grad_i_snapshot, like=g), _float("full_snapshot", full_snapshot, like=g)
+    for name, t in (("grad_i", g), ("grad_i_snapshot", g_snap), ("full_snapshot", full)):
+        if t.ndim == 0 or t.shape[-1] != g.shape[-1]:
+            raise ValueError(f"{name} must end in the dimension d = {g.shape[-1] if g.ndim else '?'} of grad_i, "
+                             f"got shape {tuple(t.shape)}")
+    v.broadcast_shapes(grad_i=g, grad_i_snapshot=g_snap, full_snapshot=full)
+    return g - g_snap + full
 
 
 def svrg_least_squares(A, b, x0, eta: float, num_epochs: int, num_chains: int, *, epoch_length: int | None = None,
@@ -455,11 +494,12 @@ def svrg_least_squares(A, b, x0, eta: float, num_epochs: int, num_chains: int, *
     (True, True)
     """
     A, b = _least_squares_data(A, b)
-    x0 = _float("x0", x0, like=A)
-    eta = v.require_scalar("eta", eta)
-    v.require_positive("eta", eta)
+    eta = v.require_positive_scalar("eta", eta)
     epochs = v.require_int("num_epochs", num_epochs, minimum=1)
     chains = v.require_int("num_chains", num_chains, minimum=1)
+    x0 = _start(x0, A, (chains, A.shape[1]))
+    variance_reduced = v.require_bool("variance_reduced", variance_reduced)
+    v.require_generator("generator", generator)
     n, d = A.shape
     m = v.require_int("epoch_length", 2 * n if epoch_length is None else epoch_length, minimum=1)
     x_star = torch.linalg.lstsq(A, b.unsqueeze(-1)).solution.squeeze(-1)
@@ -494,8 +534,8 @@ def sign_sgd_step(x, grad, eta) -> torch.Tensor:
     >>> sign_sgd_step([0.0, 0.0, 0.0], [3.0, -1e-9, 0.0], 0.1).tolist()
     [-0.1, 0.1, 0.0]
     """
-    x = _float("x", x)
-    grad = _float("grad", grad, like=x)
+    x, grad = _same("x", x, grad=grad)
     eta = _float("eta", eta, like=x)
     v.require_positive("eta", eta, strict=False)
+    v.require_broadcast("eta", eta, x.shape, to="x's")
     return x - eta * torch.sign(grad)
