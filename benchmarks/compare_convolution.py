@@ -58,9 +58,9 @@ def pytorch(n: int) -> np.ndarray:
 
 def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray]]]:
     out = {}
-    for n in SIZES[:3]:
-        out[f"{n}×{n}: library vs direct loop"] = (functools.partial(library, n), functools.partial(direct, n))
-        out[f"{n}×{n}: F.conv2d vs library"] = (functools.partial(pytorch, n), functools.partial(library, n))
+    for n in SIZES:
+        out[f"{n}×{n}, library vs direct loop"] = (functools.partial(library, n), functools.partial(direct, n))
+        out[f"{n}×{n}, F.conv2d vs library"] = (functools.partial(pytorch, n), functools.partial(library, n))
     return out
 
 
