@@ -207,7 +207,8 @@ def train_ddpm(data, betas, steps: int, generator: torch.Generator, *, batch: in
 
     Each step draws a batch of data, steps :math:`t\sim U\{1..T\}` and noise from ``generator``, and takes
     a gradient step of :func:`~edl.diffusion.elbo.simple_loss` **in θ**. The model is built on the data's
-    device, in float32, with parameters drawn from ``generator``. Book label: ``diffusion.simple-loss``.
+    device, in float32, with parameters drawn from ``generator``. This is the chapter's end-to-end
+    experiment, built on the formula of ``diffusion.simple-loss``.
     Returns ``(model, losses)`` with the loss of every step, shape (steps,).
     """
     x = _points("data", data).to(torch.float32)

@@ -251,7 +251,7 @@ def check_reverse_model(variance=el.reverse_variance) -> CheckResult:
 # --- KL, ε-parameterisation and the simple loss ---------------------------------------------------
 
 @formula("diffusion.kl-equal-variance", reference="torch.distributions.kl_divergence of multivariate normals")
-def check_kl_equal_variance(kl=el.kl_equal_variance, constant=el.kl_constant) -> CheckResult:
+def check_kl_equal_variance(kl=el.kl_equal_variance, constant=el.kl_constant, general=el.gaussian_kl) -> CheckResult:
     g = torch.Generator().manual_seed(115)
     mq, mp = torch.randn(50, 8, generator=g, dtype=torch.float64), torch.randn(50, 8, generator=g, dtype=torch.float64)
     var = torch.rand(50, generator=g, dtype=torch.float64) + 0.05
@@ -263,7 +263,10 @@ def check_kl_equal_variance(kl=el.kl_equal_variance, constant=el.kl_constant) ->
     ours2 = kl(mq[:49], mp[:49], beta[:49]) + constant(tilde[:49], beta[:49], 8)
     with_c = check_close(ours2, ref2, rtol=1e-10, what="σ_t² = β_t ≠ β̃_t: mean term + C_t")
     zero = check_close(constant(tilde, tilde, 8), torch.zeros_like(tilde), atol=1e-15, what="C_t = 0 at σ_t² = β̃_t")
-    return same & with_c & zero
+    vq, vp = torch.rand(50, generator=g, dtype=torch.float64) + 0.1, torch.rand(50, generator=g, dtype=torch.float64) + 0.1
+    ref3 = kl_divergence(Normal(mq[:, 0], vq.sqrt()), Normal(mp[:, 0], vp.sqrt()))
+    unequal = check_close(general(mq[:, 0], vq, mp[:, 0], vp), ref3, rtol=1e-10, what="general 1-D Gaussian KL")
+    return same & with_c & zero & unequal
 
 
 @formula("diffusion.eps-parameterization", reference="torch.distributions.kl_divergence between posterior and model steps")
