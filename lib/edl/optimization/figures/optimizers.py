@@ -350,7 +350,7 @@ def plot_worst_case_acceleration(kappa: float = 100.0, steps: int = 200) -> Figu
     fig, ax = _figure()
     ax.semilogy(k, runs["gradient descent"], "C0", label="gradient descent, η = 1/L")
     ax.semilogy(k, runs["Nesterov"], "C2", label="Nesterov, η = 1/L, β = (√κ−1)/(√κ+1)")
-    ax.semilogy(k, upper, "C2--", lw=1, label="Nesterov's upper bound ×2L/μ (μ = 1)")
+    ax.semilogy(k, upper, "C2--", lw=1, label=r"Nesterov's guarantee $\frac{2L}{\mu}(1-\frac{1}{\sqrt{\kappa}})^k\|x_0-x^*\|^2$")
     ax.semilogy(k, runs["lower"], "k:", label=r"lower bound for every method: $\sum_{i>k}(x^*_i)^2$")
     ax.set(xlabel="iteration k", ylabel=r"$\|x_k-x^*\|^2$", ylim=(1e-24, 1e4),
            title=f"Nesterov's worst-case quadratic, κ = {kappa:g}, n = 400")
