@@ -127,7 +127,8 @@ class SessionRunner(PytestRunner):
         start = time.perf_counter()
         durations = state().duration_by_test
         order = {nodeid: i for i, nodeid in enumerate(self._items)}
-        chosen = sorted((self._items[t] for t in tests), key=lambda it: (durations.get(it.nodeid, 0.0), order[it.nodeid]))
+        chosen = sorted((self._items[t] for t in tests if t in self._items),  # not those failing without a mutant
+                        key=lambda it: (durations.get(it.nodeid, 0.0), order[it.nodeid]))
         code, ran = 0, 0
         for i, item in enumerate(chosen):
             nextitem = chosen[i + 1] if i + 1 < len(chosen) else None
@@ -188,7 +189,9 @@ def results(out: Path) -> None:
                 "status": status_by_exit_code[code], "exit_code": code,
                 "diff": get_diff_for_mutant(name, path=path), **times.get(name, {}),
             })
-    out.write_text(json.dumps(records, indent=0))
+    failing = Path("mutants/mutmut-failing-tests.txt")
+    failing = sorted(set(failing.read_text().split("\n")) - {""}) if failing.exists() else []
+    out.write_text(json.dumps({"mutants": records, "failing_tests": failing}, indent=0))
 
 
 if __name__ == "__main__":
