@@ -13,7 +13,7 @@ import math
 import torch
 
 from edl.core import validate as v
-from edl.diffusion.forward import _betas, _float, alpha_bar
+from edl.diffusion.forward import _betas, _callable, _float, _scalar, alpha_bar
 
 
 def _step(t, T: int) -> int:
@@ -161,6 +161,8 @@ def eps_weight(betas, sigma2) -> torch.Tensor:
     b = _betas(betas)
     s2 = _float("sigma2", sigma2, like=b)
     v.require_positive("sigma2", s2)
+    if s2.numel() != 1 and s2.shape != b.shape:
+        raise ValueError(f"sigma2 must be one number or one per step of betas ({b.numel()}), got shape {tuple(s2.shape)}")
     return b**2 / (2 * s2 * (1 - b) * (1 - alpha_bar(b)))
 
 
@@ -203,8 +205,8 @@ def elbo_linear_gaussian(x0, alphas, a, b, s2, prior_mean=0.0, prior_var=1.0) ->
     -2.1972
     """
     x0, al, a, b, s2 = _linear_model(x0, alphas, a, b, s2)
-    mp = _float("prior_mean", prior_mean, like=x0).reshape(())
-    vp = _float("prior_var", prior_var, like=x0).reshape(())
+    mp = _scalar("prior_mean", prior_mean, like=x0)
+    vp = _scalar("prior_var", prior_var, like=x0)
     v.require_positive("prior_var", vp)
     abar = torch.cumprod(al, 0)
     m, var = torch.sqrt(abar) * x0, 1 - abar  # q(x_t | x_0), t = 1..T
@@ -233,8 +235,10 @@ def elbo_samples_linear_gaussian(x0, alphas, a, b, s2, n: int, generator: torch.
     """
     x0, al, a, b, s2 = _linear_model(x0, alphas, a, b, s2)
     n = v.require_int("n", n, minimum=1)
-    mp = _float("prior_mean", prior_mean, like=x0).reshape(())
-    vp = _float("prior_var", prior_var, like=x0).reshape(())
+    if not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator, got {generator!r}")
+    mp = _scalar("prior_mean", prior_mean, like=x0)
+    vp = _scalar("prior_var", prior_var, like=x0)
     v.require_positive("prior_var", vp)
 
     def logn(x, mean, var):
@@ -266,7 +270,7 @@ def reverse_variance(v0, betas) -> torch.Tensor:
     [0.1, 0.2]
     """
     b = _betas(betas)
-    v0 = _float("v0", v0, like=b).reshape(())
+    v0 = _scalar("v0", v0, like=b)
     v.require_positive("v0", v0, strict=False)
     abar, prev = _abar_prev(b)
     var, var_prev = abar * v0 + 1 - abar, prev * v0 + 1 - prev
@@ -296,7 +300,11 @@ def simple_loss(eps_model, x0, t, noise, abar) -> torch.Tensor:
     ab = _float("abar", abar, like=x0)
     v.require_ndim("abar", ab, 1)
     v.require_in_range("abar", ab, 0.0, 1.0)
-    t = torch.as_tensor(t, device=x0.device)
+    _callable("eps_model", eps_model)
+    try:
+        t = torch.as_tensor(t, device=x0.device)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"t must be integer steps, one per row of x0, got {t!r}") from err
     if t.dtype.is_floating_point or t.shape != x0.shape[:1] or (t < 1).any() or (t > len(ab)).any():
         raise ValueError(f"t must be integer steps in 1..{len(ab)}, one per row of x0, got {t.tolist()}")
     a = ab[t - 1].unsqueeze(-1)

@@ -22,6 +22,30 @@ def _float(name, value, like=None):
     return t
 
 
+def _scalar(name, value, like=None):
+    t = _float(name, value, like=like)
+    if t.numel() != 1:
+        raise ValueError(f"{name} must be a single number, got shape {tuple(t.shape)}")
+    return t.reshape(())
+
+
+def _callable(name, f):
+    if not callable(f):
+        raise ValueError(f"{name} must be a function, got {f!r}")
+    return f
+
+
+def _dtype_device(dtype, device):
+    if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+        raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
+    try:
+        device = torch.device("cpu" if device is None else device)
+        torch.empty(0, device=device)
+    except (RuntimeError, TypeError, AssertionError) as err:
+        raise ValueError(f"device must name an available torch device, got {device!r}") from err
+    return dtype, device
+
+
 def _betas(betas):
     b = _float("betas", betas)
     v.require_ndim("betas", b, 1)
@@ -49,7 +73,8 @@ def markov_joint(p0, kernels) -> torch.Tensor:
     v.require_ndim("p0", p, 1)
     v.require_ndim("kernels", K, 3)
     if K.shape[1:] != (p.numel(), p.numel()):
-        raise ValueError(f"kernels must have shape (T, {p.numel()}, {p.numel()}), got {tuple(K.shape)}")
+        raise ValueError(f"kernels must have shape (T, {p.numel()}, {p.numel()}) for the {p.numel()} states of p0, "
+                         f"got {tuple(K.shape)}")
     v.require_distribution("p0", p)
     v.require_distribution("kernels", K)
     joint = p
@@ -121,7 +146,7 @@ def forward_variance(betas, v0=1.0) -> torch.Tensor:
     [0.0, 0.5, 0.75]
     """
     b = _betas(betas)
-    var = [_float("v0", v0, like=b).reshape(())]
+    var = [_scalar("v0", v0, like=b)]
     v.require_positive("v0", var[0], strict=False)
     for beta in b:
         var.append((1 - beta) * var[-1] + beta)
@@ -138,6 +163,7 @@ def linear_schedule(T: int, beta_1: float = 1e-4, beta_T: float = 0.02, *, dtype
     [0.1, 0.2, 0.3]
     """
     T = v.require_int("T", T, minimum=1)
+    dtype, device = _dtype_device(dtype, device)
     lo, hi = v.require_scalar("beta_1", beta_1), v.require_scalar("beta_T", beta_T)
     v.require_in_range("beta_1", lo, 0.0, 1.0, closed=False)
     v.require_in_range("beta_T", hi, 0.0, 1.0, closed=False)
@@ -160,6 +186,7 @@ def cosine_schedule(T: int, s: float = 0.008, max_beta: float = 0.999, *, dtype=
     [0.153, 0.417, 0.7079, 0.999]
     """
     T = v.require_int("T", T, minimum=1)
+    dtype, device = _dtype_device(dtype, device)
     s = v.require_scalar("s", s)
     v.require_positive("s", s)
     max_beta = v.require_scalar("max_beta", max_beta)
@@ -209,6 +236,10 @@ def marginal(x0, abar) -> tuple[torch.Tensor, torch.Tensor]:
     x = _float("x0", x0)
     a = _float("abar", abar, like=x)
     v.require_in_range("abar", a, 0.0, 1.0)
+    try:
+        torch.broadcast_shapes(a.shape, x.shape)
+    except RuntimeError as err:
+        raise ValueError(f"x0 and abar must broadcast together, got shapes {tuple(x.shape)} and {tuple(a.shape)}") from err
     return torch.sqrt(a) * x, (1 - a).expand(torch.broadcast_shapes(a.shape, x.shape)).clone()
 
 
@@ -223,6 +254,10 @@ def sample_marginal(x0, abar, noise) -> torch.Tensor:
     """
     mean, var = marginal(x0, abar)
     e = _float("noise", noise, like=mean)
+    try:
+        torch.broadcast_shapes(mean.shape, e.shape)
+    except RuntimeError as err:
+        raise ValueError(f"noise must broadcast against x0 and abar, got shapes {tuple(e.shape)} and {tuple(mean.shape)}") from err
     return mean + torch.sqrt(var) * e
 
 
@@ -241,7 +276,7 @@ def simulate_chain(x0, betas, generator: torch.Generator, *, coefficient=None) -
     b = _betas(betas).to(device=x.device, dtype=x.dtype)
     if not isinstance(generator, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator, got {generator!r}")
-    coef = (lambda beta: torch.sqrt(1 - beta)) if coefficient is None else coefficient
+    coef = (lambda beta: torch.sqrt(1 - beta)) if coefficient is None else _callable("coefficient", coefficient)
     out = [x]
     for beta in b:
         noise = torch.randn(x.shape, generator=generator, dtype=x.dtype, device=x.device)
@@ -298,7 +333,8 @@ def vdm_log_q(xs, x0, alphas) -> torch.Tensor:
     v.require_ndim("alphas", a, 1)
     v.require_in_range("alphas", a, 0.0, 1.0, closed=False)
     if x.shape[0] != a.numel() or x.shape[1:] != x0.shape:
-        raise ValueError(f"xs must have shape (T, *x0.shape) = ({a.numel()}, {', '.join(map(str, x0.shape))}), "
+        raise ValueError(f"xs must have shape (T, *x0.shape) = ({a.numel()}, {', '.join(map(str, x0.shape))}) for the "
+                         f"{a.numel()} steps of alphas, "
                          f"got {tuple(x.shape)}")
     prev = torch.cat([x0.unsqueeze(0), x[:-1]])
     shape = (-1,) + (1,) * x0.ndim

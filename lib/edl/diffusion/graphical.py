@@ -13,7 +13,24 @@ from collections.abc import Callable, Sequence
 import torch
 
 from edl.core import validate as v
-from edl.diffusion.forward import _float
+from edl.diffusion.forward import _callable, _dtype_device, _float
+
+
+def _generator(generator):
+    if not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator, got {generator!r}")
+    return generator
+
+
+def _sequence(name, value):
+    if not isinstance(value, (list, tuple)):
+        raise ValueError(f"{name} must be a list, got {value!r}")
+    return value
+
+
+def _columns(name, t, n, what):
+    if t.shape[-1] != n:
+        raise ValueError(f"{name} must have {n} columns, one per {what}, got shape {tuple(t.shape)}")
 
 
 def _binary(name, x):
@@ -31,6 +48,7 @@ def all_states(d: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
     [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
     """
     d = v.require_int("d", d, minimum=1)
+    dtype, device = _dtype_device(dtype, device)
     return torch.tensor(list(itertools.product((0.0, 1.0), repeat=d)), dtype=dtype, device=device)
 
 
@@ -72,7 +90,8 @@ def fvsbn_conditionals(x, A, c) -> torch.Tensor:
     c = _float("c", c, like=x)
     d = x.shape[1]
     if A.shape != (d, d) or c.shape != (d,):
-        raise ValueError(f"A must be ({d}, {d}) and c ({d},) for {d} variables, got {tuple(A.shape)} and {tuple(c.shape)}")
+        raise ValueError(f"A must be ({d}, {d}) and c ({d},) for the {d} columns of x, got {tuple(A.shape)} and "
+                         f"{tuple(c.shape)}")
     return torch.sigmoid(x @ torch.tril(A, -1).T + c)
 
 
@@ -106,6 +125,8 @@ def ebm_loglik_gradient(theta, energy: Callable, data, model_samples) -> torch.T
     [1.0]
     """
     th = _float("theta", theta).detach().requires_grad_(True)
+    v.require_ndim("theta", th, 1)
+    _callable("energy", energy)
     data = _float("data", data, like=th)
     model = _float("model_samples", model_samples, like=th)
     with torch.enable_grad():
@@ -130,6 +151,7 @@ def hyvarinen_objective(x, energy: Callable) -> torch.Tensor:
     """
     x = _float("x", x)
     v.require_ndim("x", x, 2)
+    _callable("energy", energy)
     x = x.detach().requires_grad_(True)
     with torch.enable_grad():
         grad = torch.autograd.grad(energy(x).sum(), x, create_graph=True)[0]          # (N, d)
@@ -159,6 +181,10 @@ def rbm_energy(vis, hid, W, a, b) -> torch.Tensor:
     """
     vis, hid = _binary("vis", vis), _binary("hid", hid)
     W, a, b = _rbm(W, a, b, like=vis)
+    _columns("vis", vis, W.shape[1], "column of W")
+    _columns("hid", hid, W.shape[0], "row of W")
+    if vis.shape[0] != hid.shape[0]:
+        raise ValueError(f"vis and hid must have the same number of rows, got {vis.shape[0]} and {hid.shape[0]}")
     return -(hid @ a) - (vis @ b) - ((hid @ W) * vis).sum(-1)
 
 
@@ -170,6 +196,7 @@ def rbm_hidden_probs(vis, W, a) -> torch.Tensor:
     """
     vis = _binary("vis", vis)
     W, a, _ = _rbm(W, a, torch.zeros(_float("W", W).shape[-1]), like=vis)
+    _columns("vis", vis, W.shape[1], "column of W")
     return torch.sigmoid(a + vis @ W.T)
 
 
@@ -183,6 +210,7 @@ def rbm_visible_probs(hid, W, b) -> torch.Tensor:
     """
     hid = _binary("hid", hid)
     W, _, b = _rbm(W, torch.zeros(_float("W", W).shape[0]), b, like=hid)
+    _columns("hid", hid, W.shape[0], "row of W")
     return torch.sigmoid(b + hid @ W)
 
 
@@ -196,6 +224,7 @@ def rbm_free_energy(vis, W, a, b) -> torch.Tensor:
     """
     vis = _binary("vis", vis)
     W, a, b = _rbm(W, a, b, like=vis)
+    _columns("vis", vis, W.shape[1], "column of W")
     return -(vis @ b) - torch.nn.functional.softplus(a + vis @ W.T).sum(-1)
 
 
@@ -215,12 +244,14 @@ def rbm_loglik_gradient(data, W, a, b, model, model_weights=None) -> tuple[torch
     """
     data, model = _binary("data", data), _binary("model", model)
     W, a, b = (t.detach().requires_grad_(True) for t in _rbm(W, a, b, like=data))
+    _columns("data", data, W.shape[1], "column of W")
+    _columns("model", model, W.shape[1], "column of W")
     if model_weights is None:
         w = torch.full((model.shape[0],), 1.0 / model.shape[0], dtype=data.dtype, device=data.device)
     else:
         w = _float("model_weights", model_weights, like=data)
         if w.shape != model.shape[:1]:
-            raise ValueError(f"model_weights must have shape ({model.shape[0]},), got {tuple(w.shape)}")
+            raise ValueError(f"model_weights must have shape ({model.shape[0]},), one per row of model, got {tuple(w.shape)}")
         v.require_distribution("model_weights", w)
     with torch.enable_grad():
         objective = -rbm_free_energy(data, W, a, b).mean() + (w * rbm_free_energy(model, W, a, b)).sum()
@@ -237,7 +268,9 @@ def rbm_gibbs(vis, W, a, b, k: int, generator: torch.Generator) -> torch.Tensor:
     """
     x = _binary("vis", vis)
     W, a, b = _rbm(W, a, b, like=x)
+    _columns("vis", x, W.shape[1], "column of W")
     k = v.require_int("k", k, minimum=0)
+    _generator(generator)
     for _ in range(k):
         h = torch.bernoulli(torch.sigmoid(a + x @ W.T), generator=generator)
         x = torch.bernoulli(torch.sigmoid(b + h @ W), generator=generator)
@@ -261,6 +294,9 @@ def sbn_sample(n: int, c, W, b, generator: torch.Generator) -> tuple[torch.Tenso
     n = v.require_int("n", n, minimum=1)
     c = _float("c", c)
     W, b = _float("W", W, like=c), _float("b", b, like=c)
+    v.require_ndim("c", c, 1)
+    v.require_ndim("b", b, 1)
+    _generator(generator)
     if W.ndim != 2 or W.shape != (b.numel(), c.numel()):
         raise ValueError(f"W must have shape ({b.numel()}, {c.numel()}) for b and c, got {tuple(W.shape)}")
     h = torch.bernoulli(torch.sigmoid(c).expand(n, -1), generator=generator)
@@ -277,6 +313,15 @@ def sbn_log_joint(h, x, c, W, b) -> torch.Tensor:
     """
     h, x = _binary("h", h), _binary("x", x)
     c, W, b = (_float(n, z, like=h) for n, z in (("c", c), ("W", W), ("b", b)))
+    v.require_ndim("c", c, 1)
+    v.require_ndim("b", b, 1)
+    v.require_ndim("W", W, 2)
+    if W.shape != (b.numel(), c.numel()):
+        raise ValueError(f"W must have shape ({b.numel()}, {c.numel()}) for b and c, got {tuple(W.shape)}")
+    _columns("h", h, c.numel(), "entry of c")
+    _columns("x", x, b.numel(), "entry of b")
+    if h.shape[0] != x.shape[0]:
+        raise ValueError(f"h and x must have the same number of rows, got {h.shape[0]} and {x.shape[0]}")
     ph, px = torch.sigmoid(c), torch.sigmoid(h @ W.T + b)
     return (h * torch.log(ph) + (1 - h) * torch.log1p(-ph)).sum(-1) + (x * torch.log(px) + (1 - x) * torch.log1p(-px)).sum(-1)
 
@@ -294,6 +339,8 @@ def bn_log_joint(x, parents: Sequence[Sequence[int]], cpts: Sequence) -> torch.T
     0.45
     """
     x = _binary("x", x)
+    _sequence("parents", parents)
+    _sequence("cpts", cpts)
     if len(parents) != x.shape[1] or len(cpts) != x.shape[1]:
         raise ValueError(f"parents and cpts must have one entry per node ({x.shape[1]}), got {len(parents)} and {len(cpts)}")
     total = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
@@ -324,6 +371,8 @@ def mrf_joint(potentials: Sequence, edges: Sequence[tuple[int, int]], n: int) ->
     [0.333333, 0.166667, 0.166667, 0.333333]
     """
     n = v.require_int("n", n, minimum=1)
+    _sequence("potentials", potentials)
+    _sequence("edges", edges)
     if len(potentials) != len(edges):
         raise ValueError(f"potentials and edges must have the same length, got {len(potentials)} and {len(edges)}")
     states = all_states(n).long()
@@ -358,7 +407,7 @@ def maxent_fit(features, targets, iters: int = 100) -> tuple[torch.Tensor, torch
     v.require_ndim("features", phi, 2)
     mu = _float("targets", targets, like=phi)
     if mu.shape != phi.shape[1:]:
-        raise ValueError(f"targets must have shape ({phi.shape[1]},), got {tuple(mu.shape)}")
+        raise ValueError(f"targets must have shape ({phi.shape[1]},), one per column of features, got {tuple(mu.shape)}")
     iters = v.require_int("iters", iters, minimum=1)
     w = torch.zeros_like(mu)
     for _ in range(iters):

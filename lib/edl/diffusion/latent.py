@@ -12,6 +12,7 @@ import torch
 
 from edl.core import validate as v
 from edl.diffusion.forward import _float
+from edl.diffusion.graphical import _generator
 
 
 # --- variational inference ------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def vi_objective(q, log_joint) -> torch.Tensor:
     q = _float("q", q)
     lj = _float("log_joint", log_joint, like=q)
     v.require_distribution("q", q)
-    if lj.shape[-1] != q.shape[-1]:
+    if lj.ndim == 0 or lj.shape[-1] != q.shape[-1]:
         raise ValueError(f"log_joint must have one entry per state ({q.shape[-1]}), got shape {tuple(lj.shape)}")
     safe = torch.where(q > 0, q, torch.ones_like(q))
     return (q * torch.log(safe)).sum(-1) - (q * lj).sum(-1)
@@ -60,6 +61,8 @@ def cavi_gaussian(mu, precision, iters: int = 50, start=None) -> tuple[torch.Ten
     v.require_covariance("precision", L)
     iters = v.require_int("iters", iters, minimum=1)
     m = torch.zeros_like(mu) if start is None else _float("start", start, like=mu).clone()
+    if m.shape != (2,):
+        raise ValueError(f"start must have shape (2,), got {tuple(m.shape)}")
     for _ in range(iters):
         m[0] = mu[0] - L[0, 1] / L[0, 0] * (m[1] - mu[1])
         m[1] = mu[1] - L[1, 0] / L[1, 1] * (m[0] - mu[0])
@@ -92,6 +95,10 @@ def lasso_objective(h, D, x, lam) -> torch.Tensor:
     h = _float("h", h)
     D, x = _float("D", D, like=h), _float("x", x, like=h)
     v.require_ndim("D", D, 2)
+    if h.ndim == 0 or h.shape[-1] != D.shape[1]:
+        raise ValueError(f"h must have {D.shape[1]} entries per row, one per column of D, got shape {tuple(h.shape)}")
+    if x.ndim == 0 or x.shape[-1] != D.shape[0]:
+        raise ValueError(f"x must have {D.shape[0]} entries per row, one per row of D, got shape {tuple(x.shape)}")
     lam = _float("lam", lam, like=h)
     v.require_positive("lam", lam, strict=False)
     r = x - h @ D.T
@@ -114,7 +121,7 @@ def ista(D, x, lam, iters: int, eta=None) -> tuple[torch.Tensor, torch.Tensor]:
     D = _float("D", D)
     v.require_ndim("D", D, 2)
     x = _float("x", x, like=D)
-    if x.shape[-1] != D.shape[0]:
+    if x.ndim == 0 or x.shape[-1] != D.shape[0]:
         raise ValueError(f"x must have {D.shape[0]} entries per row for D of shape {tuple(D.shape)}, got {tuple(x.shape)}")
     lam = v.require_scalar("lam", lam)
     v.require_positive("lam", lam, strict=False)
@@ -149,8 +156,10 @@ def lda_sample(n_docs: int, n_words: int, alpha, beta, generator: torch.Generato
     alpha = _float("alpha", alpha)
     beta = _float("beta", beta, like=alpha)
     v.require_positive("alpha", alpha)
+    v.require_ndim("alpha", alpha, 1)
+    _generator(generator)
     if beta.ndim != 2 or beta.shape[1] != alpha.numel():
-        raise ValueError(f"beta must have shape (N, {alpha.numel()}), got {tuple(beta.shape)}")
+        raise ValueError(f"beta must have shape (N, {alpha.numel()}), one column per entry of alpha, got {tuple(beta.shape)}")
     v.require_distribution("beta", beta.T)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=generator)))
@@ -173,8 +182,11 @@ def lda_word_marginal(alpha, beta) -> torch.Tensor:
     alpha = _float("alpha", alpha)
     beta = _float("beta", beta, like=alpha)
     v.require_positive("alpha", alpha)
+    v.require_ndim("alpha", alpha, 1)
     if beta.ndim != 2 or beta.shape[1] != alpha.numel():
-        raise ValueError(f"beta must have shape (N, {alpha.numel()}), got {tuple(beta.shape)}")
+        raise ValueError(f"beta must have shape (N, {alpha.numel()}), one column per entry of alpha, got {tuple(beta.shape)}")
+    v.require_in_range("beta", beta, 0.0, 1.0)
+    v.require_distribution("beta", beta.T)
     return beta @ (alpha / alpha.sum())
 
 
@@ -188,7 +200,17 @@ def kmeans_objective(X, centres, assign) -> torch.Tensor:
     """
     X = _float("X", X)
     mu = _float("centres", centres, like=X)
-    a = torch.as_tensor(assign, device=X.device).long()
+    v.require_ndim("X", X, 2)
+    v.require_ndim("centres", mu, 2)
+    if mu.shape[1] != X.shape[1]:
+        raise ValueError(f"centres must have {X.shape[1]} columns like X, got shape {tuple(mu.shape)}")
+    try:
+        a = torch.as_tensor(assign, device=X.device)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"assign must hold one centre index per row of X, got {assign!r}") from err
+    if a.dtype.is_floating_point or a.shape != X.shape[:1] or (a < 0).any() or (a >= mu.shape[0]).any():
+        raise ValueError(f"assign must hold one centre index (0..{mu.shape[0] - 1}) per row of X, got {a.tolist()}")
+    a = a.long()
     return ((X - mu[a]) ** 2).sum()
 
 
@@ -210,7 +232,7 @@ def lloyd(X, init, iters: int = 100) -> tuple[torch.Tensor, torch.Tensor, torch.
     v.require_ndim("X", X, 2)
     mu = _float("init", init, like=X).clone()
     if mu.ndim != 2 or mu.shape[1] != X.shape[1]:
-        raise ValueError(f"init must have shape (K, {X.shape[1]}), got {tuple(mu.shape)}")
+        raise ValueError(f"init must have shape (K, {X.shape[1]}), one column per column of X, got {tuple(mu.shape)}")
     iters = v.require_int("iters", iters, minimum=1)
     history, assign = [], None
     for _ in range(iters):

@@ -15,7 +15,7 @@ from torch import nn
 
 from edl.core import validate as v
 from edl.diffusion.elbo import posterior_coefficients, simple_loss
-from edl.diffusion.forward import _betas, _float, alpha_bar
+from edl.diffusion.forward import _betas, _callable, _dtype_device, _float, _scalar, alpha_bar
 from edl.diffusion.score import _generator, _points, mixture_score
 
 
@@ -28,6 +28,7 @@ def ring_means(k: int = 8, radius: float = 2.0, *, dtype=torch.float64, device=N
     [0.0, 1.0]
     """
     k = v.require_int("k", k, minimum=1)
+    dtype, device = _dtype_device(dtype, device)
     radius = v.require_scalar("radius", radius)
     v.require_positive("radius", radius)
     angle = 2 * math.pi * torch.arange(k, dtype=dtype, device=device) / k
@@ -47,6 +48,7 @@ def ring_data(n: int, generator: torch.Generator, k: int = 8, radius: float = 2.
     """
     n = v.require_int("n", n, minimum=1)
     g = _generator(generator)
+    _dtype_device(dtype, g.device)
     sigma = v.require_scalar("sigma", sigma)
     v.require_positive("sigma", sigma, strict=False)
     mu = ring_means(k, radius, dtype=dtype, device=g.device)
@@ -85,6 +87,8 @@ def nearest_mode(x, means) -> torch.Tensor:
     [0, 2]
     """
     x, mu = _points("x", x), _points("means", means)
+    if x.shape[1] != mu.shape[1]:
+        raise ValueError(f"x and means must have the same number of columns, got {x.shape[1]} and {mu.shape[1]}")
     return torch.cdist(x, mu.to(dtype=x.dtype, device=x.device)).argmin(-1)
 
 
@@ -106,7 +110,7 @@ def optimal_eps_mixture(means, sigma2: float, betas) -> Callable:
     [0.707107, 1.414214]
     """
     mu = _points("means", means)
-    s2 = _float("sigma2", sigma2, like=mu)
+    s2 = _scalar("sigma2", sigma2, like=mu)
     v.require_positive("sigma2", s2, strict=False)
     abar = alpha_bar(betas).to(dtype=mu.dtype, device=mu.device)
 
@@ -141,6 +145,9 @@ def ancestral_sample(eps_model: Callable, betas, xT, generator: torch.Generator,
     (4, 2)
     """
     x = _points("xT", xT)
+    _callable("eps_model", eps_model)
+    if not isinstance(trajectory, bool):
+        raise ValueError(f"trajectory must be True or False, got {trajectory!r}")
     b = _betas(betas).to(dtype=x.dtype, device=x.device)
     g = _generator(generator)
     if variance not in ("beta", "tilde"):
@@ -174,7 +181,10 @@ def time_embedding(t, T: int, dim: int = 16) -> torch.Tensor:
     if dim % 2:
         raise ValueError(f"dim must be even, got {dim}")
     T = v.require_int("T", T, minimum=1)
-    t = torch.as_tensor(t)
+    try:
+        t = torch.as_tensor(t)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"t must be a tensor of step indices, got {t!r}") from err
     freqs = 1000.0 ** (torch.arange(dim // 2, device=t.device, dtype=torch.float32) / (dim // 2))
     angle = (t.to(torch.float32) / T)[:, None] * freqs[None, :]
     return torch.cat([torch.sin(angle), torch.cos(angle)], -1)
@@ -215,6 +225,7 @@ def train_ddpm(data, betas, steps: int, generator: torch.Generator, *, batch: in
     b = _betas(betas)
     steps, batch = v.require_int("steps", steps, minimum=1), v.require_int("batch", batch, minimum=1)
     warmup = v.require_int("warmup", warmup, minimum=0)
+    lr = v.require_scalar("lr", lr)
     v.require_positive("lr", lr)
     g = _generator(generator)
     abar = alpha_bar(b).to(device=x.device, dtype=torch.float32)

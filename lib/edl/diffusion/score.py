@@ -12,7 +12,7 @@ from collections.abc import Callable
 import torch
 
 from edl.core import validate as v
-from edl.diffusion.forward import _float
+from edl.diffusion.forward import _callable, _float, _scalar
 
 
 def _points(name, x):
@@ -57,6 +57,7 @@ def tweedie_mean(xt, score, abar) -> torch.Tensor:
     """
     x = _float("xt", xt)
     s = _float("score", score, like=x)
+    v.require_same_shape("xt", x, "score", s)
     a = _float("abar", abar, like=x)
     v.require_in_range("abar", a, 0.0, 1.0, closed=False)
     return (x + (1 - a) * s) / torch.sqrt(a)
@@ -80,14 +81,14 @@ def mixture_score(x, means, var, weights=None) -> torch.Tensor:
     mu = _points("means", means).to(dtype=x.dtype, device=x.device)
     if mu.shape[1] != x.shape[1]:
         raise ValueError(f"means must have {x.shape[1]} columns like x, got shape {tuple(mu.shape)}")
-    var = _float("var", var, like=x)
+    var = _scalar("var", var, like=x)
     v.require_positive("var", var)
     if weights is None:
         logw = torch.full((mu.shape[0],), -math.log(mu.shape[0]), dtype=x.dtype, device=x.device)
     else:
         w = _float("weights", weights, like=x)
         if w.shape != mu.shape[:1]:
-            raise ValueError(f"weights must have shape ({mu.shape[0]},), got {tuple(w.shape)}")
+            raise ValueError(f"weights must have shape ({mu.shape[0]},), one per row of means, got {tuple(w.shape)}")
         v.require_distribution("weights", w)
         logw = torch.log(w)
     diff = mu[None, :, :] - x[:, None, :]                       # (N, K, d)
@@ -144,6 +145,7 @@ def vp_sde_forward(x0, beta: Callable, steps: int, generator: torch.Generator, t
     (5,)
     """
     x = _float("x0", x0)
+    _callable("beta", beta)
     steps = v.require_int("steps", steps, minimum=1)
     t_end = v.require_scalar("t_end", t_end)
     v.require_positive("t_end", t_end)
@@ -171,6 +173,8 @@ def vp_sde_reverse(xT, score: Callable, beta: Callable, steps: int, generator: t
     (3,)
     """
     x = _float("xT", xT)
+    _callable("score", score)
+    _callable("beta", beta)
     steps = v.require_int("steps", steps, minimum=1)
     t_end = v.require_scalar("t_end", t_end)
     v.require_positive("t_end", t_end)
