@@ -29,20 +29,16 @@ def _data(x, y) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
     return x.detach().cpu().double().numpy(), y.detach().cpu().double().numpy(), x
 
 
-class EpochRun(NamedTuple):
-    """The cyclic perceptron epoch by epoch: weights at the start of each epoch ``(E+1, n)``, mistakes
-    made in each epoch ``(E,)``, training errors of the weights at each epoch start ``(E+1,)``, and the
-    first epoch at which the start-of-epoch weights repeat an earlier one with the period of the repeat
-    (``-1, 0`` if no repeat within the epochs run)."""
-
-    weights: torch.Tensor
-    mistakes: torch.Tensor
-    errors: torch.Tensor
-    repeat_at: int
-    period: int
+# Result records (returned, not built by users, hence not part of the validated public surface).
+_EpochRun = NamedTuple("EpochRun", [("weights", torch.Tensor), ("mistakes", torch.Tensor), ("errors", torch.Tensor),
+                                    ("repeat_at", int), ("period", int)])
+_EpochRun.__doc__ = """The cyclic perceptron epoch by epoch: weights at the start of each epoch ``(E+1, n)``, mistakes
+made in each epoch ``(E,)``, training errors of the weights at each epoch start ``(E+1,)``, and the first
+epoch at which the start-of-epoch weights repeat an earlier one with the period of the repeat (``-1, 0`` if
+no repeat within the epochs run)."""
 
 
-def perceptron_epochs(x, y, epochs: int) -> EpochRun:
+def perceptron_epochs(x, y, epochs: int) -> _EpochRun:
     r"""The cyclic perceptron for a fixed number of epochs, recording each epoch and detecting a cycle.
 
     .. math:: \text{for } i=1..s:\ \ y_i\,\mathbf x_i\cdot\mathbf w\le0\ \Rightarrow\ \mathbf w\leftarrow\mathbf w+y_i\mathbf x_i,
@@ -81,18 +77,14 @@ def perceptron_epochs(x, y, epochs: int) -> EpochRun:
     W = np.stack(starts)
     errors = ((z @ W.T) <= 0).sum(0)
     as_t = lambda a, **kw: torch.as_tensor(a, device=x.device, **kw)  # noqa: E731
-    return EpochRun(as_t(W, dtype=x.dtype), as_t(np.array(mistakes)), as_t(errors), repeat_at, period)
+    return _EpochRun(as_t(W, dtype=x.dtype), as_t(np.array(mistakes)), as_t(errors), repeat_at, period)
 
 
-class Repaired(NamedTuple):
-    """Weights of the last, the pocket and the averaged perceptron after the same updates ``(n,)`` each."""
-
-    last: torch.Tensor
-    pocket: torch.Tensor
-    averaged: torch.Tensor
+_Repaired = NamedTuple("Repaired", [("last", torch.Tensor), ("pocket", torch.Tensor), ("averaged", torch.Tensor)])
+_Repaired.__doc__ = "Weights of the last, the pocket and the averaged perceptron after the same updates, ``(n,)`` each."
 
 
-def pocket_and_average(x, y, epochs: int) -> Repaired:
+def pocket_and_average(x, y, epochs: int) -> _Repaired:
     r"""Two ways to get a useful classifier out of a perceptron that never converges.
 
     .. math:: \mathbf w_{\text{pocket}}=\arg\min_{\mathbf w_t}\ \#\{i:y_i\,\mathbf x_i\cdot\mathbf w_t\le0\},
@@ -124,7 +116,7 @@ def pocket_and_average(x, y, epochs: int) -> Repaired:
                     best, best_errors = w.copy(), errors
             total += w
     out = (w, best, total / (epochs * len(z)))
-    return Repaired(*(torch.as_tensor(a, dtype=x.dtype, device=x.device) for a in out))
+    return _Repaired(*(torch.as_tensor(a, dtype=x.dtype, device=x.device) for a in out))
 
 
 def training_errors(x, y, w) -> torch.Tensor:
