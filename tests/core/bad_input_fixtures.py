@@ -639,3 +639,53 @@ FIXTURES.update({
     "edl.connectionism.spurious.recall_probability": dict(
         patterns=a([_MIX], "sign", ok="mismatch-first mismatch-last"), flip_fractions=a([0.0, 0.25], "prob", ok="mismatch"), probes=1, generator=G(0)),
 })
+
+
+# --- chapters 2 and 3 additions: training a network end to end, learning-rate schedules, the optimiser race
+# (kept in one block so that the chapters' helper can maintain it) ------------------------------------------
+
+_TX = [[0.0, 0.5], [1.0, -0.5], [0.3, 0.2]]
+_TW = lambda: [T([[0.5, -0.3], [0.2, 0.4]]), T([[1.0, -1.0]])]  # noqa: E731
+_TB = lambda: [T([0.1, -0.1]), T([0.0])]  # noqa: E731
+_NET = lambda: dict(X=a(_TX, "real", ok="mismatch-first"), weights=_TW(), biases=_TB())  # noqa: E731
+
+FIXTURES.update({
+    # --- feedforward.training ---------------------------------------------------------------------------
+    "edl.feedforward.training.xor_data": dict(),
+    "edl.feedforward.training.xor_relu_network": dict(),
+    "edl.feedforward.training.xor_linear_fit": dict(),
+    "edl.feedforward.training.two_moons": dict(s=5, noise=a(0.2, "nonneg"), generator=a(G(0), ok="None")),
+    "edl.feedforward.training.init_network": dict(widths=a([2, 3, 1], "sizes"), generator=a(G(0), ok="None")),
+    "edl.feedforward.training.forward": _NET(),
+    "edl.feedforward.training.logits": _NET(),
+    "edl.feedforward.training.loss": dict(**_NET(), y=a([0.0, 1.0, 1.0], "binary")),
+    "edl.feedforward.training.accuracy": dict(**_NET(), y=a([0.0, 1.0, 1.0], "binary")),
+    "edl.feedforward.training.backward": dict(**_NET(), y=a([0.0, 1.0, 1.0], "binary")),
+    "edl.feedforward.training.train_by_hand": dict(
+        **_NET(), y=a([0.0, 1.0, 1.0], "binary"), lr=0.5, steps=a(2, "int"),
+        X_test=a(_TX, "real", ok="None mismatch-first"), y_test=a([1.0, 0.0, 1.0], "binary", ok="None"), record_every=1),
+    "edl.feedforward.training.as_torch_module": dict(weights=_TW(), biases=_TB()),
+    "edl.feedforward.training.train_with_torch": dict(**_NET(), y=a([0.0, 1.0, 1.0], "binary"), lr=0.5, steps=a(2, "int")),
+    "edl.feedforward.training.overfitting_experiment": dict(
+        sizes=a([4], "sizes"), width=2, steps=2, record_every=1, noise=a(0.3, "nonneg")),
+    # --- optimization.schedules ---------------------------------------------------------------------------
+    "edl.optimization.schedules.constant_schedule": dict(lr=0.1, steps=4),
+    "edl.optimization.schedules.step_schedule": dict(lr=0.1, steps=6, step_size=2, gamma=a(0.5, "prob", zero=0.0, one=1.0)),
+    "edl.optimization.schedules.cosine_schedule": dict(lr=0.1, steps=5, lr_min=a(0.01, "nonneg", above_lr=0.5)),
+    "edl.optimization.schedules.warmup": dict(schedule=a([0.1, 0.1, 0.1, 0.1], "nonneg"), warmup_steps=2,
+                                              start_factor=a(0.2, "prob")),
+    "edl.optimization.schedules.sgd_least_squares_scheduled": dict(
+        A=a([[1.0, 0.5], [0.2, -1.0], [0.3, 0.3]], "real", ok="mismatch-last"), b=a([1.0, 0.0, -0.5], "real"),
+        schedule=a([0.1, 0.1, 0.05], "nonneg", ok="mismatch"), chains=2, generator=a(G(0), ok="None"), record_every=1),
+    # --- optimization.network_race ----------------------------------------------------------------------------
+    "edl.optimization.network_race.race_data": dict(s=8, noise=a(0.25, "nonneg"), seed=a(0, "int")),
+    "edl.optimization.network_race.train_network": dict(
+        optimizer="SGD", lr=0.1, steps=2, batch_size=2, widths=a((2, 3, 1), "sizes"), seed=a(0, "int"),
+        schedule=a([1.0, 0.5], "nonneg", ok="None"), record_every=1),
+    "edl.optimization.network_race.tune": dict(optimizer="SGD", lrs=a((0.1, 0.3), "positive")),
+})
+
+# Chapter 10b (edl.diffusion) keeps its valid calls beside its tests.
+from tests.diffusion.bad_input_fixtures import FIXTURES as _DIFFUSION  # noqa: E402
+
+FIXTURES.update(_DIFFUSION)

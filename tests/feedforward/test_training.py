@@ -66,7 +66,8 @@ def test_overfitting_experiment_shows_the_gap():
     (lambda: tr.two_moons(5, noise=float("nan")), "noise"),
     (lambda: tr.init_network([2]), "widths"),
     (lambda: tr.loss([[0.0, 0.0]], [2.0], *tr.init_network([2, 1])), "y"),
-    (lambda: tr.forward([[0.0, 0.0, 1.0]], *tr.init_network([2, 1])), "weights"),
+    (lambda: tr.forward([[0.0, 0.0, 1.0]], *tr.init_network([2, 1])), "X"),
+    (lambda: tr.forward([[0.0, 0.0]], [torch.ones(2, 2)], [torch.zeros(2)]), "weights"),
     (lambda: tr.train_by_hand([[0.0, 0.0]], [1.0], *tr.init_network([2, 1]), lr=-1.0, steps=3), "lr"),
     (lambda: tr.train_with_torch([[0.0, 0.0]], [1.0], *tr.init_network([2, 1]), lr=0.1, steps=-1), "steps"),
 ])

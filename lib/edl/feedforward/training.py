@@ -17,18 +17,18 @@ from edl.core import validate as v
 
 # --- data ---------------------------------------------------------------------------------------------
 
-def xor_data(dtype=torch.float64, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+def xor_data() -> tuple[torch.Tensor, torch.Tensor]:
     """The four XOR points: inputs :math:`\\{0,1\\}^2` and labels :math:`y=x_1\\oplus x_2`.
 
     >>> X, y = xor_data()
     >>> X.tolist(), y.tolist()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0])
     """
-    X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=dtype, device=device)
-    return X, (X[:, 0] != X[:, 1]).to(dtype)
+    X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    return X, (X[:, 0] != X[:, 1]).to(torch.float64)
 
 
-def xor_relu_network(dtype=torch.float64) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+def xor_relu_network() -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     r"""Weights of a 2-2-1 ReLU network that computes XOR exactly on :math:`\{0,1\}^2`:
 
     .. math:: h_1=(x_1+x_2)_+,\quad h_2=(x_1+x_2-1)_+,\quad \hat y=h_1-2h_2 .
@@ -39,12 +39,12 @@ def xor_relu_network(dtype=torch.float64) -> tuple[list[torch.Tensor], list[torc
     >>> (h @ W[1].T + b[1]).squeeze(1).tolist()
     [0.0, 1.0, 1.0, 0.0]
     """
-    W = [torch.tensor([[1.0, 1.0], [1.0, 1.0]], dtype=dtype), torch.tensor([[1.0, -2.0]], dtype=dtype)]
-    b = [torch.tensor([0.0, -1.0], dtype=dtype), torch.tensor([0.0], dtype=dtype)]
+    W = [torch.tensor([[1.0, 1.0], [1.0, 1.0]], dtype=torch.float64), torch.tensor([[1.0, -2.0]], dtype=torch.float64)]
+    b = [torch.tensor([0.0, -1.0], dtype=torch.float64), torch.tensor([0.0], dtype=torch.float64)]
     return W, b
 
 
-def xor_linear_fit(dtype=torch.float64) -> torch.Tensor:
+def xor_linear_fit() -> torch.Tensor:
     r"""Predictions of the least-squares affine fit :math:`\mathbf w^\top\mathbf x+b` to XOR: 1/2 at every point.
 
     The two points labelled 1 and the two labelled 0 have the same sum, (0,1)+(1,0) = (0,0)+(1,1), so every
@@ -53,14 +53,13 @@ def xor_linear_fit(dtype=torch.float64) -> torch.Tensor:
     >>> xor_linear_fit().tolist()
     [0.5, 0.5, 0.5, 0.5]
     """
-    X, y = xor_data(dtype)
-    design = torch.cat([X, torch.ones(4, 1, dtype=dtype)], 1)
+    X, y = xor_data()
+    design = torch.cat([X, torch.ones(4, 1, dtype=X.dtype)], 1)
     coef = torch.linalg.lstsq(design, y[:, None]).solution
     return (design @ coef).squeeze(1).round(decimals=12) + 0.0
 
 
-def two_moons(s: int, noise: float = 0.2, *, generator: torch.Generator | None = None,
-              dtype=torch.float64) -> tuple[torch.Tensor, torch.Tensor]:
+def two_moons(s: int, noise: float = 0.2, *, generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     r"""``s`` points of two interleaved half circles (labels 0 and 1, alternating), with Gaussian noise.
 
     Class 0 lies on :math:`(\cos\tau,\sin\tau)`, class 1 on :math:`(1-\cos\tau,\tfrac12-\sin\tau)`,
@@ -72,6 +71,8 @@ def two_moons(s: int, noise: float = 0.2, *, generator: torch.Generator | None =
     """
     s = v.require_int("s", s, minimum=1)
     v.require_positive("noise", v.require_scalar("noise", noise), strict=False)
+    generator = _generator(generator)
+    dtype = torch.float64
     tau = torch.rand(s, generator=generator, dtype=dtype) * math.pi
     y = (torch.arange(s) % 2).to(dtype)
     X = torch.stack([torch.cos(tau), torch.sin(tau)], 1)
@@ -81,8 +82,7 @@ def two_moons(s: int, noise: float = 0.2, *, generator: torch.Generator | None =
 
 # --- the network ----------------------------------------------------------------------------------------
 
-def init_network(widths: Sequence[int], *, generator: torch.Generator | None = None,
-                 dtype=torch.float64) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+def init_network(widths: Sequence[int], *, generator: torch.Generator | None = None) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     r"""Weights :math:`W^l_{ij}\sim\mathcal N(0,1/n_{l-1})` and zero biases, for widths :math:`(n_0,\dots,n_L)`.
 
     The variance :math:`1/n_{l-1}` keeps every pre-activation of order one at the start (chapter 8
@@ -92,36 +92,60 @@ def init_network(widths: Sequence[int], *, generator: torch.Generator | None = N
     >>> [tuple(w.shape) for w in W], [tuple(c.shape) for c in b]
     ([(8, 2), (1, 8)], [(8,), (1,)])
     """
-    widths = list(widths)
-    if len(widths) < 2:
+    if not isinstance(widths, (list, tuple)) or len(widths) < 2:
         raise ValueError(f"widths must list at least an input and an output width, got {widths!r}")
     widths = [v.require_int("widths", n, minimum=1) for n in widths]
-    weights = [torch.randn(m, n, generator=generator, dtype=dtype) / math.sqrt(n) for n, m in zip(widths, widths[1:])]
-    return weights, [torch.zeros(m, dtype=dtype) for m in widths[1:]]
+    generator = _generator(generator)
+    weights = [torch.randn(m, n, generator=generator, dtype=torch.float64) / math.sqrt(n) for n, m in zip(widths, widths[1:])]
+    return weights, [torch.zeros(m, dtype=torch.float64) for m in widths[1:]]
 
 
-def _check(X, weights, biases, y=None):
-    if len(weights) == 0 or len(weights) != len(biases):
-        raise ValueError(f"weights and biases must be non-empty lists of the same length, got {len(weights)} "
-                         f"and {len(biases)}")
-    W0 = v.as_float_tensor("weights", weights[0])
-    X = v.as_float_tensor("X", X, like=W0)
-    v.require_ndim("X", X, 2)
-    v.require_finite("X", X)
-    n = X.shape[1]
+def _generator(generator):
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {generator!r}")
+    return generator
+
+
+def _params(weights, biases):
+    """The weights and biases as lists of finite float tensors of chaining shapes, ending in one logit."""
+    for name, arrays in (("weights", weights), ("biases", biases)):
+        if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
+            raise ValueError(f"{name} must be a non-empty list of arrays, got {arrays!r}")
+    if len(weights) != len(biases):
+        raise ValueError(f"weights and biases must have the same length, got {len(weights)} and {len(biases)}")
+    Ws, bs = [], []
     for l, (W, b) in enumerate(zip(weights, biases)):
-        if W.ndim != 2 or W.shape[1] != n or b.shape != (W.shape[0],):
-            raise ValueError(f"weights[{l}] must have shape (m, {n}) and biases[{l}] shape (m,), got "
-                             f"{tuple(W.shape)} and {tuple(b.shape)}")
-        n = W.shape[0]
-    if n != 1:
-        raise ValueError(f"the last layer must have one output (a logit), got width {n}")
+        W = v.as_float_tensor(f"weights[{l}]", W)
+        b = v.as_float_tensor(f"biases[{l}]", b, like=W)
+        v.require_finite(f"weights[{l}]", W)
+        v.require_finite(f"biases[{l}]", b)
+        if W.ndim != 2 or (l > 0 and W.shape[1] != Ws[-1].shape[0]):
+            raise ValueError(f"weights[{l}] must be a matrix taking the previous layer's outputs, got shape {tuple(W.shape)}")
+        if b.shape != (W.shape[0],):
+            raise ValueError(f"biases[{l}] must have shape ({W.shape[0]},), got {tuple(b.shape)}")
+        Ws.append(W)
+        bs.append(b)
+    if Ws[-1].shape[0] != 1:
+        raise ValueError(f"weights[-1] must have one output (a logit), got shape {tuple(Ws[-1].shape)}")
+    return Ws, bs
+
+
+def _check(X, weights, biases, y=None, names=("X", "y"), labelled=True):
+    weights, biases = _params(weights, biases)
+    X = v.as_float_tensor(names[0], X, like=weights[0])
+    v.require_ndim(names[0], X, 2)
+    v.require_finite(names[0], X)
+    if X.shape[1] != weights[0].shape[1]:
+        raise ValueError(f"{names[0]} must have {weights[0].shape[1]} columns (the input width), got shape {tuple(X.shape)}")
+    if y is None and not labelled:
+        return X, weights, biases
     if y is None:
-        return X
-    y = v.as_float_tensor("y", y, like=X)
+        raise ValueError(f"{names[1]} must hold one 0/1 label per row of {names[0]}, got None")
+    y = v.as_float_tensor(names[1], y, like=X)
     if y.shape != (X.shape[0],) or not ((y == 0) | (y == 1)).all():
-        raise ValueError(f"y must hold one 0/1 label per row of X ({X.shape[0]}), got {y.tolist() if y.numel() < 20 else y}")
-    return X, y
+        raise ValueError(f"{names[1]} must hold one 0/1 label per row of {names[0]} ({X.shape[0]}), "
+                         f"got {y.tolist() if y.numel() < 20 else y}")
+    return X, y, weights, biases
 
 
 def forward(X, weights, biases) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -130,7 +154,7 @@ def forward(X, weights, biases) -> tuple[list[torch.Tensor], list[torch.Tensor]]
 
     Returns ``(pre, post)`` with ``post[0] = X`` and ``post[-1]`` the logits, shape ``(s, 1)``.
     """
-    X = _check(X, weights, biases)
+    X, weights, biases = _check(X, weights, biases, labelled=False)
     pre, post = [], [X]
     for l, (W, b) in enumerate(zip(weights, biases)):
         pre.append(post[-1] @ W.T + b)  # (s, n_l)
@@ -145,14 +169,14 @@ def logits(X, weights, biases) -> torch.Tensor:
 
 def loss(X, y, weights, biases) -> torch.Tensor:
     r"""Mean binary cross-entropy :math:`\frac1s\sum_i\log(1+e^{-(2y_i-1)z_i})` of the logits."""
-    X, y = _check(X, weights, biases, y)
+    X, y, weights, biases = _check(X, weights, biases, y)
     z = logits(X, weights, biases)
     return torch.nn.functional.softplus(-(2 * y - 1) * z).mean()
 
 
 def accuracy(X, y, weights, biases) -> float:
     """Fraction of rows whose logit has the sign of the label (z > 0 predicts 1)."""
-    X, y = _check(X, weights, biases, y)
+    X, y, weights, biases = _check(X, weights, biases, y)
     return float(((logits(X, weights, biases) > 0).to(y.dtype) == y).to(torch.float64).mean())
 
 
@@ -166,7 +190,7 @@ def backward(X, y, weights, biases) -> tuple[list[torch.Tensor], list[torch.Tens
 
     summed over the batch (rows). The first line is chapter 2's logistic gradient, "prediction minus target".
     """
-    X, y = _check(X, weights, biases, y)
+    X, y, weights, biases = _check(X, weights, biases, y)
     pre, post = forward(X, weights, biases)
     delta = (torch.sigmoid(post[-1]) - y[:, None]) / X.shape[0]  # (s, 1): δ of the output logit
     grads_W, grads_b = [None] * len(weights), [None] * len(weights)
@@ -185,13 +209,16 @@ def train_by_hand(X, y, weights, biases, lr: float, steps: int, *, X_test=None, 
     ``{"weights", "biases", "steps", "train", "test"}``: the step numbers 0, ``record_every``, … (and
     ``steps``) and the training and held-out losses there (``test`` is None without ``X_test``).
     """
-    X, y = _check(X, weights, biases, y)
+    X, y, weights, biases = _check(X, weights, biases, y)
     v.require_positive("lr", v.require_scalar("lr", lr))
     steps = v.require_int("steps", steps, minimum=0)
     record_every = v.require_int("record_every", record_every, minimum=1)
-    has_test = X_test is not None
+    has_test = X_test is not None or y_test is not None
     if has_test:
-        X_test, y_test = _check(X_test, weights, biases, y_test)
+        if X_test is None or y_test is None:
+            raise ValueError(f"X_test and y_test must be given together, got {'X_test' if y_test is None else 'y_test'} "
+                             f"alone")
+        X_test, y_test, _, _ = _check(X_test, weights, biases, y_test, names=("X_test", "y_test"))
     W, b = [w.clone() for w in weights], [c.clone() for c in biases]
     at, train, test = [], [], []
     for k in range(steps + 1):
@@ -211,7 +238,7 @@ def train_by_hand(X, y, weights, biases, lr: float, steps: int, *, X_test=None, 
 
 def as_torch_module(weights, biases) -> torch.nn.Sequential:
     """The same network as ``torch.nn.Sequential(Linear, Tanh, …, Linear)``, holding copies of the weights."""
-    _check(torch.zeros(1, weights[0].shape[1], dtype=weights[0].dtype), weights, biases)
+    weights, biases = _params(weights, biases)
     layers = []
     for l, (W, b) in enumerate(zip(weights, biases)):
         lin = torch.nn.Linear(W.shape[1], W.shape[0], dtype=W.dtype)
@@ -227,7 +254,7 @@ def as_torch_module(weights, biases) -> torch.nn.Sequential:
 def train_with_torch(X, y, weights, biases, lr: float, steps: int) -> tuple[torch.nn.Sequential, torch.Tensor]:
     """The same training as :func:`train_by_hand`, written the usual PyTorch way: a module, autograd and
     ``torch.optim.SGD``. Returns the trained module and the training loss before every step and after the last."""
-    X, y = _check(X, weights, biases, y)
+    X, y, weights, biases = _check(X, weights, biases, y)
     v.require_positive("lr", v.require_scalar("lr", lr))
     steps = v.require_int("steps", steps, minimum=0)
     net = as_torch_module(weights, biases)
@@ -255,7 +282,10 @@ def overfitting_experiment(sizes: Sequence[int] = (20, 200), width: int = 32, st
 
     Returns ``{s: train_by_hand result}``; the same weights start every run, and the result is cached.
     """
+    if not isinstance(sizes, (list, tuple)) or len(sizes) == 0:
+        raise ValueError(f"sizes must list at least one training-set size, got {sizes!r}")
     sizes = tuple(v.require_int("sizes", s, minimum=1) for s in sizes)
+    v.require_positive("noise", v.require_scalar("noise", noise), strict=False)
     key = (sizes, v.require_int("width", width, minimum=1), v.require_int("steps", steps, minimum=1),
            v.require_int("record_every", record_every, minimum=1), v.require_scalar("noise", noise))
     if key not in _OVERFIT_CACHE:

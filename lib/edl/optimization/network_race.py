@@ -6,8 +6,6 @@ chapter 2's end-to-end section (:mod:`edl.feedforward.training`); the optimisers
 which the chapter's checks compare step for step with the library's own.
 """
 
-from functools import cache
-
 import torch
 
 from edl.core import validate as v
@@ -23,14 +21,18 @@ OPTIMIZERS = {
 }
 
 
-@cache
+_DATA: dict = {}
+
+
 def race_data(s: int = 400, noise: float = 0.25, seed: int = 0) -> tuple[torch.Tensor, ...]:
-    """Training and held-out two-moons sets of ``s`` points each (float64), fixed by ``seed``."""
-    s = v.require_int("s", s, minimum=2)
-    g = torch.Generator().manual_seed(v.require_int("seed", seed, minimum=0))
-    X, y = tr.two_moons(s, noise, generator=g)
-    X_test, y_test = tr.two_moons(s, noise, generator=g)
-    return X, y, X_test, y_test
+    """Training and held-out two-moons sets of ``s`` points each (float64), fixed by ``seed`` (and cached)."""
+    key = (v.require_int("s", s, minimum=2), v.require_scalar("noise", noise), v.require_int("seed", seed, minimum=0))
+    if key not in _DATA:
+        g = torch.Generator().manual_seed(key[2])
+        X, y = tr.two_moons(key[0], noise, generator=g)
+        X_test, y_test = tr.two_moons(key[0], noise, generator=g)
+        _DATA[key] = (X, y, X_test, y_test)
+    return _DATA[key]
 
 
 def train_network(optimizer: str, lr: float, *, steps: int = 600, batch_size: int = 32, widths=(2, 32, 32, 1),
@@ -41,7 +43,7 @@ def train_network(optimizer: str, lr: float, *, steps: int = 600, batch_size: in
     Returns ``{"steps", "train" (full training loss at the recorded steps), "test" (held-out loss at the end),
     "accuracy" (held-out)}``. The minibatches and the initial weights depend only on ``seed``.
     """
-    if optimizer not in OPTIMIZERS:
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {optimizer!r}")
     lr = v.require_scalar("lr", lr)
     v.require_positive("lr", lr)
@@ -49,10 +51,13 @@ def train_network(optimizer: str, lr: float, *, steps: int = 600, batch_size: in
     batch_size = v.require_int("batch_size", batch_size, minimum=1)
     record_every = v.require_int("record_every", record_every, minimum=1)
     seed = v.require_int("seed", seed, minimum=0)
+    if not isinstance(widths, (list, tuple)) or len(widths) < 2 or widths[0] != 2 or widths[-1] != 1:
+        raise ValueError(f"widths must run from 2 inputs to 1 logit, e.g. (2, 32, 32, 1), got {widths!r}")
     if schedule is not None:
         schedule = v.as_float_tensor("schedule", schedule)
         if schedule.shape != (steps,):
             raise ValueError(f"schedule must hold one factor per step ({steps}), got shape {tuple(schedule.shape)}")
+        v.require_finite("schedule", schedule)
         v.require_positive("schedule", schedule, strict=False)
     X, y, X_test, y_test = race_data()
     W, b = tr.init_network(list(widths), generator=torch.Generator().manual_seed(seed + 1))
@@ -88,9 +93,10 @@ def tune(optimizer: str, lrs, **kwargs) -> tuple[float, dict, dict]:
     """Run :func:`train_network` at each learning rate of ``lrs``; return the best rate, its run, and for every
     rate the final training loss, averaged over the last five recorded values (minibatch noise makes a single
     value a poor judge)."""
+    if not isinstance(lrs, (list, tuple)) or len(lrs) == 0:
+        raise ValueError(f"lrs must list at least one learning rate, got {lrs!r}")
     lrs = [v.require_scalar("lrs", lr) for lr in lrs]
-    if not lrs:
-        raise ValueError("lrs must list at least one learning rate, got []")
+    v.require_positive("lrs", lrs)
     runs = {lr: train_network(optimizer, lr, **kwargs) for lr in lrs}
     finals = {lr: float(r["train"][-5:].mean()) for lr, r in runs.items()}
     best = min(finals, key=lambda lr: (finals[lr], lr))

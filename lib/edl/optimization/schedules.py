@@ -67,6 +67,7 @@ def warmup(schedule: torch.Tensor, warmup_steps: int, start_factor: float = 0.0)
     schedule = v.as_float_tensor("schedule", schedule)
     v.require_ndim("schedule", schedule, 1)
     v.require_finite("schedule", schedule)
+    v.require_positive("schedule", schedule, strict=False)
     warmup_steps = v.require_int("warmup_steps", warmup_steps, minimum=1)
     start_factor = v.require_scalar("start_factor", start_factor)
     v.require_in_range("start_factor", start_factor, 0.0, 1.0)
@@ -92,9 +93,12 @@ def sgd_least_squares_scheduled(A, b, schedule, chains: int, *, generator: torch
     v.require_finite("b", b)
     schedule = v.as_float_tensor("schedule", schedule, like=A)
     v.require_ndim("schedule", schedule, 1)
+    v.require_finite("schedule", schedule)
     v.require_positive("schedule", schedule, strict=False)
     chains = v.require_int("chains", chains, minimum=1)
     record_every = v.require_int("record_every", record_every, minimum=1)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise ValueError(f"generator must be a torch.Generator or None, got {generator!r}")
     n, d = A.shape
     x_star = torch.linalg.lstsq(A, b[:, None]).solution[:, 0]
     x = torch.zeros(chains, d, dtype=A.dtype, device=A.device)
