@@ -61,7 +61,8 @@ def plot_perceptron_2d(n_points: int = 12, gamma: float = 0.05, seed: int = 4) -
     ax.axline((0, 0), (-w_star[1], w_star[0]), color="C3", ls="--", lw=1, label="planted boundary")
     ax.plot([], [], color="0.4", label=f"$\\mathbf{{w}}_t$ after each of\n{len(used)} mistakes (darker: later)")
     ax.plot([], [], color="C3", lw=2, label="$\\mathbf{w}^*$")
-    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", title="perceptron weights turn towards $\\mathbf{w}^*$")
+    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
+           title="perceptron weights turn towards $\\mathbf{w}^*$")
     style.legend_outside(ax)
     return fig
 
