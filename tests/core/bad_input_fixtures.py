@@ -685,7 +685,9 @@ FIXTURES.update({
     "edl.optimization.network_race.tune": dict(optimizer="SGD", lrs=a((0.1, 0.3), "positive")),
 })
 
-# Chapter 10b (edl.diffusion) keeps its valid calls beside its tests.
+# Chapters 4 (edl.convolution) and 10b (edl.diffusion) keep their valid calls beside their tests.
+from tests.convolution.bad_input_fixtures import convolution_fixtures  # noqa: E402
 from tests.diffusion.bad_input_fixtures import FIXTURES as _DIFFUSION  # noqa: E402
 
+FIXTURES.update(convolution_fixtures())
 FIXTURES.update(_DIFFUSION)

@@ -47,6 +47,8 @@ def require_positive(name: str, value, *, strict: bool = True) -> None:
     """Scalar or tensor must be > 0 (or >= 0 with ``strict=False``)."""
     try:
         t = torch.as_tensor(value)
+        if t.is_floating_point() and not isinstance(value, torch.Tensor):
+            t = torch.as_tensor(value, dtype=torch.float64)  # float32 would round a tiny negative to -0.0
     except (TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"{name} must be a number or numeric array-like, got {_show(value)}") from err
     word = "positive" if strict else "non-negative"

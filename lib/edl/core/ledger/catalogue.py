@@ -60,6 +60,8 @@ COMPLETE_PARTS: dict[str, tuple[str, ...]] = {
     "ch03_gradient_learning": ("backprop.", "autodiff.", "gradients.", "gd.", "convexity.", "smooth.", "pl.",
                                "sgd.", "momentum.", "adaptive."),
     "ch04_convolution": ("conv.",),
+    "ch10b_diffusion": ("diffusion.", "ar.", "ebm.", "rbm.", "sbn.", "bn.", "mrf.", "vi.", "sparse.", "lda.", "kmeans.",
+                        "repr."),
 }
 
 
