@@ -66,8 +66,7 @@ def check_lsq_gradient(gradient=linear.least_squares_gradient) -> CheckResult:
                         what=f"∇h at 8 points (s = {s}, n = {n}) and autograd")
     hess = check_close(linear.least_squares_hessian(Xt), auto_hess, rtol=1e-10, atol=1e-12,
                        what="XᵀX/s and the autograd Hessian")
-    psd = holds(bool(torch.linalg.eigvalsh(auto_hess).min() >= 0), "Hessian PSD (convex)", "Hessian not PSD")
-    return values & grads & hess & psd
+    return values & grads & hess
 
 
 @formula("linear.moore-penrose", reference="numpy.linalg.pinv and numpy.linalg.lstsq; null-space perturbations")
@@ -109,10 +108,13 @@ def check_lms_sgd(step=linear.lms_step) -> CheckResult:
     eta = 1 / (X**2).sum(1).max()
     path = linear.lms_sgd(f64(X), f64(y), eta=eta, steps=5000, generator=torch.Generator().manual_seed(5))
     draws = torch.randint(50, (20,), generator=torch.Generator().manual_seed(5)).tolist()  # the same indices
-    w = path[0]
-    for i in draws:
-        w = step(w, f64(X[i]), float(y[i]), eta)
-    same = check_close(path[20], w, atol=1e-12, what="lms_sgd and 20 updates")
+    w = torch.nn.Parameter(torch.zeros(5, dtype=torch.float64))
+    sgd = torch.optim.SGD([w], lr=eta)
+    for i in draws:  # torch SGD on ½(yᵢ − wᵀxᵢ)², gradient by autograd
+        sgd.zero_grad()
+        (0.5 * (f64(y)[i] - w @ f64(X)[i]) ** 2).backward()
+        sgd.step()
+    same = check_close(path[20], w.detach(), atol=1e-12, what="20 steps of lms_sgd and of torch SGD on ½(yᵢ − wᵀxᵢ)²")
     converged = _leq(float(torch.linalg.norm(path[-1] - f64(w_true))), 1e-6,
                      what="‖w₅₀₀₀ − w_true‖ ≤ 1e-6 with η = 1/max‖xᵢ‖²")
     return one & same & converged

@@ -159,8 +159,7 @@ def check_gradients(grads=ae.ae_gradients) -> CheckResult:
         ours += list(grads(C, D, x))
     same = check_close(torch.cat([t.ravel() for t in ours]), torch.cat([t.ravel() for t in auto]), atol=1e-12,
                        what="Dᵀ(y − x)xᵀ, (y − x)xᵀCᵀ and autograd on 5 samples")
-    rank = holds(int(torch.linalg.matrix_rank(D @ C)) <= m, f"rank(DC) ≤ m = {m} < n = {n}", "rank(DC) > m")
-    return same & rank
+    return same
 
 
 def _seed_whitened_gradients(Dt, Ct, Sigma):

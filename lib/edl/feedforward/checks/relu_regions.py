@@ -95,15 +95,54 @@ def montufar_piece_counts(net=rr.montufar_net) -> list[int]:
     return [rr.count_pieces_1d(x, net(x, m, L, generator=_gen(10 * m + L))) for m, L in MONTUFAR_CASES]
 
 
-@formula("relu.montufar", reference="piece counts of the explicit zig-zag construction (n = 1)")
+def _shallow_piece_counts(units: int = 12, nets: int = 10) -> list[int]:
+    """Linear pieces on [0, 1] of random one-hidden-layer ReLU nets x ↦ Σ c_j relu(w_j x + b_j) (w_j = ±1, kinks in (0, 1))."""
+    g = _gen(77)
+    x = torch.linspace(0, 1, 20_001, dtype=torch.float64)
+    counts = []
+    for _ in range(nets):
+        w = torch.where(torch.rand(units, generator=g) < 0.5, -1.0, 1.0).double()
+        kinks = 0.02 + 0.96 * torch.rand(units, generator=g, dtype=torch.float64)
+        c = torch.randn(units, generator=g, dtype=torch.float64)
+        counts.append(rr.count_pieces_1d(x, (c * torch.relu(w * (x[:, None] - kinks))).sum(-1)))
+    return counts
+
+
+def _folded_plane_regions(res: int = 300) -> tuple[int, int]:
+    """Regions in [0, 1]² of 4 generic lines, and of the net that first folds each coordinate with a 2-unit zig-zag layer
+    (4 units, ⌊m/n⌋ = 2 per coordinate) and then applies those 4 lines: distinct activation patterns on a grid."""
+    rng = np.random.default_rng(3)
+    angle, point = rng.uniform(0, np.pi, 4), rng.uniform(0.3, 0.7, (4, 2))
+    W2 = f64(np.stack([np.cos(angle), np.sin(angle)], 1))
+    b2 = -(W2 * f64(point)).sum(1)
+    W1, b1 = f64([[1, 0], [1, 0], [0, 1], [0, 1]]), f64([0, -0.5, 0, -0.5])  # the zig-zag units relu(z), relu(z − ½)
+    grid = (torch.arange(res, dtype=torch.float64) + 0.5) / res
+    x = torch.cartesian_prod(grid, grid)
+    folded = torch.stack([rr.zigzag_layer(x[:, 0], 2), rr.zigzag_layer(x[:, 1], 2)], 1)
+    lines = len(torch.unique(rr.pattern_codes(rr.activation_patterns(W2, b2, x))))
+    deep = torch.cat([rr.activation_patterns(W1, b1, x), rr.activation_patterns(W2, b2, folded)], 1)
+    return lines, len(torch.unique(rr.pattern_codes(deep)))
+
+
+@formula("relu.montufar", reference="piece counts of the explicit zig-zag construction (n = 1) and of random shallow nets; "
+                                    "region counts of a folded 2-D net on a grid")
 def check_montufar(bound=rr.montufar_lower_bound) -> CheckResult:
     counts = montufar_piece_counts()
     expected = [bound(m, 1, L) for m, L in MONTUFAR_CASES]
     deep = holds(counts == expected, f"zig-zag nets, (m, L) ∈ {{2,3,4}}×{{1,2,3}}: pieces {counts} = ⌊m/n⌋^(n(L−1)) Σ binom(m, j)",
                   f"pieces {counts} differ from the bound {expected}")
-    shallow = holds(max(expected) > 12 + 1, f"with 12 units: deep (m = 4, L = 3) {expected[-1]} pieces, "
-                     "one layer of 12 at most 13", "no depth advantage")
-    return deep & shallow
+    shallow_counts = _shallow_piece_counts()
+    shallow = holds(max(shallow_counts) == bound(12, 1, 1) < expected[-1],
+                     f"10 random one-layer nets of 12 units: at most {max(shallow_counts)} pieces = bound(12, 1, 1), "
+                     f"below the {expected[-1]} of the deep net with 12 units (m = 4, L = 3)",
+                     f"one-layer nets of 12 units: up to {max(shallow_counts)} pieces, bound(12, 1, 1) = {bound(12, 1, 1)}, "
+                     f"deep {expected[-1]}")
+    lines, folded = _folded_plane_regions()
+    plane = holds(lines == bound(4, 2, 1) and folded == bound(4, 2, 2),
+                   f"n = 2: 4 lines cut [0, 1]² into {lines} = bound(4, 2, 1) regions; folding each coordinate first "
+                   f"(L = 2) gives {folded} = bound(4, 2, 2) = 2²·{lines}",
+                   f"n = 2: {lines} and {folded} regions, bound(4, 2, L = 1, 2) = {bound(4, 2, 1)}, {bound(4, 2, 2)}")
+    return deep & shallow & plane
 
 
 @formula("relu.pwl-lebesgue", reference="numpy.interp; the bound h²/8 max|f''| for sin 2πx")
