@@ -131,12 +131,15 @@ def check_hoeffding(bound=hoeffding_bound) -> CheckResult:
              scipy.stats.binom.sf(np.ceil(np.round(n * (1 + 2 * t) / 2, 9)) - 1, n, 0.5)]  # Z_i = ±1
     bounds = [to_numpy(bound(n, f64(t))), to_numpy(bound(n, f64(2 * t), f64(np.full(n, 2.0))))]
     tail = check_leq(np.concatenate(tails), np.concatenate(bounds), what="tail ≤ bound")
-    unit = check_close(bound(n, f64(t)), np.exp(-2 * n * t**2), rtol=1e-12, what="[0,1] case, e^{-2nt²}")
-    # exponential scale: -log(bound)/n = 2t² is the Chernoff rate KL(½+t ‖ ½) to first order in small t
+    # exponential scale: −log(bound)/n is the exact tails' Chernoff rate KL(½+s ‖ ½) = 2s² + O(s⁴) to first order in
+    # small s, both for Z ∈ [0, 1] (deviation s) and for Z = ±1 (range 2, deviation 2s): this pins the constant 2 and
+    # the n and (b − a)² scaling, where the bound is tight
     s, m = 0.01, 1000
     chernoff = (0.5 + s) * math.log(1 + 2 * s) + (0.5 - s) * math.log(1 - 2 * s)
-    rate = check_close(-math.log(float(bound(m, s))) / m, chernoff, rtol=1e-3, what="rate, Chernoff")
-    return tail & unit & rate
+    rates = [-math.log(float(bound(m, s))) / m, -math.log(float(bound(m, 2 * s, f64(np.full(m, 2.0))))) / m]
+    rate = check_close(rates, [chernoff, chernoff], rtol=1e-3,
+                       what="−log(bound)/n and the Chernoff rate KL(½+s ‖ ½), s = 0.01, n = 1000, Z ∈ [0, 1] and ±1")
+    return tail & rate
 
 
 @formula("bg.union-bound", reference="exact counting on a 1000-point uniform space")
@@ -172,11 +175,12 @@ def check_holder(bound=holder_bound) -> CheckResult:
         else:
             e = np.sign(v) * np.abs(v) ** (p - 1)
         tight.append(to_numpy(bound(f64(v), f64(e), p)))
-        l1.append(np.abs(v * e).sum(-1))
-    triangle = holds(bool((np.abs((v * u).sum(-1)) <= lhs[0]).all()), "|vᵀu| ≤ ‖v⊙u‖₁",
-                      "|vᵀu| > ‖v⊙u‖₁ somewhere")
-    chain = check_leq(np.concatenate(lhs), np.concatenate(rhs), what="≤ ‖v‖ₚ‖u‖ₚ* (p = 1, 1.5, 3, ∞)")
-    return triangle & chain & check_close(np.concatenate(tight), np.concatenate(l1), rtol=1e-10, what="equality cases")
+        l1.append((v * e).sum(-1))  # vᵀe itself: the equality vector is aligned with v
+    inner = np.abs((v * u).sum(-1))
+    chain = check_leq(np.concatenate([np.tile(inner, 4), np.concatenate(lhs)]), np.concatenate(rhs + rhs),
+                      what="|vᵀu| and ‖v⊙u‖₁ ≤ ‖v‖ₚ‖u‖ₚ* (p = 1, 1.5, 3, ∞)")
+    return chain & check_close(np.concatenate(tight), np.concatenate(l1), rtol=1e-10,
+                               what="equality cases vᵀu = ‖v‖ₚ‖u‖ₚ* (u = sign(v)|v|^(p−1); at ∞ a signed basis vector)")
 
 
 @formula("bg.jensen", reference="log-normal closed form σ²/2 (Gauss-Hermite); random discrete laws")
