@@ -1,14 +1,13 @@
 """Checks of ``edl.convolution.embeddings`` (book labels ``conv.w2v-*``) and of the errata there.
 
 Independent routes: ``torch.softmax`` and ``F.cross_entropy``, autograd, Monte Carlo within its standard
-error, per-pair root finding with ``scipy.optimize.brentq``, and ``sympy``.
+error, and per-pair root finding with ``scipy.optimize.brentq``.
 """
 
 import math
 
 import numpy as np
 import scipy.optimize
-import sympy
 import torch
 import torch.nn.functional as F
 

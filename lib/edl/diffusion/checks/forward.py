@@ -4,7 +4,8 @@
 
 Independent routes: brute-force enumeration of every path of a finite chain, exact variance recursions
 and simulated chains (Monte Carlo within 4 standard errors, Kolmogorov–Smirnov), numpy products and
-cosines, numpy log-determinants of joint covariances, sympy, and scipy's multivariate normal density.
+cosines, numpy log-determinants of joint covariances, autograd Hessians of a log density, and scipy's multivariate
+normal density.
 """
 
 import itertools
@@ -12,7 +13,6 @@ import math
 
 import numpy as np
 import scipy.stats
-import sympy
 import torch
 
 from edl.core.checking import CheckResult, check_close, check_monte_carlo, f64, holds, to_numpy
