@@ -276,7 +276,7 @@ def check_eps_parameterization(weight=el.eps_weight, mean=el.posterior_mean_from
     abar = fw.alpha_bar(betas)
     tilde = el.posterior_coefficients(betas)[2]
     g = torch.Generator().manual_seed(116)
-    errs, out = [], None
+    out = None
     tilde_2 = torch.cat([betas[:1], tilde[1:]])  # β̃_1 = 0 (t = 1 is the reconstruction term): unused below
     for sigma2, name in ((tilde_2, "σ_t² = β̃_t"), (betas, "σ_t² = β_t")):
         phi = weight(betas, sigma2)

@@ -15,7 +15,7 @@ import scipy.optimize
 import scipy.stats
 import torch
 
-from edl.core.checking import CheckResult, check_close, check_monte_carlo, f64, holds, to_numpy
+from edl.core.checking import CheckResult, check_close, f64, holds, to_numpy
 from edl.core.ledger import erratum, formula
 from edl.diffusion import graphical as gr
 

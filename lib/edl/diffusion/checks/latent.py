@@ -95,7 +95,7 @@ def check_ista(solve=la.ista) -> CheckResult:
     h, hist = to_numpy(h), to_numpy(hist)
     corr = D.T @ (x - D @ h)
     support = np.abs(h) > 1e-10
-    kkt = holds(np.abs(corr).max() <= lam + 1e-6, f"|Dᵀ(x − Dh)|_i ≤ λ + 1e-6 for all i",
+    kkt = holds(np.abs(corr).max() <= lam + 1e-6, "|Dᵀ(x − Dh)|_i ≤ λ + 1e-6 for all i",
                 f"|Dᵀ(x − Dh)| reaches {np.abs(corr).max():.4g} > λ = {lam}")
     on = holds(np.allclose(corr[support], lam * np.sign(h[support]), atol=1e-6),
                f"= λ·sign(h_i) on the {int(support.sum())} active coordinates (tight)",

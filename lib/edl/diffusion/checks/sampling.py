@@ -5,7 +5,6 @@ denoiser of the 8-Gaussian ring are compared with fresh draws from the ring by a
 statistic (MMD², next to its data-vs-data level), by counting samples per mode, and by their radius.
 """
 
-import math
 
 import torch
 

@@ -14,7 +14,6 @@ import torch
 
 from edl.core.checking import CheckResult, check_close, check_monte_carlo, f64, holds, to_numpy
 from edl.core.ledger import formula
-from edl.diffusion import elbo as el
 from edl.diffusion import score as sc
 from edl.diffusion.sampling import ring_means
 
