@@ -21,6 +21,8 @@ def test_bayes_posterior_takes_one_row_of_likelihoods_per_piece_of_evidence():
     likelihood = torch.tensor([[0.5, 0.1], [1.0, 0.0], [0.2, 0.2]], dtype=F64)  # three observations, two hypotheses
     expected = torch.tensor([[0.125 / 0.2, 0.075 / 0.2], [1.0, 0.0], [0.25, 0.75]], dtype=F64)
     assert torch.allclose(c.bayes_posterior(prior, likelihood), expected, atol=1e-15)
+    prior32 = torch.tensor(prior, dtype=torch.float32)
+    assert c.bayes_posterior(prior32, [[0.5, 0.1]]).dtype == torch.float32  # the likelihood follows the prior
     with names("likelihood"):
         c.bayes_posterior(prior, [[0.5, 0.1, 0.3]])
     with names("likelihood"):
@@ -57,6 +59,8 @@ def test_pushforward_density_names_its_arguments():
         c.pushforward_density(lambda x: -x, 0.0, 1.0)
     with names("y"):
         c.pushforward_density(lambda x: -x, torch.log, float("nan"))
+    with pytest.raises(ValueError, match=re.escape("got y = [-1.0, 2.0]")):
+        c.pushforward_density(lambda x: -x, torch.log, [-1.0, 2.0])  # log of a negative number
 
 
 def test_affine_pushforward_needs_a_square_invertible_matrix_and_matching_shapes():
@@ -65,6 +69,8 @@ def test_affine_pushforward_needs_a_square_invertible_matrix_and_matching_shapes
     out = c.affine_pushforward_log_density(log_p, A, [1.0, 0.0], [[1.0, 0.0], [3.0, 0.5]])
     expected = torch.tensor([0.0, -0.625], dtype=F64) - math.log(2 * math.pi) - math.log(2.0)
     assert torch.allclose(out, expected, atol=1e-14)
+    A32 = A.float()  # b and y (lists) take A's dtype, so that A⁻¹(y - b) can be solved at all
+    assert c.affine_pushforward_log_density(log_p, A32, [1.0, 0.0], [3.0, 0.5]).dtype == torch.float32
     for bad in (torch.ones(2, 3, dtype=F64), torch.ones(2, dtype=F64), torch.ones(1, 2, 2, dtype=F64)):
         with pytest.raises(ValueError, match=re.escape(f"A must be a square matrix, got shape {tuple(bad.shape)}")):
             c.affine_pushforward_log_density(log_p, bad, [0.0, 0.0], [0.0, 0.0])

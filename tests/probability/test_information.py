@@ -62,6 +62,7 @@ def test_gaussian_fit_kl_is_zero_for_the_gaussian_itself_where_both_vanish_at_th
         else:
             assert abs(kl) < 1e-6
     assert info.gaussian_fit_kl(log_p.float(), x.float(), 0.0, 1.0).dtype == F32
+    assert info.gaussian_fit_kl(log_p.numpy(), x.float(), 0.0, 1.0).dtype == F32  # an array takes the grid's dtype
 
 
 def test_gaussian_fit_kl_needs_a_strictly_increasing_grid():
