@@ -88,6 +88,7 @@ def export(rev: str) -> Path:
     src.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", rev, "lib", "tests"], cwd=ROOT, capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(src)], input=archive.stdout, check=True)
+    (WORK / "commit.txt").write_text(_git("rev-parse", rev) + "\n")
     return src
 
 
@@ -244,7 +245,7 @@ def _tally(rows) -> dict:
             "equivalent": equivalent, "score": round(killed / counted, 4) if counted else None}
 
 
-def summarise(records: list[dict], equivalent: dict, wall_seconds: float, workers: int, modules: list[str],
+def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None, workers: int, modules: list[str],
               src: Path = ROOT, commit: str = "", cpu_seconds: float | None = None) -> dict:
     labels = {m: labels_by_function(src / "lib" / m) for m in modules}
     rows, seen = [], Counter()
@@ -274,7 +275,7 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float, worker
         "tool": f"mutmut {_version('mutmut')}, each mutant's tests run from one pytest session (tools/mutants_session.py)",
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": commit or _git("rev-parse", "HEAD") + (" with uncommitted changes" if _git("status", "--porcelain", "lib", "tests") else ""),
-        "workers": workers, "wall_seconds": round(wall_seconds, 1),
+        "workers": workers, "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1),
         "cpu_seconds": None if cpu_seconds is None else round(cpu_seconds, 1), "target": TARGET,
         "counting": "killed includes timeouts (as mutmut's own score does) and test processes ended by a signal; "
                     "equivalent mutants are left out: score = killed / (made - equivalent)",
@@ -319,11 +320,35 @@ def print_report(report: dict) -> None:
     if report["stale_equivalents"]:
         print(f"{len(report['stale_equivalents'])} entries of {EQUIVALENT.name} match no mutant made in this run")
     cpu = f" ({report['cpu_seconds']:.0f} s of CPU)" if report.get("cpu_seconds") is not None else ""
-    print(f"mutation testing took {report['wall_seconds']:.0f} s on {report['workers']} workers{cpu}")
+    if report["wall_seconds"] is not None:  # a run, not --report-only
+        print(f"mutation testing took {report['wall_seconds']:.0f} s on {report['workers']} workers{cpu}")
 
 
 def _pct(score) -> str:
     return "-" if score is None else f"{100 * score:.1f}%"
+
+
+def report_only(args) -> int:
+    """Write the report from the working folder of the last (possibly interrupted) run."""
+    config = (WORK / "pyproject.toml").read_text()
+    modules = json.loads(re.search(r"^only_mutate = (.*)$", config, re.M).group(1))
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    subprocess.run([sys.executable, str(ROOT / "tools" / "mutants_session.py"), "results", "results.json"],
+                   cwd=WORK, env=env, check=True)
+    results = json.loads((WORK / "results.json").read_text())
+    src = WORK / "tree" if (WORK / "tree").exists() else ROOT
+    stamp = WORK / "commit.txt"
+    commit = stamp.read_text().strip() if stamp.exists() else ""
+    report = summarise(results["mutants"], read_equivalent(), None, args.workers, modules, src, commit)
+    report["tests_failing_without_mutants"] = results["failing_tests"]
+    report["tests_left_out"] = LEFT_OUT
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    print_report(report)
+    if report["not_checked"]:
+        print(f"{report['not_checked']} mutants were not tested (an interrupted run): they are not counted")
+    print(f"-> {args.json}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -334,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the previous working copy and results")
     parser.add_argument("--at", metavar="REV", help="test this commit's library and tests, not the working tree")
     parser.add_argument("--json", type=Path, default=ROOT / "_build" / "mutation.json")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the report from the working folder as it is (after an interrupted run)")
     parser.add_argument("--suggest", action="store_true",
                         help="print the survivors of the --json report that are of a known equivalent class, and stop")
     parser.add_argument("names", nargs="*", help="mutants to (re)test, names or globs")
@@ -341,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.suggest:
         print("\n".join(suggest(json.loads(args.json.read_text()))))
         return 0
+    if args.report_only:
+        return report_only(args)
     if not args.keep and WORK.exists():
         shutil.rmtree(WORK)
     if args.at and not (WORK / "tree").exists():
