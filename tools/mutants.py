@@ -298,9 +298,13 @@ def _number(mutant: str) -> int:
 
 
 def _version(package: str) -> str:
-    from importlib.metadata import version
+    """The installed version of ``package``; the tally is also summarised where mutmut is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return version(package)
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _git(*args) -> str:
