@@ -25,6 +25,18 @@ def test_formula_check_passes(id):
     assert not too_precise(result.detail), f"{id}: the verdict prints unrounded floats {too_precise(result.detail)}"
 
 
+#: The closed verdict line reads "✓ <id> checked against <reference>": at most this many characters of id and
+#: reference keep it within two lines of the page (the browser test measures the rendered height).
+SUMMARY_CHARACTERS = 150
+
+
+@pytest.mark.parametrize("id", FORMULAS)
+def test_a_closed_verdict_fits_two_lines(id):
+    entry = ledger.formula_entries()[id]
+    assert len(id) + len(entry.reference) <= SUMMARY_CHARACTERS, (
+        f"{id}: shorten its reference ({len(entry.reference)} characters) to keep the verdict line compact")
+
+
 #: Errata whose point is that the seed's version cannot be run at all, so that the library refusing it is the verdict.
 REFUSAL_IS_THE_POINT = {
     "ch01-03:E42": "η_k = 1/k from k = 0 makes the first step 1/0",

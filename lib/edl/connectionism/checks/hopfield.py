@@ -262,8 +262,8 @@ def exact_unstable_probability(s: int, n: int) -> float:
     return 0.5 * (strict + weak)
 
 
-@formula("hopfield.capacity-0138", reference="exact binomial law of the crosstalk (scipy.stats.binom), at n = 10⁶ for "
-                                              "Φ(−1/√α); Monte Carlo within 4 SE; asynchronous recall below and above α_c")
+@formula("hopfield.capacity-0138", reference="exact binomial law of the crosstalk (scipy.stats.binom, n = 10⁶); "
+                                              "Monte Carlo within 4 SE; recall run below and above α_c")
 def check_capacity_0138(load=hop.load, unstable=hop.unstable_probability, fields=hop.aligned_fields,
                         alpha_c: float = hop.HEBBIAN_CAPACITY) -> CheckResult:
     g = _gen(4)
@@ -443,8 +443,8 @@ def erratum_willshaw_theta_index() -> CheckResult:
     return check_memory_matrix(memory=seed002_memory_e13)
 
 
-@formula("willshaw.retrieval-monotonicity", reference="an AND over the cue's synapses (numpy) for every stored pair; Monte Carlo "
-                                                      "of spurious ones on memories with independent synapses (4 SE)")
+@formula("willshaw.retrieval-monotonicity", reference="an AND over the cue's synapses (numpy); Monte Carlo of spurious "
+                                                      "ones with independent synapses (4 SE)")
 def check_retrieval_monotonicity(retrieve=will.retrieve, estimate=will.spurious_estimate) -> CheckResult:
     x, y, thetas = _willshaw_runs(will.memory_matrix)
     ok, agree, exact_low, spurious, predicted = True, True, True, [], []

@@ -291,8 +291,8 @@ def _orthogonal_data(n: int = 16, seed: int = 16):
     return f64(x), f64(y), f64((y[:, None] * x).sum(0) / (n / 2))
 
 
-@formula("perceptron.norm-growth", reference="recorded point-by-point trajectory: running Σ‖x^t‖², exact expansion of "
-                                             "‖θ+yx‖²; equality ‖w_t‖ = R√t on orthogonal points of norm R")
+@formula("perceptron.norm-growth", reference="recorded trajectory: running Σ‖x^t‖², exact expansion of ‖θ+yx‖²; "
+                                             "equality ‖w_t‖ = R√t on orthogonal points of norm R")
 def check_norm_growth(bound=norm_growth_bound) -> CheckResult:
     x, y, w_star = _novikoff_data()
     ws, used = perceptron_trajectory(x[0], y[0])
@@ -313,8 +313,8 @@ def check_norm_growth(bound=norm_growth_bound) -> CheckResult:
     return lemma & expansion & corollary & tight
 
 
-@formula("perceptron.novikoff-bound", reference="batched perceptron on 50 planted-margin data sets; recorded trajectory "
-                                                "of both ingredients; the worst case (orthogonal points), where every step is an equality")
+@formula("perceptron.novikoff-bound", reference="perceptron on 50 planted-margin data sets; both ingredients "
+                                                "along the run; the orthogonal worst case, which attains it")
 def check_novikoff_bound(cosine_bound=novikoff_cosine_bound, norm_bound=norm_growth_bound,
                          mistake_bound=novikoff_mistake_bound) -> CheckResult:
     x, y, w_star = _novikoff_data()  # n = 20, s = 500, |x·w*| > 0.1

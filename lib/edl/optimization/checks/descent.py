@@ -396,8 +396,8 @@ def check_rate_nonconvex(bound=gd.nonconvex_gradnorm_bound, steps=gd.steps_to_st
                        f"q = 1, t = 0; the step count is 1 when ε → ‖∇f₀‖ there")
 
 
-@formula("gd.rate-convex", reference="gradient descent run for 2000 steps (f* by Newton with autograd); the worst case "
-                                        "of Drori and Teboulle (a Huber function), where f(x_N) − f* = L‖x₀−x*‖²/(4N+2)")
+@formula("gd.rate-convex", reference="gradient descent runs (f* by Newton with autograd); the Huber worst case of "
+                                        "Drori and Teboulle, f(x_N) − f* = L‖x₀−x*‖²/(4N+2)")
 def check_rate_convex(bound=gd.convex_rate_bound) -> CheckResult:
     X, y, L = _logistic_data(21)
     f = lambda w: gd.logistic_loss(w, X, y)  # noqa: E731

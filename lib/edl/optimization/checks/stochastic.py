@@ -173,8 +173,8 @@ def _exact_sgd_second_moment(A: np.ndarray, b: np.ndarray, eta: float, e0: np.nd
     return np.array(out)
 
 
-@formula("sgd.strongly-convex-bound", reference="the exact expectation over the drawn examples (enumerated), with and "
-                                                "without noise; the exact floor in 1-D; Monte Carlo over 1000 SGD chains (4 SE)")
+@formula("sgd.strongly-convex-bound", reference="the exact expectation over the drawn examples, with and without noise; "
+                                                "the exact 1-D floor; 1000 Monte Carlo chains (4 SE)")
 def check_strongly_convex_bound(bound=st.sgd_bound) -> CheckResult:
     A, b = least_squares_problem(0)
     x_star, H, Sigma = st.least_squares_noise(A, b)
