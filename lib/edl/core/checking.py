@@ -30,6 +30,16 @@ class CheckResult:
         )
 
 
+def all_of(*parts: CheckResult) -> CheckResult:
+    """Combine sub-checks with ``&``: all must pass, and their details are joined in order."""
+    if not parts:
+        raise ValueError("parts must hold at least one CheckResult, got none")
+    result = parts[0]
+    for part in parts[1:]:
+        result = result & part
+    return result
+
+
 def to_numpy(x) -> np.ndarray:
     """A float64 NumPy array of a tensor (any device) or array-like."""
     if isinstance(x, torch.Tensor):

@@ -15,31 +15,20 @@ import torch.nn.functional as F
 from torch import nn
 
 from edl.convolution import layers as ly
-from edl.core.checking import CheckResult, check_close, f64, holds, to_numpy
+from edl.core.checking import CheckResult, all_of, check_close, f64, holds, to_numpy
 from edl.core.ledger import erratum, formula
-
-
-def _all(*parts: CheckResult) -> CheckResult:
-    result = parts[0]
-    for p in parts[1:]:
-        result = result & p
-    return result
-
-
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
 
 
 # --- the layer and its worked examples ----------------------------------------------------------------
 
 @formula("conv.multichannel-layer", reference="torch.nn.functional.conv2d / conv1d (with stride, padding, dilation)")
 def check_multichannel_layer(layer=ly.conv2d, layer1d=ly.conv1d) -> CheckResult:
-    rng = _rng(10)
+    rng = np.random.default_rng(10)
     x, w, b = f64(rng.normal(size=(2, 3, 10, 10))), f64(rng.normal(size=(4, 3, 3, 3))), f64(rng.normal(size=4))
     explicit = torch.stack([torch.einsum("rukl,bukl->br", w, x[:, :, s:s + 3, t:t + 3]) for s in range(8)
                             for t in range(8)], -1).reshape(2, 4, 8, 8) + b[None, :, None, None]
     x1, w1 = f64(rng.normal(size=(2, 3, 17))), f64(rng.normal(size=(5, 3, 4)))
-    return _all(check_close(layer(x, w, b), F.conv2d(x, w, b), atol=1e-12, what="C_in 3 → C_out 4, 10×10, k 3 vs F.conv2d"),
+    return all_of(check_close(layer(x, w, b), F.conv2d(x, w, b), atol=1e-12, what="C_in 3 → C_out 4, 10×10, k 3 vs F.conv2d"),
                 check_close(F.conv2d(x, w, b), explicit, atol=1e-12, what="F.conv2d vs the einsum over windows"),
                 check_close(layer(x, w, b, stride=2, padding=1, dilation=2), F.conv2d(x, w, b, 2, 1, 2), atol=1e-12,
                             what="stride 2, padding 1, dilation 2"),
@@ -58,7 +47,7 @@ def check_worked_examples(layer=ly.conv2d, inputs=(D2L_INPUT, D2L_SECOND)) -> Ch
     x, w = f64(list(inputs)), f64([D2L_KERNELS])
     two = layer(x, w)[0]
     ref = F.conv2d(x[None], w)[0, 0]
-    return _all(holds(one.tolist() == [[19.0, 25.0], [37.0, 43.0]] == F.conv2d(f64([[D2L_INPUT]]), f64([[D2L_KERNELS[0]]]))[0, 0].tolist(),
+    return all_of(holds(one.tolist() == [[19.0, 25.0], [37.0, 43.0]] == F.conv2d(f64([[D2L_INPUT]]), f64([[D2L_KERNELS[0]]]))[0, 0].tolist(),
                       "one channel: [[19, 25], [37, 43]] exactly", f"one channel gives {one.tolist()}"),
                 holds(two.tolist() == ref.tolist() == [[56.0, 72.0], [104.0, 120.0]],
                       "two channels: [[56, 72], [104, 120]] exactly, as F.conv2d",
@@ -86,7 +75,7 @@ def check_param_count(count=ly.param_count) -> CheckResult:
     conv = nn.Conv2d(3, 16, (5, 3))
     same = all(conv(torch.zeros(1, 3, s, s)).shape[1] == 16 for s in (8, 64))
     parts.append(holds(same, "the same module runs on 8×8 and 64×64 images", "the module depends on the image size"))
-    return _all(*parts)
+    return all_of(*parts)
 
 
 @formula("conv.padding", reference="output lengths of torch.nn.functional.conv1d (and its padding='same')")
@@ -103,7 +92,7 @@ def check_padding(pad=ly.padding_for) -> CheckResult:
     y = torch.zeros(1, 1, 20)
     for _ in range(5):
         y = F.conv1d(y, torch.zeros(1, 1, 3), padding=pad(3, "valid"))
-    return _all(holds(not bad, "i in 5..12, k in 1,3,5,7: valid i-k+1, same i (= padding='same'), full i+k-1",
+    return all_of(holds(not bad, "i in 5..12, k in 1,3,5,7: valid i-k+1, same i (= padding='same'), full i+k-1",
                       f"sizes wrong at (i, k) = {bad[:4]}"),
                 holds(y.shape[-1] == 10, "5 stacked valid 3-convolutions on length 20 leave 10",
                       f"5 stacked valid 3-convolutions leave {y.shape[-1]}"))
@@ -132,7 +121,7 @@ def check_output_size(size=ly.output_size) -> CheckResult:
     wrong = [c for c, o in conv.items() if size(*c) != o]
     wrong_pool = [c for c, o in pool.items() if size(*c) != o]
     strides = sorted({c[3] for c in wrong})
-    return _all(holds(not wrong, f"all {len(conv)} (i,k,p,s,d) in [5,12]×[1,5]×[0,2]×[1,3]×[1,2]: 0 mismatches with F.conv1d",
+    return all_of(holds(not wrong, f"all {len(conv)} (i,k,p,s,d) in [5,12]×[1,5]×[0,2]×[1,3]×[1,2]: 0 mismatches with F.conv1d",
                       f"{len(wrong)} of {len(conv)} sizes differ from F.conv1d (at strides {strides})"),
                 holds(not wrong_pool, f"max_pool1d: 0 mismatches in {len(pool)} cases with p ≤ k/2",
                       f"{len(wrong_pool)} of {len(pool)} pooled sizes differ from F.max_pool1d"))
@@ -155,12 +144,12 @@ def seed_output_size_bars() -> CheckResult:
 
 @formula("conv.dilation", reference="torch.nn.functional.conv1d/conv2d with dilation, on the flipped kernel")
 def check_dilation(dilated=ly.dilated_convolve, field=ly.receptive_field) -> CheckResult:
-    rng = _rng(11)
+    rng = np.random.default_rng(11)
     x, h = f64(rng.normal(size=30)), f64(rng.normal(size=4))
     ref = F.conv1d(x[None, None], torch.flip(h, (0,))[None, None], dilation=3)[0, 0]
     x2, h2 = f64(rng.normal(size=(12, 12))), f64(rng.normal(size=(3, 2)))
     ref2 = F.conv2d(x2[None, None], torch.flip(h2, (0, 1))[None, None], dilation=2)[0, 0]
-    return _all(check_close(dilated(x, h, 3), ref, atol=1e-12, what="1-D, n = 30, M = 4, d = 3"),
+    return all_of(check_close(dilated(x, h, 3), ref, atol=1e-12, what="1-D, n = 30, M = 4, d = 3"),
                 check_close(dilated(x2, h2, 2), ref2, atol=1e-12, what="2-D, 12×12, 3×2 taps, d = 2"),
                 holds(dilated(x, h, 3).shape[-1] == 30 - 3 * 3 and field([3, 3, 3], dilations=[1, 2, 4]) == 15,
                       "k_eff = d(M-1)+1 = 10 with 4 parameters; three 3-taps at d = 1, 2, 4 see 15 inputs",
@@ -175,14 +164,14 @@ POOL_AVG_INPUT = [[31.0, 15, 28, 184], [0, 100, 70, 38], [12, 12, 7, 2], [12, 12
 def check_pooling(pool=ly.pool2d, average_example=None) -> CheckResult:
     P, Q = f64(POOL_MAX_INPUT), f64(POOL_AVG_INPUT)
     avg = pool(Q, 2, mode="avg").tolist() if average_example is None else average_example
-    rng = _rng(12)
+    rng = np.random.default_rng(12)
     x = f64(rng.normal(size=(8, 8)))
     loops_max = [[max(float(x[2 * i + k, 2 * j + l]) for k in range(2) for l in range(2)) for j in range(4)] for i in range(4)]
     loops_avg = [[float(x[3 * i:3 * i + 3, 3 * j:3 * j + 3].mean()) for j in range(2)] for i in range(2)]
     xg = x.clone().requires_grad_(True)
     pool(xg, 2, mode="max").sum().backward()
     one_hot = (xg.grad.reshape(4, 2, 4, 2).sum((1, 3)) == 1).all() and set(xg.grad.unique().tolist()) == {0.0, 1.0}
-    return _all(holds(pool(P, 2).tolist() == [[100.0, 184.0], [12.0, 45.0]] == F.max_pool2d(P[None], 2)[0].tolist(),
+    return all_of(holds(pool(P, 2).tolist() == [[100.0, 184.0], [12.0, 45.0]] == F.max_pool2d(P[None], 2)[0].tolist(),
                       "max pool: [[100, 184], [12, 45]] exactly, as F.max_pool2d", f"max pool gives {pool(P, 2).tolist()}"),
                 holds(avg == [[36.5, 80.0], [12.0, 15.0]] == F.avg_pool2d(Q[None], 2)[0].tolist(),
                       "average pool: [[36.5, 80], [12, 15]] exactly, as F.avg_pool2d",
@@ -243,7 +232,7 @@ def _count_macs(d, q, separable):
 @formula("conv.separable", reference="F.conv2d with the q×q kernel uvᵀ; counted multiplications; the SVD")
 def check_separable(separable=ly.separable_conv2d, macs=ly.conv_macs, rank_one=ly.rank_one_kernel,
                     factor_lengths=(5, 5)) -> CheckResult:
-    rng = _rng(13)
+    rng = np.random.default_rng(13)
     q = 5
     a, b = rng.normal(size=q), rng.normal(size=q)
     kernel = np.outer(a, b)                                    # a separable q×q kernel
@@ -255,7 +244,7 @@ def check_separable(separable=ly.separable_conv2d, macs=ly.conv_macs, rank_one=l
     ut, vt, err = rank_one(f64(w))
     sigma = np.linalg.svd(w, compute_uv=False)
     count = {sep: _count_macs(16, 5, sep) for sep in (False, True)}
-    return _all(check_close(separable(x, u, v), direct, atol=1e-12, what="two 1-D passes vs F.conv2d(x, uvᵀ), 32×32, q = 5"),
+    return all_of(check_close(separable(x, u, v), direct, atol=1e-12, what="two 1-D passes vs F.conv2d(x, uvᵀ), 32×32, q = 5"),
                 holds(macs(16, 5) == count[False] and macs(16, 5, separable=True) == count[True],
                       f"d = 16, q = 5: {count[False]} vs {count[True]} multiplications, as counted",
                       f"MACs {macs(16, 5)}, {macs(16, 5, separable=True)} vs counted {count[False]}, {count[True]}"),
@@ -288,7 +277,7 @@ def check_architecture(shapes=ly.architecture_shapes) -> CheckResult:
         seen.append((tuple(h.shape[1:]), sum(p.numel() for p in module.parameters())))
     ours = shapes((1, 28, 28), LENET)
     total = sum(n for _, n in ours)
-    return _all(holds(ours == seen, "LeNet-5 on 28×28: every stage's shape and parameter count as torch",
+    return all_of(holds(ours == seen, "LeNet-5 on 28×28: every stage's shape and parameter count as torch",
                       f"stages differ: {[(a, b) for a, b in zip(ours, seen) if a != b][:2]}"),
                 holds(total == 61706, "156 + 2416 + 48120 + 10164 + 850 = 61,706 parameters",
                       f"{total:,} parameters, not 61,706"))

@@ -17,19 +17,8 @@ import torch
 import torch.nn.functional as F
 
 from edl.convolution import operator as op
-from edl.core.checking import CheckResult, check_close, f64, holds, max_abs_error, to_numpy
+from edl.core.checking import CheckResult, all_of, check_close, f64, holds, max_abs_error, to_numpy
 from edl.core.ledger import erratum, formula
-
-
-def _all(*parts: CheckResult) -> CheckResult:
-    result = parts[0]
-    for p in parts[1:]:
-        result = result & p
-    return result
-
-
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
 
 
 # --- 4.1 continuous convolution and integral operators ----------------------------------------------
@@ -47,7 +36,7 @@ def check_continuous(convolution=op.continuous_convolution) -> CheckResult:
     box = lambda t: float(0.0 <= t <= 1.0)  # noqa: E731
     grid = np.linspace(-0.5, 2.5, 9)
     tri = convolution(box, box, grid, lower=0.0, upper=1.0)
-    return _all(check_close(fg, scipy.stats.norm.pdf(u, scale=math.hypot(a, b)), rtol=1e-8,
+    return all_of(check_close(fg, scipy.stats.norm.pdf(u, scale=math.hypot(a, b)), rtol=1e-8,
                             what="N(0,0.7²)*N(0,1.3²) vs N(0,0.7²+1.3²) at 5 points"),
                 check_close(fg, gf, rtol=1e-8, what="f*g and g*f"),
                 check_close(tri, np.maximum(0, 1 - np.abs(grid - 1)), atol=1e-8, what="box*box vs triangle at 9 points"))
@@ -64,7 +53,7 @@ def check_integral_operator(transform=op.fourier_transform, matrix=op.kernel_mat
     f = np.exp(-grid**2)
     approx = H @ f * (grid[1] - grid[0])
     exact = to_numpy(op.continuous_convolution(lambda t: math.exp(-t * t), lambda t: math.exp(-abs(t)), grid[15:26]))
-    return _all(check_close(Ff.real, np.exp(-np.pi * u**2), atol=1e-10, what="Re F[e^{-πt²}](u) vs e^{-πu²}"),
+    return all_of(check_close(Ff.real, np.exp(-np.pi * u**2), atol=1e-10, what="Re F[e^{-πt²}](u) vs e^{-πu²}"),
                 check_close(Ff.imag, np.zeros(4), atol=1e-10, what="Im F[e^{-πt²}]"),
                 holds(np.allclose(H[1:, 1:], H[:-1, :-1]) and np.allclose(H, scipy.linalg.toeplitz(H[:, 0], H[0])),
                       "H(u,t) = h(u-t) is Toeplitz on the grid", "the convolution kernel matrix is not Toeplitz"),
@@ -81,14 +70,14 @@ def _ri(z: np.ndarray) -> np.ndarray:
 
 @formula("conv.fourier-theorem", reference="numpy.fft and an explicit double loop; numpy.convolve")
 def check_fourier_theorem(circular=op.circular_convolve, fft_conv=op.fft_convolve) -> CheckResult:
-    rng = _rng(0)
+    rng = np.random.default_rng(0)
     a, b = rng.normal(size=64), rng.normal(size=64)
     loop = np.array([sum(a[t] * b[(u - t) % 64] for t in range(64)) for u in range(64)])
     circ = to_numpy(circular(f64(a), f64(b)))
     linear = to_numpy(fft_conv(f64(a), f64(b)))
     short = to_numpy(fft_conv(f64(a), f64(b), n=64))
     wrap = max_abs_error(short, np.convolve(a, b)[:64])
-    return _all(check_close(circ, loop, atol=1e-10, what="circular convolution (N = 64) vs double loop"),
+    return all_of(check_close(circ, loop, atol=1e-10, what="circular convolution (N = 64) vs double loop"),
                 check_close(_ri(np.fft.fft(circ)), _ri(np.fft.fft(a) * np.fft.fft(b)), atol=1e-10,
                             what="DFT(f ⊛ g) vs DFT f · DFT g"),
                 check_close(linear, np.convolve(a, b), atol=1e-10, what="FFT of length 127 vs np.convolve"),
@@ -102,10 +91,10 @@ def check_fourier_theorem(circular=op.circular_convolve, fft_conv=op.fft_convolv
 
 @formula("conv.discrete", reference="numpy.convolve and scipy.signal.convolve2d")
 def check_discrete(conv1=op.convolve, conv2=op.convolve2d) -> CheckResult:
-    rng = _rng(1)
+    rng = np.random.default_rng(1)
     f, h = rng.normal(size=20), rng.normal(size=5)
     F_, G = rng.normal(size=(16, 16)), rng.normal(size=(3, 3))
-    return _all(check_close(conv1(f64(f), f64(h)), np.convolve(f, h, "full"), atol=1e-12, what="1-D (n = 20, k = 5)"),
+    return all_of(check_close(conv1(f64(f), f64(h)), np.convolve(f, h, "full"), atol=1e-12, what="1-D (n = 20, k = 5)"),
                 check_close(conv1(f64(h), f64(f)), np.convolve(f, h, "full"), atol=1e-12, what="h * f = f * h"),
                 check_close(conv2(f64(F_), f64(G)), scipy.signal.convolve2d(F_, G, "full"), atol=1e-12,
                             what="2-D (16×16, 3×3)"),
@@ -128,12 +117,12 @@ def seed_sum_over_reals() -> CheckResult:
 
 @formula("conv.cross-correlation", reference="torch.nn.functional.conv1d; numpy.convolve with the reversed kernel")
 def check_cross_correlation(layer=op.correlate_valid, correlation=op.correlate) -> CheckResult:
-    rng = _rng(2)
+    rng = np.random.default_rng(2)
     x, w = rng.normal(size=20), rng.normal(size=4)
     torch_out = F.conv1d(f64(x)[None, None], f64(w)[None, None])[0, 0]
     explicit = np.array([sum(w[k] * x[i + k] for k in range(4)) for i in range(17)])
     fg, gf = to_numpy(correlation(f64(w), f64(x))), to_numpy(correlation(f64(x), f64(w)))
-    return _all(check_close(layer(f64(x), f64(w)), torch_out, atol=1e-12, what="w ⋆ x (n = 20, k = 4) vs F.conv1d"),
+    return all_of(check_close(layer(f64(x), f64(w)), torch_out, atol=1e-12, what="w ⋆ x (n = 20, k = 4) vs F.conv1d"),
                 check_close(torch_out, np.convolve(x, w[::-1], "valid"), atol=1e-12, what="F.conv1d vs np.convolve(x, w̄)"),
                 check_close(torch_out, explicit, atol=1e-12, what="vs Σ_k w[k] x[i+k]"),
                 check_close(fg, np.convolve(w[::-1], x, "full"), atol=1e-12, what="full w ⋆ x vs w̄ * x"),
@@ -171,10 +160,10 @@ FLIP_IDENTITIES = {
 @formula("conv.flip-identities", reference="numpy.convolve and the definition of correlation, signals on -4..4")
 def check_flip_identities(identities=None) -> CheckResult:
     identities = FLIP_IDENTITIES if identities is None else identities
-    rng = _rng(3)
+    rng = np.random.default_rng(3)
     f, g = rng.normal(size=9), rng.normal(size=9)
     parts = [check_close(*both(f, g), atol=1e-12, what=name) for name, both in identities.items()]
-    return _all(*parts)
+    return all_of(*parts)
 
 
 @erratum("ch04-08:ERR-02", wrong=r"(f*g)(y)=(\bar f*g)(y)", right=r"(f\star g)(y)=(\bar f*g)(y)",
@@ -198,7 +187,7 @@ def seed_flip_chain() -> CheckResult:
 
 @formula("conv.toeplitz", reference="numpy.convolve, scipy.linalg.toeplitz and F.conv2d applied to the 64 basis images")
 def check_toeplitz(matrix=op.toeplitz_matrix, matrix2d=op.conv2d_matrix) -> CheckResult:
-    rng = _rng(4)
+    rng = np.random.default_rng(4)
     x, h = rng.normal(size=7), rng.normal(size=3)
     W = to_numpy(matrix(f64(h), 7))
     reference = scipy.linalg.toeplitz([h[2]] + [0] * 4, list(h[::-1]) + [0] * 4)
@@ -210,7 +199,7 @@ def check_toeplitz(matrix=op.toeplitz_matrix, matrix2d=op.conv2d_matrix) -> Chec
     blocks = [[M[6 * i:6 * i + 6, 8 * j:8 * j + 8] for j in range(8)] for i in range(6)]
     block_toeplitz = all(np.allclose(b[1:, 1:], b[:-1, :-1]) for row in blocks for b in row) and \
         all(np.allclose(blocks[i][j], blocks[i + 1][j + 1]) for i in range(5) for j in range(7))
-    return _all(check_close(W @ x, np.convolve(x, h, "valid"), atol=1e-12, what="W_h x vs np.convolve (D = 7, K = 3)"),
+    return all_of(check_close(W @ x, np.convolve(x, h, "valid"), atol=1e-12, what="W_h x vs np.convolve (D = 7, K = 3)"),
                 check_close(W, reference, atol=0, rtol=1e-15, what="W_h vs scipy.linalg.toeplitz"),
                 check_close(Wc @ x, np.correlate(x, h, "valid"), atol=1e-12, what="correlation matrix vs np.correlate"),
                 check_close(M, columns, atol=1e-12, what="2-D matrix (36×64) vs F.conv2d of basis images"),
@@ -219,7 +208,7 @@ def check_toeplitz(matrix=op.toeplitz_matrix, matrix2d=op.conv2d_matrix) -> Chec
 
 @formula("conv.shift-equivariance", reference="numpy.roll and torch.roll against F.conv2d with circular padding")
 def check_shift_equivariance(gap=op.equivariance_gap, relation="equivariant") -> CheckResult:
-    rng = _rng(5)
+    rng = np.random.default_rng(5)
     x, h = f64(rng.normal(size=32)), f64(rng.normal(size=32))
     out = lambda a: a if relation == "equivariant" else 0  # noqa: E731   (where the output should move)
     circ = lambda z: op.circular_convolve(z, h)  # noqa: E731
@@ -232,7 +221,7 @@ def check_shift_equivariance(gap=op.equivariance_gap, relation="equivariant") ->
     pooled = lambda z: conv(z).mean((-2, -1))  # noqa: E731
     g_circ, g_img = gap(circ, x, 3, out(3)), gap(conv, img, 2, out(2))
     g_s1, g_s2 = gap(strided, img, 1, out(1)), gap(strided, img, 2, out(1))
-    return _all(holds(g_circ <= 1e-12 and max_abs_error(direct, numpy_side) <= 1e-12,
+    return all_of(holds(g_circ <= 1e-12 and max_abs_error(direct, numpy_side) <= 1e-12,
                       "S³(x ⊛ h) = (S³x) ⊛ h (N = 32) within 1e-12", f"circular convolution: gap {g_circ:.2g}"),
                 holds(g_img <= 1e-12, "F.conv2d, circular padding, 16×16: commutes with torch.roll within 1e-12",
                       f"circularly padded conv2d: gap {g_img:.2g} after a shift by 2"),
@@ -256,13 +245,13 @@ def check_lsi_theorem(project=op.shift_equivariant_part, circ=op.circulant) -> C
     S = to_numpy(op.shift_matrix(N))
     # TS = ST  ⇔  (I⊗S − Sᵀ⊗I) vec(T) = 0 with column-major vec
     null = scipy.linalg.null_space(np.kron(np.eye(N), S) - np.kron(S.T, np.eye(N)))
-    T = null @ _rng(6).normal(size=null.shape[1])
+    T = null @ np.random.default_rng(6).normal(size=null.shape[1])
     T = T.reshape(N, N, order="F")
-    rng = _rng(7)
+    rng = np.random.default_rng(7)
     A, x = rng.normal(size=(N, N)), rng.normal(size=N)
     P = to_numpy(project(f64(A)))
     h = P[:, 0]
-    return _all(holds(null.shape[1] == N, f"the shift-commuting matrices form an {N}-dimensional space",
+    return all_of(holds(null.shape[1] == N, f"the shift-commuting matrices form an {N}-dimensional space",
                       f"commutant dimension {null.shape[1]} ≠ {N}"),
                 check_close(to_numpy(circ(f64(T[:, 0]))), T, atol=1e-10, what="a random one vs circulant(T e₀)"),
                 check_close(P @ S, S @ P, atol=1e-12, what="projection commutes with S"),
@@ -282,8 +271,8 @@ def check_locality(layer=op.local_layer, counts=op.locality_parameter_counts) ->
     c = counts(12, 12, 1)
     parts.append(holds(c["dense"] == dense, f"dense 12×12 → 12×12: {dense:,} = (HW)² + HW, as nn.Linear",
                        f"dense count {c['dense']:,} ≠ nn.Linear's {dense:,}"))
-    rng = _rng(8)
+    rng = np.random.default_rng(8)
     x, W, u = rng.normal(size=(12, 12)), rng.normal(size=(5, 5)), 0.3
     ref = F.conv2d(f64(x)[None, None], f64(W)[None, None], padding=2)[0, 0] + u
     parts.append(check_close(layer(f64(x), f64(W), u), ref, atol=1e-12, what="h = u + Σ W x on 12×12 (Δ = 2) vs F.conv2d"))
-    return _all(*parts)
+    return all_of(*parts)
