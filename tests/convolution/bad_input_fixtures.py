@@ -1,8 +1,7 @@
 """Valid calls of chapter 4's public functions for the bad-input sweep (``tests/core/bad_input.py``).
 
-``convolution_fixtures()`` returns the entries to merge into ``FIXTURES`` of
-``tests/core/bad_input_fixtures.py`` (``FIXTURES.update(convolution_fixtures())``); the import of the
-sweep's helpers sits inside the function, so that collecting this module never needs the sweep.
+``FIXTURES`` (built by ``convolution_fixtures()``) is merged into ``FIXTURES`` of
+``tests/core/bad_input_fixtures.py``, which collects ``tests/<part>/bad_input_fixtures.py`` of every part.
 """
 
 import math
@@ -125,3 +124,6 @@ def convolution_fixtures() -> dict:
                                             channel=a(0, "int"), row=a(1, "int"), col=a(1, "int")),
         f"{dg}.receptive_field_side": dict(),
     }
+
+
+FIXTURES = convolution_fixtures()

@@ -685,9 +685,23 @@ FIXTURES.update({
     "edl.optimization.network_race.tune": dict(optimizer="SGD", lrs=a((0.1, 0.3), "positive")),
 })
 
-# Chapters 4 (edl.convolution) and 10b (edl.diffusion) keep their valid calls beside their tests.
-from tests.convolution.bad_input_fixtures import convolution_fixtures  # noqa: E402
-from tests.diffusion.bad_input_fixtures import FIXTURES as _DIFFUSION  # noqa: E402
+# Later parts keep their valid calls beside their tests: ``tests/<part>/bad_input_fixtures.py`` defines a
+# dict ``FIXTURES`` in the format above, merged here.
+def _part_fixtures() -> dict:
+    import importlib
 
-FIXTURES.update(convolution_fixtures())
-FIXTURES.update(_DIFFUSION)
+    import edl
+
+    merged = {}
+    for part in edl.PARTS:
+        try:
+            module = importlib.import_module(f"tests.{part}.bad_input_fixtures")
+        except ModuleNotFoundError as err:
+            if err.name != f"tests.{part}.bad_input_fixtures":
+                raise
+            continue
+        merged.update(module.FIXTURES)
+    return merged
+
+
+FIXTURES.update(_part_fixtures())

@@ -1,6 +1,6 @@
 """Valid calls of chapter 10b's formula functions for the bad-input sweep (``tests/core/bad_input.py``).
 
-Merged into ``tests.core.bad_input_fixtures.FIXTURES`` (``FIXTURES.update(...)`` there); the format is
+Merged into ``tests.core.bad_input_fixtures.FIXTURES``, which collects every part's ``FIXTURES``; the format is
 documented in that file.
 """
 

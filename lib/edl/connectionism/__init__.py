@@ -7,3 +7,5 @@ function (:mod:`.cover`), Hopfield networks (:mod:`.hopfield`) and Willshaw memo
 NOTEBOOK = "ch01_connectionism"
 #: The part's title, as its notebook heads it.
 TITLE = "Chapter 1 — Connectionism"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('mcp.', 'perceptron.', 'cover.', 'hopfield.', 'willshaw.')

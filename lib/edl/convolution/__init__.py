@@ -7,3 +7,5 @@ CNN trained on handwritten digits (:mod:`.digits`).
 NOTEBOOK = "ch04_convolution"
 #: The part's title, as its notebook heads it.
 TITLE = "Chapter 4 — Convolutional networks"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('conv.',)

@@ -8,3 +8,5 @@
 NOTEBOOK = "ch10b_diffusion"
 #: The part's title, as its notebook heads it.
 TITLE = "Chapter 10 — Generative models, part 2: diffusion models and the diffusion ELBO"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('diffusion.', 'ar.', 'ebm.', 'rbm.', 'sbn.', 'bn.', 'mrf.', 'vi.', 'sparse.', 'lda.', 'kmeans.', 'repr.')

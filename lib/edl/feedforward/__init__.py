@@ -7,3 +7,5 @@ regions (:mod:`.relu_regions`) and the linear autoencoder (:mod:`.linear_autoenc
 NOTEBOOK = "ch02_feedforward"
 #: The part's title, as its notebook heads it.
 TITLE = "Chapter 2 — Feedforward networks"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('linear.', 'logistic.', 'losses.', 'softmax.', 'ffn.', 'approx.', 'relu.', 'linae.')

@@ -7,3 +7,5 @@ optimisers (:mod:`.optim`).
 NOTEBOOK = "ch03_gradient_learning"
 #: The part's title, as its notebook heads it.
 TITLE = "Chapter 3 — Gradient-based learning"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('backprop.', 'autodiff.', 'gradients.', 'gd.', 'convexity.', 'smooth.', 'pl.', 'sgd.', 'momentum.', 'adaptive.')

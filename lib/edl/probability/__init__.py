@@ -6,3 +6,5 @@ information measures (:mod:`.information`).
 NOTEBOOK = "appendix_probability"
 #: The part's title, as its notebook heads it.
 TITLE = "Appendix A — Probability and information"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('bg.',)

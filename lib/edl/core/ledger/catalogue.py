@@ -1,9 +1,12 @@
 """The catalogue of formulas and seed errata (a copy of the shared inventory, kept as package data)."""
 
 import csv
+import importlib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+
+import edl
 
 CHAPTER_TITLES = {
     1: "Connectionism", 2: "Feedforward networks", 3: "Gradient-based learning",
@@ -50,19 +53,18 @@ def errata() -> dict[str, CatalogueErratum]:
     }
 
 
-# The parts of the book that are written in full: notebook -> the catalogue id prefixes it states.
-# A test asserts that every catalogue id under these prefixes is registered, stated in that
-# notebook, passing, and that each of its errata is demonstrated.
-COMPLETE_PARTS: dict[str, tuple[str, ...]] = {
-    "appendix_probability": ("bg.",),
-    "ch01_connectionism": ("mcp.", "perceptron.", "cover.", "hopfield.", "willshaw."),
-    "ch02_feedforward": ("linear.", "logistic.", "losses.", "softmax.", "ffn.", "approx.", "relu.", "linae."),
-    "ch03_gradient_learning": ("backprop.", "autodiff.", "gradients.", "gd.", "convexity.", "smooth.", "pl.",
-                               "sgd.", "momentum.", "adaptive."),
-    "ch04_convolution": ("conv.",),
-    "ch10b_diffusion": ("diffusion.", "ar.", "ebm.", "rbm.", "sbn.", "bn.", "mrf.", "vi.", "sparse.", "lda.", "kmeans.",
-                        "repr."),
-}
+def complete_parts() -> dict[str, tuple[str, ...]]:
+    """Every part of the book, by notebook: the catalogue id prefixes it states (its ``PREFIXES``).
+
+    A part in :data:`edl.PARTS` is written in full: a test asserts that every catalogue id under its
+    prefixes is registered, stated in its notebook and passing, and that each of its errata is
+    demonstrated.
+    """
+    parts = [importlib.import_module(f"edl.{part}") for part in edl.PARTS]
+    return {part.NOTEBOOK: tuple(part.PREFIXES) for part in parts}
+
+
+COMPLETE_PARTS = complete_parts()
 
 
 def ids_of_part(notebook: str) -> list[str]:

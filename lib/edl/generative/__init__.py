@@ -1,0 +1,10 @@
+"""Chapter 10, first half: linear autoencoders and PCA, latent-variable models, variational autoencoders,
+normalizing flows and generative adversarial networks.
+"""
+
+#: The notebook (in ``notebooks/``) that states this part's formulas.
+NOTEBOOK = "ch10a_generative"
+#: The part's title, as its notebook heads it.
+TITLE = "Chapter 10 — Generative models, part 1: latent variables, VAEs, flows and GANs"
+#: The catalogue id prefixes of the formulas this part states (every one of them, checked).
+PREFIXES = ('lae.', 'lvm.', 'mix.', 'fa.', 'ppca.', 'vae.', 'gencls.', 'flow.', 'gan.')
