@@ -18,7 +18,7 @@ NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nb
 
 # A recipe that fails leaves no half-written target behind to look up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test executed ledger errata bench mutants lab student notebooks mathjax clean
+.PHONY: setup book test executed ledger errata bench mutants lab student classroom notebooks mathjax clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -74,6 +74,7 @@ test:
 	$(TIME) ledger -- $(MAKE) ledger
 	$(TIME) book -- $(MAKE) book
 	$(TIME) student -- $(MAKE) student
+	$(TIME) classroom -- $(MAKE) classroom
 	$(TIME) browser-test -- $(PY) -m pytest tests -m book -p no:xdist
 	@python3 tools/timings.py report
 
@@ -92,6 +93,10 @@ $(MUTMUT_STAMP): requirements-mutants.txt $(STAMP)
 
 student: setup
 	$(PY) -m edl.core.student notebooks _build/student
+
+# The nbgrader course of the classroom edition (edl.core.classroom): source/ and release/ per part.
+classroom: setup
+	$(PY) -m edl.core.classroom notebooks _build/classroom
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks

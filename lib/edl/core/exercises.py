@@ -22,6 +22,10 @@ Every exercise has a **kind**, shown in its heading:
 ``debug``      repair the ``buggy`` source: the book's cell (tagged ``debug``) holds the repaired version,
                the student edition substitutes ``buggy``, on which the check must fail.
 
+An exercise may also have ``hidden`` cases: the book's check never runs them, and the classroom edition
+(:mod:`edl.core.classroom`) puts them in nbgrader's hidden tests, which students do not see and the
+autograder runs, so that an answer fitted to the visible cases loses the points.
+
 Exercises are numbered per part, in the order of the ``check_exercise`` calls in the part's notebook:
 :func:`exercise_numbers` is the one place that numbers them, and :func:`heading` writes the heading
 ``**Exercise 1.4** (predict) — title`` that opens each exercise's prompt.
@@ -70,6 +74,7 @@ class Exercise:
     choices: Mapping[str, str] = field(default_factory=dict)
     explorer: str = ""
     buggy: str = ""
+    hidden: Sequence[tuple] = ()
 
     @property
     def all_cases(self) -> tuple[tuple, ...]:
@@ -102,7 +107,8 @@ def _defined_functions(source: str, what: str) -> list[str]:
 
 def exercise(key: str, *, function: str, cases: Sequence[tuple], kind: str, title: str, atol: float = 1e-8,
              rtol: float = 1e-6, hint: str = "", tight: Sequence[tuple] = (), explanation: str = "",
-             choices: Mapping[str, str] | None = None, explorer: str = "", buggy: str = ""):
+             choices: Mapping[str, str] | None = None, explorer: str = "", buggy: str = "",
+             hidden: Sequence[tuple] = ()):
     """Register the decorated function as the reference solution of exercise ``key`` (see the module docstring)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -132,7 +138,7 @@ def exercise(key: str, *, function: str, cases: Sequence[tuple], kind: str, titl
 
     def register(reference: Callable) -> Callable:
         _EXERCISES[key] = Exercise(key, function, reference, tuple(cases), kind, title, atol, rtol, hint,
-                                   tuple(tight), explanation, dict(choices or {}), explorer, buggy)
+                                   tuple(tight), explanation, dict(choices or {}), explorer, buggy, tuple(hidden))
         return reference
 
     return register
@@ -209,9 +215,12 @@ def _grade_number(ex: Exercise, call: str, got, want, tight: bool) -> str | None
     return f"{call} = {shown}, expected {expect} (off by {off:.3g}).{where}{hint}"
 
 
-def grade(ex: Exercise, answer: Callable) -> tuple[bool, str]:
-    """Run ``answer`` on every case; return (passed, feedback)."""
-    for k, args in enumerate(ex.all_cases):
+def grade(ex: Exercise, answer: Callable, *, hidden: bool = False) -> tuple[bool, str]:
+    """Run ``answer`` on every case (or on the ``hidden`` cases only); return (passed, feedback)."""
+    cases = ex.hidden if hidden else ex.all_cases
+    if hidden and not cases:
+        raise ValueError(f"hidden is set, but exercise {ex.key!r} has no hidden cases")
+    for k, args in enumerate(cases):
         call = f"{ex.function}({_show_args(args)})"
         try:
             got = answer(*args)
@@ -223,11 +232,21 @@ def grade(ex: Exercise, answer: Callable) -> tuple[bool, str]:
         if ex.choices:
             wrong = _grade_choice(ex, call, got, want)
         else:
-            wrong = _grade_number(ex, call, got, want, tight=k < len(ex.tight))
+            wrong = _grade_number(ex, call, got, want, tight=not hidden and k < len(ex.tight))
         if wrong:
             return False, wrong
-    n = len(ex.all_cases)
+    n = len(cases)
     return True, f"{ex.function} is correct on all {n} test case{'s' if n > 1 else ''}"
+
+
+def _answered(key: str, answer: Callable) -> Exercise:
+    """The exercise ``key`` names, once ``key`` and ``answer`` are known to be valid."""
+    exercises = registered()
+    if key not in exercises:
+        raise ValueError(f"key must name a registered exercise, got {key!r}")
+    if not callable(answer):
+        raise ValueError(f"answer must be the function you wrote, got {answer!r}")
+    return exercises[key]
 
 
 def check(key: str, answer: Callable) -> None:
@@ -235,16 +254,19 @@ def check(key: str, answer: Callable) -> None:
 
     After a right answer the exercise's explanation, if it has one, is printed below the verdict.
     """
-    exercises = registered()
-    if key not in exercises:
-        raise ValueError(f"key must name a registered exercise, got {key!r}")
-    if not callable(answer):
-        raise ValueError(f"answer must be the function you wrote, got {answer!r}")
-    ex = exercises[key]
+    ex = _answered(key, answer)
     passed, feedback = grade(ex, answer)
     print(f"{key}  {PASS if passed else FAIL}  {feedback}")
     if passed and ex.explanation:
         print(f"Why: {ex.explanation}")
+
+
+def require(key: str, answer: Callable, *, hidden: bool = False) -> None:
+    """The autograder's test of exercise ``key`` (classroom edition): print the verdict, and raise an
+    ``AssertionError`` carrying the feedback when ``answer`` is wrong. ``hidden`` runs the hidden cases."""
+    passed, feedback = grade(_answered(key, answer), answer, hidden=hidden)
+    print(f"{key}{' (hidden cases)' if hidden else ''}  {PASS if passed else FAIL}  {feedback}")
+    assert passed, feedback
 
 
 # --- numbering and headings --------------------------------------------------------------------------

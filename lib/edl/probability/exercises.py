@@ -13,6 +13,7 @@ from edl.probability.basics import hoeffding_bound, union_bound
 
 @exercise("bg.ex.entropy-bits", function="entropy_bits", kind="implement", title="Entropy in bits",
           cases=[([0.5, 0.5],), ([1.0, 0.0, 0.0],), ([0.25] * 4,), ([0.7, 0.2, 0.1],), ([0.1] * 10,)],
+          hidden=[([0.9, 0.05, 0.05, 0.0],), ([1 / 3] * 3,), ([0.6, 0.4],)],
           hint="use log base 2, and treat 0 log 0 as 0")
 def _entropy_bits(p):
     return stats.entropy(p, base=2)
@@ -21,6 +22,7 @@ def _entropy_bits(p):
 @exercise("bg.ex.hoeffding-sample-size", function="hoeffding_sample_size", kind="implement",
           title="How many held-out examples",
           cases=[(0.1, 0.05), (0.05, 0.01), (0.01, 0.05), (0.2, 0.5), (0.02, 1e-6)], atol=0, rtol=0,
+          hidden=[(0.03, 0.001), (0.15, 0.2)],
           hint="solve exp(-2 n t²) <= δ for n, then round up to a whole number of samples")
 def _hoeffding_sample_size(t, delta):
     # Independent of the closed form: double, then bisect, on the bound itself.
