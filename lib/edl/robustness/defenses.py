@@ -189,8 +189,8 @@ def jacobian_spectral_norm(f, x, *, iters=50, seed=0) -> torch.Tensor:
     .. math:: \frac{\|f(x+\Delta)-f(x)\|_2}{\|\Delta\|_2}\approx\frac{\|J_f(x)\Delta\|_2}{\|\Delta\|_2}
               \le\sigma_{\max}(J_f(x))=\max_{\|u\|_2\le1}\|J_f(x)u\|_2
 
-    Each iteration takes one Jacobian–vector and one vector–Jacobian product (``torch.func.jvp``,
-    ``torch.func.vjp``): the Jacobian is never formed. Book label: ``adv.operator-norm``. ``f`` : a map
+    Each iteration takes one Jacobian–vector product (by double backward) and one vector–Jacobian
+    product: the Jacobian is never formed. Book label: ``adv.operator-norm``. ``f`` : a map
     ``(d,) → (m,)``; ``x`` : ``(d,)``; ``iters`` : ≥ 1; ``seed`` : the starting vector.
 
     >>> A = torch.tensor([[3.0, 0.0], [0.0, -1.0]], dtype=torch.float64)
@@ -203,16 +203,22 @@ def jacobian_spectral_norm(f, x, *, iters=50, seed=0) -> torch.Tensor:
     seed = v.require_int("seed", seed, minimum=0)
     u = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed), dtype=x.dtype).to(x.device)
     u = u / u.norm()
-    _, vjp = torch.func.vjp(f, x)
-    sigma = torch.zeros((), dtype=x.dtype, device=x.device)
+    xg = x.detach().requires_grad_(True)
+    y = f(xg)                                                      # (m,)
+    if not isinstance(y, torch.Tensor) or y.ndim != 1:
+        raise ValueError(f"f must map x to a vector (m,), got {y!r}")
+    probe = torch.zeros_like(y, requires_grad=True)
+    Jt_probe = torch.autograd.grad(y, xg, probe, create_graph=True)[0]          # Jᵀv, linear in v
+
+    def jvp(vec):       # J u as the gradient of vᵀ(J u) = (Jᵀv)ᵀu with respect to v (double backward)
+        return torch.autograd.grad(Jt_probe, probe, vec, retain_graph=True)[0]
     for _ in range(iters):
-        Ju = torch.func.jvp(f, (x,), (u,))[1]                      # (m,)
-        sigma = Ju.norm()
-        if sigma == 0:
-            return sigma
-        JtJu = vjp(Ju)[0]                                          # (d,)
+        Ju = jvp(u)
+        if Ju.norm() == 0:
+            return Ju.norm().detach()
+        JtJu = torch.autograd.grad(y, xg, Ju, retain_graph=True)[0]            # Jᵀ(J u)
         u = JtJu / JtJu.norm()
-    return torch.func.jvp(f, (x,), (u,))[1].norm().detach()
+    return jvp(u).norm().detach()
 
 
 def spectral_norm_bound(weights) -> torch.Tensor:

@@ -176,8 +176,8 @@ def fair_decisions(base_rates, p_pos, p_neg, criterion="none", *, group_weights=
     A_eq = [np.concatenate([rows[r][0], -rows[r][1]]) for r in CRITERIA[criterion]]
     res = scipy.optimize.linprog(-gain, A_eq=np.array(A_eq) if A_eq else None, b_eq=np.zeros(len(A_eq)) if A_eq else None,
                                  bounds=[(0.0, 1.0)] * (2 * n), method="highs")
-    d = res.x.reshape(2, n)
-    return {"accuracy": constant + float(gain @ res.x), "decision": torch.as_tensor(d),
+    d = np.clip(res.x, 0.0, 1.0).reshape(2, n)            # HiGHS may leave 1e-16 outside the bounds
+    return {"accuracy": constant + float(gain @ d.ravel()), "decision": torch.as_tensor(d),
             **{r: torch.as_tensor((rows[r] * d).sum(1)) for r in rows}}
 
 
