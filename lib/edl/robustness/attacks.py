@@ -146,7 +146,10 @@ def is_adversarial(f, x, delta, y, *, eps, p, target=None) -> torch.Tensor:
 
 
 def _labels(name: str, y, n: int, device) -> torch.Tensor:
-    t = torch.as_tensor(y, device=device) if not isinstance(y, torch.Tensor) else y
+    try:
+        t = torch.as_tensor(y, device=device) if not isinstance(y, torch.Tensor) else y
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"{name} must hold class indices, got {y!r}") from err
     if t.is_floating_point():
         v.require_finite(name, t)
         v.require_integer_valued(name, t, minimum=0)
@@ -206,6 +209,8 @@ def linear_minimal_perturbation(w, b, x, p=2) -> torch.Tensor:
     x = _tensor("x", x, like=w)
     v.require_shape("x", x, (..., w.shape[0]), match="w")
     p = _exponent("p", p)
+    if (w == 0).all():
+        raise ValueError(f"w must not be the zero vector (there is no boundary), got {w.tolist()}")
     direction = steepest_direction(w, p)                            # (d,)
     margin = x @ w + b                                             # (...)
     return -(margin / p_norm(w, dual_exponent(p)))[..., None] * direction
@@ -268,6 +273,8 @@ def deepfool_binary_step(c, grad, p=2) -> torch.Tensor:
     c = _tensor("c", c, like=grad)
     v.broadcast_shapes(c=c, grad=grad[..., 0])
     p = _exponent("p", p)
+    if (grad.abs().amax(-1) == 0).any():
+        raise ValueError(f"grad must not be the zero vector (the linearisation has no boundary), got {grad.tolist()}")
     q = dual_exponent(p)
     return -(c / p_norm(grad, q))[..., None] * steepest_direction(grad, p)
 

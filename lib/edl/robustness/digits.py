@@ -69,7 +69,11 @@ def digits_experiment(eps_train=0.1, eps_grid=(0.0, 0.05, 0.1, 0.15, 0.2), *, ep
     on the 500 test digits at each budget (``eps = 0``: clean accuracy).
     """
     eps_train = v.require_positive_scalar("eps_train", eps_train)
-    grid = [v.require_positive_scalar("eps_grid", e, strict=False) for e in eps_grid]
+    grid_t = v.as_float_tensor("eps_grid", eps_grid)
+    v.require_ndim("eps_grid", grid_t, 1)
+    v.require_finite("eps_grid", grid_t)
+    v.require_positive("eps_grid", grid_t, strict=False)
+    grid = grid_t.tolist()
     epochs = v.require_int("epochs", epochs, minimum=1)
     Xtr, ytr, Xte, yte = flat_digits(seed)
     out = {"eps": grid}
