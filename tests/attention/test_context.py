@@ -1,0 +1,90 @@
+"""Tests of edl.attention.context and of the counting experiment's bookkeeping."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from edl.attention import context as cx
+from edl.attention import counting as ct
+
+D = torch.float64
+
+
+def rand(*shape, seed=0):
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=D)
+
+
+@pytest.mark.parametrize("n, k", [(9, 2), (5, 0), (4, 3), (1, 1)])
+def test_offset_convolution_is_zero_padded_conv1d(n, k):
+    x, g = rand(n, 3), rand(2 * k + 1, 2, 3, seed=1)
+    ref = F.conv1d(x.T[None], g.permute(1, 2, 0), padding=k)[0].T
+    torch.testing.assert_close(cx.offset_convolution(x, g, k), ref, atol=1e-13, rtol=0)
+
+
+def test_offset_convolution_refuses_a_kernel_of_the_wrong_size():
+    with pytest.raises(ValueError, match="g must"):
+        cx.offset_convolution(rand(4, 3), rand(4, 2, 3), 2)
+
+
+def test_nonlocal_attention_is_self_attention():
+    X = rand(2, 6, 4)
+    torch.testing.assert_close(cx.nonlocal_attention(X), F.scaled_dot_product_attention(X, X, X), atol=1e-14, rtol=0)
+
+
+def test_layer_flops_and_path_lengths():
+    assert cx.layer_flops("attention", 7, 3) == 4 * 49 * 3
+    assert cx.layer_flops("recurrent", 7, 3) == 4 * 7 * 9
+    assert cx.layer_flops("convolution", 7, 3, k=5) == 2 * 5 * 7 * 9
+    assert [cx.max_path_length("convolution", n, 3) for n in (1, 2, 3, 4, 5, 6)] == [0, 1, 1, 2, 2, 3]
+    assert [cx.max_path_length("convolution", n, 2) for n in (2, 5)] == [1, 4]
+    assert cx.max_path_length("recurrent", 10) == 9 and cx.max_path_length("attention", 10) == 1
+    assert cx.max_path_length("attention", 1) == 0 and cx.max_path_length("recurrent", 1) == 0
+    with pytest.raises(ValueError, match="kind"):
+        cx.layer_flops("dense", 3, 3)
+    with pytest.raises(ValueError, match="k must be at least 2"):
+        cx.max_path_length("convolution", 3, 1)
+
+
+def test_attention_context_weights_and_shapes():
+    xi, H = rand(3, 4), rand(5, 4, seed=1)
+    c, alpha = cx.attention_context(xi, H)
+    torch.testing.assert_close(alpha, torch.softmax(xi @ H.T, -1))
+    torch.testing.assert_close(c, alpha @ H)
+    c1, a1 = cx.attention_context(xi[1], H)
+    assert c1.shape == (4,) and a1.shape == (5,)
+    torch.testing.assert_close(c1, c[1])
+    with pytest.raises(ValueError, match="H_enc"):
+        cx.attention_context(xi, rand(5, 3))
+
+
+def test_elmo_mix():
+    layers = rand(3, 4, 6)
+    w = torch.tensor([0.0, math.log(2.0), math.log(5.0)], dtype=D)
+    torch.testing.assert_close(cx.elmo_mix(layers, w, 2.0), 2.0 * (layers[0] + 2 * layers[1] + 5 * layers[2]) / 8)
+    assert cx.elmo_mix([[1.0], [3.0]], [0.0, 0.0]).tolist() == [2.0]
+    with pytest.raises(ValueError, match="w must"):
+        cx.elmo_mix(layers, w[:2])
+
+
+def test_counting_data_and_models():
+    x, y = ct.make_counting_data(50, T=7, V=3, seed=4)
+    assert x.shape == y.shape == (50, 7) and int(x.max()) <= 2
+    assert torch.equal(y + 1, (x[:, :, None] == x[:, None, :]).sum(-1))
+    assert torch.equal(ct.make_counting_data(5, seed=1)[0], ct.make_counting_data(5, seed=1)[0])
+    model = ct.CountingTransformer(8, 2, 16)
+    logits, weights = model(x[:2])
+    assert logits.shape == (2, 7, 10)
+    assert weights.shape[:2] == (2, 2)
+    assert ct.n_params(ct.CountingMLP(ct.matching_hidden(2490))) <= 2490 < ct.n_params(ct.CountingMLP(ct.matching_hidden(2490) + 1))
+    with pytest.raises(ValueError, match="heads must divide"):
+        ct.CountingTransformer(10, 3)
+
+
+def test_a_short_training_run_learns_something():
+    torch.manual_seed(0)
+    run = ct.train(ct.CountingTransformer(), steps=60, every=30, seed=0)
+    assert run.steps == [30, 60] and len(run.test_accuracy) == 2
+    assert run.train_loss[-1] < 2.0
+    assert 0.0 <= run.test_accuracy[-1] <= 1.0
