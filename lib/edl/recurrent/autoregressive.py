@@ -138,6 +138,8 @@ def masked_conv1d(x, w, kind: str) -> torch.Tensor:
     """
     x = _tensor("x", x, 2)
     w = _tensor("w", w, 1, like=x)
+    if len(w) % 2 == 0:
+        raise ValueError(f"w must have an odd length (a centred kernel), got length {len(w)}")
     mask = causal_mask(len(w), kind).to(x)
     half = len(w) // 2
     padded = torch.nn.functional.pad(x, (half, half))

@@ -63,9 +63,16 @@ def elman_step(z, x_t, U, V, b) -> torch.Tensor:
     0.761594
     """
     x_t = _tensor("x_t", x_t, (1, 2))
-    z = _tensor("z", z, x_t.ndim, like=x_t)
-    U, V = _weights(x_t, U, V)
-    v.require_shape("z", z, (*x_t.shape[:-1], U.shape[0]), match="x_t and U")
+    z = _tensor("z", z, (1, 2), like=x_t)
+    U = _tensor("U", U, 2, like=x_t)
+    m = U.shape[0]
+    v.require_shape("U", U, (m, m))
+    v.require_shape("z", z, (..., m), match="U")
+    V = _tensor("V", V, 2, like=x_t)
+    v.require_shape("V", V, (m, None), match="U")
+    v.require_shape("x_t", x_t, (..., V.shape[1]), match="V")
+    if z.shape[:-1] != x_t.shape[:-1]:
+        raise ValueError(f"z and x_t must have the same batch shape, got {tuple(z.shape)} and {tuple(x_t.shape)}")
     b = _tensor("b", b, 1, like=x_t)
     v.require_shape("b", b, (U.shape[0],), match="U")
     return torch.tanh(z @ U.T + x_t @ V.T + b)

@@ -198,7 +198,8 @@ def exp_parameterization(nu, phi) -> torch.Tensor:
     (0.36787944, 0.0)
     """
     nu = _tensor("nu", nu, (0, 1, 2))
-    phi = _tensor("phi", phi, nu.ndim, like=nu)
+    phi = v.as_float_tensor("phi", phi, like=nu)
+    v.require_finite("phi", phi)
     v.require_same_shape("nu", nu, "phi", phi)
     return torch.polar(torch.exp(-torch.exp(nu)), phi)
 

@@ -30,6 +30,17 @@ def _joint(joint, min_ndim: int = 1) -> torch.Tensor:
     return p
 
 
+def _conditionals(conditionals) -> list[torch.Tensor]:
+    """A list of conditional tables, the t-th of shape (K,) * (t + 1), each a distribution along its last axis."""
+    cs = v.as_tensor_list("conditionals", conditionals)
+    v.require_ndim("conditionals[0]", cs[0], 1)
+    K = cs[0].shape[0]
+    for t, c in enumerate(cs):
+        v.require_shape(f"conditionals[{t}]", c, (K,) * (t + 1), match="conditionals[0]")
+        v.require_distribution(f"conditionals[{t}]", c, atol=1e-9)
+    return cs
+
+
 def _condition(p: torch.Tensor, axis: int) -> torch.Tensor:
     """p(x_axis | earlier variables) from the joint p of the variables up to ``axis``; 0/0 gives 1/K."""
     marginal = p.sum(axis, keepdim=True)
@@ -68,12 +79,9 @@ def chain_rule_joint(conditionals) -> torch.Tensor:
     >>> chain_rule_joint([[0.5, 0.5], [[1.0, 0.0], [0.5, 0.5]]]).tolist()
     [[0.5, 0.0], [0.25, 0.25]]
     """
-    cs = v.as_tensor_list("conditionals", conditionals)
-    K = cs[0].shape[0]
+    cs = _conditionals(conditionals)
     joint = torch.ones((), dtype=cs[0].dtype, device=cs[0].device)
-    for t, c in enumerate(cs):
-        v.require_shape(f"conditionals[{t}]", c, (K,) * (t + 1), match="conditionals[0]")
-        v.require_in_range(f"conditionals[{t}]", c, 0.0, 1.0)
+    for c in cs:
         joint = joint[..., None] * c                                          # p(x_≤t) = p(x_<t) p(x_t | x_<t)
     return joint
 
@@ -86,7 +94,7 @@ def ancestral_sample(conditionals, n: int, generator: torch.Generator) -> torch.
     >>> ancestral_sample([[0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]]], 2, torch.Generator().manual_seed(0)).tolist()
     [[1, 1], [1, 1]]
     """
-    cs = v.as_tensor_list("conditionals", conditionals)
+    cs = _conditionals(conditionals)
     n = v.require_int("n", n, minimum=1)
     v.require_generator("generator", generator)
     if generator is None:

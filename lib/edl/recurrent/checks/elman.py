@@ -63,10 +63,13 @@ def check_elman(forward=el.elman_forward, count=el.elman_param_count) -> CheckRe
     with torch.no_grad():
         want, _ = rnn(x)
     got = forward(x, rnn.weight_hh_l0.detach(), rnn.weight_ih_l0.detach(), (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach())
+    first = el.elman_step(torch.zeros(2, 5, dtype=torch.float64), x[0], rnn.weight_hh_l0.detach(),
+                          rnn.weight_ih_l0.detach(), (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach())
     head = nn.Linear(5, 2)
     torch_count = sum(p.numel() for p in rnn.parameters()) + sum(p.numel() for p in head.parameters())
     same = all(rnn(torch.zeros(T, 1, 3, dtype=torch.float64))[0].shape == (T, 1, 5) for T in (7, 700))
     return all_of(check_close(got, want, atol=1e-12, what="nn.RNN(3, 5), T = 7, B = 2: outputs"),
+                  check_close(first, want[0], atol=1e-12, what="one batched step from z₀ = 0"),
                   holds(count(3, 5, 2) == torch_count - 5, f"m² + mn + m + qm + q = {count(3, 5, 2)} "
                         f"(torch: {torch_count}, one bias vector more)", f"count {count(3, 5, 2)} vs torch {torch_count} - 5"),
                   holds(same, "the same parameters run T = 7 and T = 700", "the module depends on T"))
