@@ -36,7 +36,7 @@ def kernel_data(n: int = 20, d: int = 5, *, seed: int = 0) -> tuple[torch.Tensor
     """
     n = v.require_int("n", n, minimum=1)
     d = v.require_int("d", d, minimum=1)
-    seed = v.require_int("seed", seed)
+    seed = v.require_int("seed", seed, minimum=0)
     X = torch.randn(n, d, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     X = X / X.norm(dim=1, keepdim=True) * math.sqrt(d)
     return X, torch.sin(X[:, 0])
@@ -87,7 +87,7 @@ def linearized_gd_prediction(K, K_cross, y, f0, f0_cross, *, lr: float, steps: i
     """
     K = ntk._kernel_args(K)
     v.require_covariance("K", K, strict=False)
-    Kc = ntk._kernel_args(K_cross, square=False)
+    Kc = ntk._kernel_args(K_cross, square=False, name="K_cross")
     v.require_shape("K_cross", Kc, (None, K.shape[0]), match="K")
     y = ntk._vector("y", y, K.shape[0], K, "K")
     f0 = ntk._vector("f0", f0, K.shape[0], K, "K")
@@ -114,7 +114,7 @@ def kernel_gradient(theta, x, z, *, activation: str = "tanh", scale: str = "ntk"
     x = _tensor("x", x, ndim=1)
     z = _tensor("z", z, ndim=1, like=x)
     v.require_same_shape("x", x, "z", z)
-    theta, _ = ntk._net_args(theta, x[None], activation, scale)
+    theta, _ = ntk._net_args(theta, x[None], activation, scale, ("theta", "x"))
     d = x.shape[0]
 
     def g(point):
@@ -138,7 +138,7 @@ def relative_curvature(theta, x) -> torch.Tensor:
     0.0515
     """
     x = _tensor("x", x, ndim=1)
-    theta, X = ntk._net_args(theta, x[None], "tanh", "ntk")
+    theta, X = ntk._net_args(theta, x[None], "tanh", "ntk", ("theta", "x"))
     d = x.shape[0]
     m = theta.shape[0] // (d + 1)
     W, vv = theta[: m * d].reshape(m, d), theta[m * d:]
@@ -160,13 +160,13 @@ def relative_kernel_change(K0, K1) -> torch.Tensor:
     >>> float(relative_kernel_change([[2.0, 0.0], [0.0, 0.0]], [[2.0, 0.0], [0.0, 1.0]]))
     0.5
     """
-    K0 = ntk._kernel_args(K0, square=False)
-    K1 = ntk._kernel_args(K1, square=False) if not isinstance(K1, torch.Tensor) else _tensor("K1", K1, ndim=2)
+    K0 = ntk._kernel_args(K0, square=False, name="K0")
+    K1 = ntk._kernel_args(K1, square=False, name="K1", like=K0)
     v.require_same_shape("K0", K0, "K1", K1)
     norm = torch.linalg.matrix_norm(K0)
     if norm == 0:
         raise ValueError("K0 must not be the zero matrix")
-    return torch.linalg.matrix_norm(K1.to(K0) - K0) / norm
+    return torch.linalg.matrix_norm(K1 - K0) / norm
 
 
 def _run(m, seed, regime, X, y, T, lr_fraction):
@@ -219,6 +219,7 @@ def constancy_experiment(widths, *, seeds: int = 1, n: int = 20, n_test: int = 1
     """
     widths = v.require_int_list("widths", widths, minimum=1)
     seeds = v.require_int("seeds", seeds, minimum=1)
+    n = v.require_int("n", n, minimum=1)
     n_test = v.require_int("n_test", n_test, minimum=1)
     T = v.require_positive_scalar("T", T)
     X_all, y_all = kernel_data(n + n_test, d)

@@ -33,12 +33,13 @@ def _tensor(name, value, *, ndim=None, like=None):
     return t
 
 
-def _net_args(theta, X, activation, scale):
-    X = _tensor("X", X, ndim=2)
-    theta = _tensor("theta", theta, ndim=1, like=X)
+def _net_args(theta, X, activation, scale, names=("theta", "X")):
+    X = _tensor(names[1], X, ndim=2)
+    theta = _tensor(names[0], theta, ndim=1, like=X)
     d = X.shape[1]
     if theta.shape[0] % (d + 1):
-        raise ValueError(f"theta must have length m·(d + 1) = m·{d + 1} to match X, got length {theta.shape[0]}")
+        raise ValueError(f"{names[0]} must have length m·(d + 1) = m·{d + 1} to match {names[1]}, "
+                         f"got length {theta.shape[0]}")
     v.require_choice("activation", activation, tuple(ACTIVATIONS))
     v.require_choice("scale", scale, tuple(SCALES))
     return theta, X
@@ -85,7 +86,11 @@ def param_jacobian(theta, X, *, activation: str = "tanh", scale: str = "ntk") ->
     >>> param_jacobian(torch.ones(6, dtype=torch.float64), [[0.0, 0.0]]).tolist()
     [[0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
     """
-    theta, X = _net_args(theta, X, activation, scale)
+    return _jacobian(theta, X, activation, scale, ("theta", "X"))
+
+
+def _jacobian(theta, X, activation, scale, names):
+    theta, X = _net_args(theta, X, activation, scale, names)
     d = X.shape[1]
     return vmap(jacrev(lambda t, x: _forward(t, x, d, activation, scale)), in_dims=(None, 0))(theta, X)
 
@@ -103,12 +108,10 @@ def empirical_ntk(theta, X1, X2=None, *, activation: str = "tanh", scale: str = 
     >>> [[round(k, 6) for k in row] for row in empirical_ntk(theta, [[1.0, 1.0]], activation="relu").tolist()]
     [[3.0]]
     """
-    J1 = param_jacobian(theta, X1, activation=activation, scale=scale)
+    J1 = _jacobian(theta, X1, activation, scale, ("theta", "X1"))
     if X2 is None:
         return J1 @ J1.T
-    X2 = _tensor("X2", X2, ndim=2, like=J1)
-    v.require_shape("X2", X2, (None, v.as_float_tensor("X1", X1).shape[1]), match="X1")
-    return J1 @ param_jacobian(theta, X2, activation=activation, scale=scale).T
+    return J1 @ _jacobian(theta, X2, activation, scale, ("theta", "X2")).T
 
 
 def linearized(theta0, delta, X, *, activation: str = "tanh", scale: str = "ntk") -> torch.Tensor:
@@ -121,7 +124,7 @@ def linearized(theta0, delta, X, *, activation: str = "tanh", scale: str = "ntk"
     >>> [round(h, 6) for h in linearized(theta, torch.full((6,), 0.1, dtype=torch.float64), [[1.0, 1.0]], activation="relu").tolist()]
     [0.7]
     """
-    theta0, X = _net_args(theta0, X, activation, scale)
+    theta0, X = _net_args(theta0, X, activation, scale, ("theta0", "X"))
     delta = _tensor("delta", delta, like=theta0)
     v.require_same_shape("theta0", theta0, "delta", delta)
     d = X.shape[1]
@@ -129,10 +132,10 @@ def linearized(theta0, delta, X, *, activation: str = "tanh", scale: str = "ntk"
         two_layer(theta0, X, activation=activation, scale=scale)
 
 
-def _kernel_args(K, *, square=True):
-    K = _tensor("K", K, ndim=2)
+def _kernel_args(K, *, square=True, name="K", like=None):
+    K = _tensor(name, K, ndim=2, like=like)
     if square and K.shape[0] != K.shape[1]:
-        raise ValueError(f"K must be a square matrix, got shape {tuple(K.shape)}")
+        raise ValueError(f"{name} must be a square matrix, got shape {tuple(K.shape)}")
     return K
 
 
@@ -151,7 +154,7 @@ def dual_predict(alpha, K_cross, f0) -> torch.Tensor:
     >>> dual_predict([1.0, -1.0], [[2.0, 1.0]], [0.5]).tolist()
     [1.5]
     """
-    Kc = _kernel_args(K_cross, square=False)
+    Kc = _kernel_args(K_cross, square=False, name="K_cross")
     alpha = _vector("alpha", alpha, Kc.shape[1], Kc, "K_cross")
     f0 = _vector("f0", f0, Kc.shape[0], Kc, "K_cross")
     return f0 + Kc @ alpha
@@ -184,7 +187,7 @@ def kernel_regression(K, K_cross, y, f0, f0_cross) -> torch.Tensor:
     [0.45]
     """
     K = _kernel_args(K)
-    Kc = _kernel_args(K_cross, square=False)
+    Kc = _kernel_args(K_cross, square=False, name="K_cross")
     v.require_shape("K_cross", Kc, (None, K.shape[0]), match="K")
     y = _vector("y", y, K.shape[0], K, "K")
     f0 = _vector("f0", f0, K.shape[0], K, "K")
@@ -246,7 +249,7 @@ def linear_ode_solution(K, y, f0, t, K_cross=None, f0_cross=None) -> torch.Tenso
         return y - U @ (torch.exp(-lam * t) * coef)
     if K_cross is None or f0_cross is None:
         raise ValueError(f"K_cross and f0_cross must be given together, got K_cross={K_cross!r}, f0_cross={f0_cross!r}")
-    Kc = _kernel_args(K_cross, square=False)
+    Kc = _kernel_args(K_cross, square=False, name="K_cross")
     v.require_shape("K_cross", Kc, (None, K.shape[0]), match="K")
     f0c = _vector("f0_cross", f0_cross, Kc.shape[0], K, "K_cross")
     safe = torch.where(lam > 1e-12 * lam.max(), lam, torch.ones_like(lam))

@@ -30,6 +30,14 @@ def _distribution(name, value, like=None):
     return t
 
 
+def _labels(y, X):
+    y = _tensor("y", y, ndim=1, like=X)
+    v.require_shape("y", y, (X.shape[0],), match="X")
+    if not (y.abs() == 1).all():
+        raise ValueError(f"y must hold ±1 labels, got {v._show(y.tolist() if y.numel() < 20 else y)}")
+    return y
+
+
 def gibbs_tilt(p, phi) -> torch.Tensor:
     r"""The distribution that attains Donsker–Varadhan: :math:`Q^*(i)=P(i)e^{\phi_i}/\sum_jP(j)e^{\phi_j}`.
 
@@ -165,10 +173,7 @@ def stochastic_error(X, y, theta, rho, *, samples: int = 2000, generator=None) -
     0.0
     """
     X = _tensor("X", X, ndim=2)
-    y = _tensor("y", y, ndim=1, like=X)
-    v.require_shape("y", y, (X.shape[0],), match="X")
-    if not (y.abs() == 1).all():
-        raise ValueError(f"y must hold ±1 labels, got {v._show(y.tolist() if y.numel() < 20 else y)}")
+    y = _labels(y, X)
     theta = _tensor("theta", theta, ndim=1, like=X)
     v.require_shape("theta", theta, (X.shape[1],), match="X")
     samples = v.require_int("samples", samples, minimum=1)
@@ -192,14 +197,13 @@ def train_pac_bayes(X, y, *, delta: float = 0.05, steps: int = 3000, batch: int 
     (['kl', 'rho', 'theta'], 0.6435)
     """
     X = _tensor("X", X, ndim=2)
-    y = _tensor("y", y, ndim=1, like=X)
-    v.require_shape("y", y, (X.shape[0],), match="X")
+    y = _labels(y, X)
     delta = v.require_probability("delta", delta, open_low=True, open_high=True)
     steps = v.require_int("steps", steps, minimum=0)
     batch = v.require_int("batch", batch, minimum=1)
     lr, sigma0, prior_std = (v.require_positive_scalar(k, x) for k, x in
                              (("lr", lr), ("sigma0", sigma0), ("prior_std", prior_std)))
-    seed = v.require_int("seed", seed)
+    seed = v.require_int("seed", seed, minimum=0)
     s, d = X.shape
     g = torch.Generator().manual_seed(seed)
     theta = torch.zeros(d, dtype=X.dtype, device=X.device, requires_grad=True)
