@@ -15,6 +15,7 @@ variant changes one thing (:data:`TRICKS`):
   (``tricks.residual-depth-scaling``).
 """
 
+import math
 from dataclasses import dataclass, field
 
 import torch
@@ -70,6 +71,19 @@ class History:
     test_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
+
+    def __post_init__(self):
+        v.require_choice("trick", self.trick, TRICKS)
+        for name in ("train_loss", "test_loss", "train_acc", "test_acc"):
+            values = getattr(self, name)
+            top = 1.0 if name.endswith("acc") else math.inf
+            if not isinstance(values, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                       and 0 <= x <= top and math.isfinite(x) for x in values):
+                raise ValueError(f"{name} must be a list of finite numbers in [0, {top}], got {values!r}"[:200])
+        lengths = {len(getattr(self, n)) for n in ("train_loss", "test_loss", "train_acc", "test_acc")}
+        if len(lengths) > 1:
+            raise ValueError(f"train_loss, test_loss, train_acc and test_acc must have one entry per epoch each, "
+                             f"got lengths {len(self.train_loss)}, {len(self.test_loss)}, {len(self.train_acc)}, {len(self.test_acc)}")
 
 
 def _evaluate(model, X, y):

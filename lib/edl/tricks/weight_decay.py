@@ -72,10 +72,12 @@ def frobenius_penalty(weights, mus) -> torch.Tensor:
     4.0
     """
     weights = v.as_tensor_list("weights", weights)
+    for i, W in enumerate(weights):
+        v.require_ndim(f"weights[{i}]", W, 2)
     mus = tensor("mus", mus, 1, like=weights[0])
     v.require_positive("mus", mus, strict=False)
     if len(mus) != len(weights):
-        raise ValueError(f"mus must hold one coefficient per weight matrix ({len(weights)}), got {len(mus)}")
+        raise ValueError(f"mus must hold one coefficient per matrix of weights ({len(weights)}), got {len(mus)}")
     return sum(mu * (W ** 2).sum() for mu, W in zip(mus, weights)) / 2
 
 
