@@ -191,7 +191,7 @@ def dense_block(x, layers: Sequence[Callable]) -> torch.Tensor:
     for i, H in enumerate(layers):
         v.require_callable(f"layers[{i}]", H)
         out = H(torch.cat(features, 1))
-        if not isinstance(out, torch.Tensor) or out.shape[0] != x.shape[0] or out.shape[2:] != x.shape[2:]:
+        if not isinstance(out, torch.Tensor) or out.ndim != x.ndim or out.shape[0] != x.shape[0] or out.shape[2:] != x.shape[2:]:
             raise ValueError(f"layers[{i}] must return a (B, k, ...) tensor matching x's batch and spatial shape, "
                              f"got {getattr(out, 'shape', type(out))}")
         features.append(out)
