@@ -5,8 +5,6 @@ Symbols: :math:`p` the drop probability, :math:`\phi=1-p` the keep probability (
 :math:`\phi_i`), :math:`b\in\{0,1\}^R` a mask over the :math:`R` units of a layer's input.
 """
 
-import itertools
-
 import torch
 
 from edl.core import validate as v
@@ -51,7 +49,10 @@ def all_masks(R: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
     if R > MAX_UNITS:
         raise ValueError(f"R must be at most {MAX_UNITS} (2^R masks are enumerated), got {R}")
     v.require_dtype("dtype", dtype)
-    return torch.tensor(list(itertools.product((0.0, 1.0), repeat=R)), dtype=dtype, device=v.require_device("device", device))
+    device = v.require_device("device", device)
+    codes = torch.arange(2 ** R, device=device)[:, None]                     # mask number k: the bits of k
+    shifts = torch.arange(R - 1, -1, -1, device=device)                      # first unit = most significant bit
+    return ((codes >> shifts) & 1).to(dtype)
 
 
 def mask_probabilities(masks, keep) -> torch.Tensor:

@@ -108,14 +108,16 @@ def plot_early_stopping(k: int = 222, lr: float = 0.009) -> Figure:
     r"""Filter factors of early stopping after :math:`k` steps and of weight decay :math:`\mu=1/(\eta k)`."""
     lam = torch.logspace(-3, 3, 301, dtype=torch.float64)
     mu = 1.0 / (lr * k)
-    es = shrinkage.early_stopping_factors(lam[lam < 2 / lr], lr, k)
+    stable = lam[lam <= 1 / lr]                                   # ηλ ≤ 1: no overshoot (η = 0.9/λ_max in the text)
+    es = shrinkage.early_stopping_factors(stable, lr, k)
     fig = style.figure(3.2)
     ax = fig.add_subplot()
-    ax.semilogx(lam[lam < 2 / lr], es, label=f"early stopping: 1 − (1 − ηλ)^k, k = {k}")
+    ax.semilogx(stable, es, label=f"early stopping: 1 − (1 − ηλ)^k, k = {k}")
     ax.semilogx(lam, shrinkage.l2_factors(lam, mu), "--", label=f"weight decay: λ/(λ + μ), μ = 1/(ηk) = {mu:.3g}")
     ax.axvline(mu, color="0.5", ls=":", lw=1)
     ax.set(ylim=(0, 1.05), xlabel="curvature λ of an eigen-direction", ylabel="fraction of w* fitted",
            title="Early stopping ≈ weight decay: equal in both limits, not in between")
+    style.mark_clipped(ax)
     style.legend_outside(ax, "below", ncols=1)
     return fig
 
