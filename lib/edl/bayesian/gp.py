@@ -92,7 +92,7 @@ def sample_gp(mean, K, n_samples: int, generator: torch.Generator, jitter: float
               \iff\textstyle\sum_i\alpha_if(x_i)\ \text{is Gaussian}\ \forall\alpha
 
     Book label: ``gp.definition``. ``mean`` : ``(s,)``; ``K`` : ``(s, s)`` kernel matrix. Returns
-    ``(n_samples, s)``, one function per row.
+    ``(n_samples, s)``, one function per row. A singular ``K`` (jitter 0) is factorised by its eigenvectors.
 
     >>> f = sample_gp([0.0, 1.0], [[1.0, 0.0], [0.0, 4.0]], 100000, torch.Generator().manual_seed(0))
     >>> [round(t, 1) + 0.0 for t in f.mean(0).tolist()], [round(t, 1) for t in f.var(0).tolist()]
@@ -106,7 +106,11 @@ def sample_gp(mean, K, n_samples: int, generator: torch.Generator, jitter: float
     jitter = v.require_positive_scalar("jitter", jitter, strict=False)
     if not isinstance(generator, torch.Generator):
         raise ValueError(f"generator must be a torch.Generator, got {generator!r}")
-    L = torch.linalg.cholesky(K + jitter * torch.eye(len(mean), dtype=K.dtype, device=K.device))
+    K = K + jitter * torch.eye(len(mean), dtype=K.dtype, device=K.device)
+    L, info = torch.linalg.cholesky_ex(K)
+    if info != 0:                                                          # singular K: a symmetric square root
+        lam, V = torch.linalg.eigh((K + K.T) / 2)
+        L = V * lam.clamp_min(0).sqrt()
     z = torch.randn((n_samples, len(mean)), generator=generator, dtype=K.dtype).to(K.device)
     return mean + z @ L.T
 

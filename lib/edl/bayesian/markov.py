@@ -117,7 +117,12 @@ def conductance(pi, T, S) -> torch.Tensor:
     v.require_distribution("pi", pi)
     T = _stochastic("T", T)
     v.require_shape("T", T, (len(pi), len(pi)), match="pi")
-    S = torch.as_tensor(S)
+    if not isinstance(S, (torch.Tensor, list, tuple)):
+        raise ValueError(f"S must be a boolean mask of shape {tuple(pi.shape)}, got {S!r}")
+    try:
+        S = torch.as_tensor(S)
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise ValueError(f"S must be a boolean mask of shape {tuple(pi.shape)}, got {S!r}") from err
     if S.dtype != torch.bool or S.shape != pi.shape:
         raise ValueError(f"S must be a boolean mask of shape {tuple(pi.shape)}, got {S.tolist()}")
     if not S.any() or S.all():
@@ -139,15 +144,17 @@ def min_conductance(pi, T) -> torch.Tensor:
     pi = _tensor("pi", pi, ndim=1)
     if len(pi) > 16:
         raise ValueError(f"pi must have at most 16 states for enumeration, got {len(pi)}")
-    best = None
-    for mask in itertools.product((False, True), repeat=len(pi)):
-        S = torch.tensor(mask)
-        if S.any() and not S.all() and float(pi[S].sum()) <= 0.5 + 1e-12:
-            phi = conductance(pi, T, S)
-            best = phi if best is None or phi < best else best
-    if best is None:
+    v.require_distribution("pi", pi)
+    T = _stochastic("T", T)
+    v.require_shape("T", T, (len(pi), len(pi)), match="pi")
+    masks = torch.tensor(list(itertools.product((0.0, 1.0), repeat=len(pi))), dtype=pi.dtype, device=pi.device)
+    mass = masks @ pi                                                           # π(S) of every subset
+    keep = (mass > 0) & (mass <= 0.5 + 1e-12) & (masks.sum(1) < len(pi))
+    if not keep.any():
         raise ValueError(f"pi must give some proper subset mass at most 1/2, got {pi.tolist()}")
-    return best
+    masks, mass = masks[keep], mass[keep]
+    out = torch.einsum("ki,ij,kj->k", masks * pi, T, 1 - masks)               # flow out of each S
+    return (out / mass).min()
 
 
 def spectral_gap(pi, T) -> torch.Tensor:
@@ -282,10 +289,17 @@ def tempering_log_accept(log_p_tilde: Callable, x, k, k_new, log_Z) -> torch.Ten
     v.require_callable("log_p_tilde", log_p_tilde)
     x = _tensor("x", x, ndim=1)
     log_Z = _tensor("log_Z", log_Z, like=x, ndim=1)
-    k, k_new = torch.as_tensor(k, device=x.device), torch.as_tensor(k_new, device=x.device)
+    levels = {}
     for name, t in (("k", k), ("k_new", k_new)):
+        if not isinstance(t, (torch.Tensor, list, tuple)):
+            raise ValueError(f"{name} must be a tensor of integer levels, got {t!r}")
+        try:
+            t = levels[name] = torch.as_tensor(t, device=x.device)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise ValueError(f"{name} must be a tensor of integer levels, got {t!r}") from err
         if t.dtype not in (torch.int32, torch.int64) or t.shape != x.shape or (t < 0).any() or (t >= len(log_Z)).any():
             raise ValueError(f"{name} must hold integer levels in [0, {len(log_Z) - 1}] of x's shape, got {t.tolist()}")
+    k, k_new = levels["k"], levels["k_new"]
     return log_p_tilde(x, k_new) - log_Z[k_new] - log_p_tilde(x, k) + log_Z[k]
 
 

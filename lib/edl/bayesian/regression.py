@@ -12,14 +12,14 @@ from edl.bayesian import gp
 from edl.core import validate as v
 
 
-def _design(X, y):
-    X = v.as_float_tensor("X", X)
-    v.require_ndim("X", X, 2)
-    v.require_finite("X", X)
+def _design(X, y, name="X"):
+    X = v.as_float_tensor(name, X)
+    v.require_ndim(name, X, 2)
+    v.require_finite(name, X)
     y = v.as_float_tensor("y", y, like=X)
     v.require_ndim("y", y, 1)
     v.require_finite("y", y)
-    v.require_shape("y", y, (X.shape[0],), match="X")
+    v.require_shape("y", y, (X.shape[0],), match=name)
     return X, y
 
 
@@ -123,7 +123,7 @@ def function_space_posterior(Phi, y, sigma2: float, Sigma=None) -> tuple[torch.T
     >>> [round(t, 6) for t in m.tolist()], round(float(S[0, 1]), 6)
     ([1.333333, 1.333333], 0.333333)
     """
-    Phi, y = _design(Phi, y)
+    Phi, y = _design(Phi, y, "Phi")
     sigma2 = v.require_positive_scalar("sigma2", sigma2)
     K = gp.linear_kernel(Phi, Phi, Sigma)
     K = (K + K.T) / 2
