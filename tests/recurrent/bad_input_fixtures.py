@@ -24,6 +24,7 @@ def recurrent_fixtures() -> dict:
     w4 = T([[0.1], [0.2], [0.3], [0.4]])                             # 4 gate blocks, m = 1, n = 1
     w3 = T([[0.1], [0.2], [0.3]])
     lam = T([0.5, -0.3])
+    from edl.recurrent.experiments import CharLSTM, RNNClassifier
     return {
         # --- elman ---
         f"{el}.unroll": dict(step=half_step, x=a([[1.0], [2.0]], "real", ok="mismatch-first mismatch-last"),
@@ -112,6 +113,19 @@ def recurrent_fixtures() -> dict:
         f"{ar}.masked_conv1d": dict(x=a([[1.0, 2.0, 3.0]], "real", ok="mismatch-first mismatch-last"), w=a([1.0, 1.0, 1.0], "real", even=[1.0, 1.0]), kind="B"),
         f"{ar}.rnn_lm_log_prob": dict(tokens=a([0, 1], "sizes", ok="zero", out_of_range=[0, 2]), W_xh=a([[1.0, 0.0]], "real"),
                                       W_hh=a([[0.5]], "real"), W_hy=a([[0.0], [1.0]], "real")),
+        # --- experiments ---
+        f"{ex}.zen_text": dict(),
+        f"{ex}.encode_text": dict(text=a("abba", "opaque", ok="string")),
+        f"{ex}.CharLSTM": dict(vocab_size=3, hidden=2, seed=a(0, "int")),
+        f"{ex}.train_char_lm": dict(text=a("abcabcabca", "opaque", ok="string"), hidden=2, steps=1, seq_len=4, batch=2, lr=0.01, seed=a(0, "int")),
+        f"{ex}.sample_text": dict(model=a(CharLSTM(2, 2), "opaque"), vocab=a(["a", "b"], "opaque"), prime="ab", n=2,
+                                  temperature=0.5, seed=a(0, "int")),
+        f"{ex}.gradient_through_time": dict(model=a(CharLSTM(2, 2), "opaque"), tokens=a([0, 1, 1], "sizes", ok="zero",
+                                                                                     too_big=[0, 2])),
+        f"{ex}.memory_task": dict(n=2, T=3, generator=G(0)),
+        f"{ex}.LRUClassifier": dict(n_in=2, m=2, r_min=a(0.9, "nonneg"), r_max=0.999, seed=a(0, "int")),
+        f"{ex}.RNNClassifier": dict(n_in=2, m=2, seed=a(0, "int")),
+        f"{ex}.train_memory": dict(model=a(RNNClassifier(2, 2), "opaque"), T=2, steps=1, batch=2, lr=0.01, seed=a(0, "int")),
     }
 
 

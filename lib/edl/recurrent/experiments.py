@@ -105,6 +105,8 @@ def sample_text(model: CharLSTM, vocab, prime: str, n: int, temperature: float =
     """Continue ``prime`` by ``n`` characters, each drawn from softmax(logits / temperature): ancestral sampling."""
     if not isinstance(model, CharLSTM):
         raise ValueError(f"model must be a CharLSTM, got {type(model).__name__}")
+    if isinstance(vocab, (str, bytes)) or not hasattr(vocab, "__len__") or len(vocab) != model.vocab_size:
+        raise ValueError(f"vocab must list the model's {model.vocab_size} characters, got {vocab!r}")
     vocab = list(vocab)
     if not isinstance(prime, str) or not prime or any(c not in vocab for c in prime):
         raise ValueError(f"prime must be a non-empty string of vocabulary characters, got {prime!r}")
