@@ -48,7 +48,7 @@ def permutation_gap(f, X, perm) -> float:
     if sorted(perm_list) != list(range(X.shape[-2])):
         raise ValueError(f"perm must be a permutation of range({X.shape[-2]}), got {perm!r}")
     idx = torch.tensor(perm_list, device=X.device)
-    return float((f(X[..., idx, :]) - f(X)[..., idx, :]).abs().max())
+    return float((f(X[..., idx, :]) - f(X)[..., idx, :]).abs().max().detach())
 
 
 def multihead_attention(X, in_proj_weight, out_proj_weight, heads: int, *, in_proj_bias=None, out_proj_bias=None,

@@ -40,7 +40,7 @@ def plot_attention_maps(model, tokens, head: int = 0) -> Figure:
     pred, true = logits[0].argmax(-1).cpu().numpy() + 1, (tokens[:, None] == tokens[None]).sum(-1).cpu().numpy()
     fig = style.figure(3.6)
     ax, ax2 = fig.subplots(1, 2, width_ratios=[1.2, 1])
-    im = ax.imshow(A, cmap="viridis", norm=Normalize(0, 1))
+    im = ax.imshow(A, cmap="viridis", norm=Normalize(0, 0.5))        # weights above 0.5 show on the bar's extension
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yticks(range(len(labels)), labels)
     ax.set(xlabel="key token", ylabel="query token", title=f"head {head}")
@@ -55,12 +55,14 @@ def plot_attention_maps(model, tokens, head: int = 0) -> Figure:
 
 
 @functools.cache
-def trained_counter(steps: int = 600, seed: int = 0):
-    """The transformer of the experiment, trained once per process (the explorer's model)."""
-    torch.manual_seed(seed)
-    model = ct.CountingTransformer()
-    ct.train(model, steps=steps, seed=seed)
-    return model.eval()
+def trained_runs(steps: int = 600, seed: int = 0) -> dict:
+    """The experiment (transformer and MLP, :func:`edl.attention.counting.compare`), run once per process."""
+    return ct.compare(steps=steps, seed=seed)
+
+
+def trained_counter():
+    """The trained transformer of the experiment (the explorer's model)."""
+    return trained_runs()["transformer"].model.eval()
 
 
 EXAMPLES = ct.make_counting_data(10, seed=2024)[0]

@@ -43,7 +43,7 @@ def plot_encodings(T: int = 64, d: int = 32) -> Figure:
 def plot_rotation(delta: int = 3, t: int = 5, d: int = 16) -> Figure:
     r"""Each sin/cos pair of :math:`E_t` as a point on the unit circle; moving to :math:`t+\Delta` turns pair j
     by the angle :math:`\Delta\omega_j`, the same for every t."""
-    E = pe.sinusoidal_encoding(t + 13, d).numpy()
+    E = pe.sinusoidal_encoding(max(t, 11) + delta + 1, d).numpy()
     omega = pe.sinusoidal_frequencies(d).numpy()
     fig = style.figure(3.6)
     ax, ax2 = fig.subplots(1, 2, width_ratios=[1, 1.3])
