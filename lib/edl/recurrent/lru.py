@@ -297,14 +297,11 @@ def parallel_scan(lam, u) -> torch.Tensor:
     [1.0, 1.5, 1.75]
     """
     lam, u = _lam_and_inputs(lam, u)
-    a = lam.expand_as(u).clone()                                     # (T, m): the prefix products Λ^t
-    b = u.clone()                                                    # (T, m): the prefix states ζ_t
+    a, b = lam.expand_as(u), u                                       # (T, m): prefix products Λ^t, prefix states ζ_t
     shift = 1
-    while shift < u.shape[0]:
-        a_prev, b_prev = a[:-shift], b[:-shift]                      # the element 2^k before each position
-        a_new, b_new = a.clone(), b.clone()
-        a_new[shift:], b_new[shift:] = a_prev * a[shift:], a[shift:] * b_prev + b[shift:]
-        a, b = a_new, b_new
+    while shift < u.shape[0]:                                        # combine with the element 2^k before, everywhere
+        a, b = (torch.cat([a[:shift], a[:-shift] * a[shift:]]),
+                torch.cat([b[:shift], a[shift:] * b[:-shift] + b[shift:]]))
         shift *= 2
     return b
 
