@@ -215,15 +215,14 @@ def check_vc_theorem(bound=lr.vc_generalization_bound) -> CheckResult:
     n, delta = 500, 0.05
     dev, emp = _threshold_deviation(n, 2000, np.random.default_rng(4))
     width = float(bound(0.0, n, 2 * n + 1, delta))
-    width_small = float(bound(0.0, 20 * n, 40 * n + 1, delta))
     return all_of(holds(float(np.mean(dev > width)) <= delta,
                         f"no sample has sup(R − R_n) above the bound width {width:.3f} (n = 500)",
                         f"{np.mean(dev > width):.3f} of samples exceed the width {width:.3f}"),
                   check_close(bound(emp[:5, 100], n, 2 * n + 1, delta), emp[:5, 100] + width, atol=1e-12,
                               what="bound = R_n + width"),
-                  check_close(width / width_small, math.sqrt(20 * (math.log(1001) + math.log(40)) /
-                                                             (math.log(20001) + math.log(40))), rtol=1e-10,
-                              what="width ratio n = 500 vs 10,000 vs √(20 log-ratio)"))
+                  check_close([2 * (2 * k + 1) * math.exp(-k * float(bound(0.0, k, 2 * k + 1, d)) ** 2 / 8)
+                               for k, d in ((500, 0.05), (10_000, 0.01), (50, 0.5))], [0.05, 0.01, 0.5], rtol=1e-10,
+                              what="width ε solves the symmetrised tail 2 S(2n) e^{−nε²/8} = δ"))
 
 
 @formula("slt.rademacher-complexity", reference="exact enumeration of 2^10 sign vectors; equality for orthogonal points")
@@ -300,7 +299,7 @@ def check_double_descent(curve=lr.double_descent, fit=lr.min_norm_fit) -> CheckR
 
 
 @formula("slt.implicit-bias-min-norm", reference="numpy pinv and the null-space projector (scipy null_space)")
-def check_implicit_bias(descend=lr.gd_least_squares, limit=lr.min_norm_limit) -> CheckResult:
+def check_implicit_bias(descend=lr.gd_least_squares, limit=lr.min_norm_limit, fit=lr.min_norm_fit) -> CheckResult:
     rng = np.random.default_rng(8)
     X, y, w0 = rng.normal(size=(20, 100)), rng.normal(size=20), rng.normal(size=100)
     lr_ = 1 / np.linalg.eigvalsh(X @ X.T).max()
@@ -309,6 +308,7 @@ def check_implicit_bias(descend=lr.gd_least_squares, limit=lr.min_norm_limit) ->
     from_w0 = descend(f64(X), f64(y), f64(w0), lr=lr_, steps=600)
     other = np.linalg.pinv(X) @ y + N @ rng.normal(size=N.shape[1])         # another interpolant
     return all_of(check_close(from_zero, np.linalg.pinv(X) @ y, atol=1e-8, what="GD from 0 vs pinv(X) y"),
+                  check_close(fit(f64(X), f64(y)), from_zero, atol=1e-8, what="X⁺y vs GD from 0"),
                   check_close(from_w0, np.linalg.pinv(X) @ y + N @ (N.T @ w0), atol=1e-8,
                               what="GD from w₀ vs X⁺y + (null-space part of w₀)"),
                   check_close(limit(f64(X), f64(y), f64(w0)), from_w0, atol=1e-8, what="the stated limit vs GD"),

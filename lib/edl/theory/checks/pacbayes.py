@@ -38,18 +38,18 @@ def check_donsker_varadhan(gap=pb.donsker_varadhan_gap, tilt=pb.gibbs_tilt) -> C
 
 
 def _kl_moment(s: int, risk: float) -> float:
-    """E_S exp(s kl(Ê‖E)) for one classifier of error ``risk``, by exact binomial enumeration."""
+    """ln E_S exp(s kl(Ê‖E)) for one classifier of error ``risk``, by exact binomial enumeration."""
     k = np.arange(s + 1)
     e = k / s
     with np.errstate(divide="ignore", invalid="ignore"):
         kl = np.where(e > 0, e * np.log(e / risk), 0) + np.where(e < 1, (1 - e) * np.log((1 - e) / (1 - risk)), 0)
-    return float(np.exp(scipy.special.logsumexp(scipy.stats.binom.logpmf(k, s, risk) + s * kl)))
+    return float(scipy.special.logsumexp(scipy.stats.binom.logpmf(k, s, risk) + s * kl))
 
 
-def _implied_constant(bound, s, delta, form):
-    """ξ with log term ln(ξ/δ): read off the bound at KL = 0 by inverting its square root."""
+def _implied_log_constant(bound, s, delta, form):
+    """ln ξ for the log term ln(ξ/δ): read off the bound at KL = 0 by inverting its square root."""
     gap = float(bound(0.5, 0.0, s, delta, form=form)) - 0.5
-    return delta * math.exp((2 * s if form == "maurer" else s / 2) * gap**2)
+    return math.log(delta) + (2 * s if form == "maurer" else s / 2) * gap**2
 
 
 def _gibbs_violations(bound, s=200, datasets=2000, delta=0.05, noise=0.1, beta=1.0):
@@ -74,12 +74,12 @@ def check_mcallester(bound=pb.mcallester_bound) -> CheckResult:
         for risk in (0.5, 0.1):
             moment = _kl_moment(s, risk)
             for form in ("course", "maurer"):
-                xi = _implied_constant(bound, s, 0.05, form)
+                xi = _implied_log_constant(bound, s, 0.05, form)
                 rows.append((moment, xi))
-                ratios.append(xi / moment)
+                ratios.append(math.exp(min(xi - moment, 50.0)))
     moment, xi = (np.array(c) for c in zip(*rows))
     freq, slack = _gibbs_violations(bound)
-    return all_of(check_leq(moment, xi, what="E e^{s kl} ≤ the constant in ln(ξ/δ), s = 30, 100, 1000"),
+    return all_of(check_leq(moment, xi, what="ln E e^{s kl} ≤ ln ξ of the log term ln(ξ/δ), s = 30, 100, 1000"),
                   holds(max(ratios) < 2.5, f"constant / exact moment ≤ {max(ratios):.2f} (the log term is tight)",
                         f"the constant exceeds the exact moment {max(ratios):.3g}-fold"),
                   holds(freq <= 0.05, f"Gibbs posteriors (s = 200): bound violated on {freq:.3f} ≤ δ of 2,000 samples",

@@ -1,0 +1,1 @@
+"""Figures and explorers of chapter 9, part 1 (``plot_*`` functions: arguments in, a matplotlib Figure out)."""
