@@ -18,7 +18,7 @@ NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nb
 
 # A recipe that fails leaves no half-written target behind to look up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test executed ledger errata bench mutants lab student classroom notebooks mathjax clean
+.PHONY: setup book test executed ledger errata bench mutants lab student classroom reference notebooks mathjax clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -46,6 +46,12 @@ ledger: $(LEDGER)
 $(LEDGER) &: $(LIBRARY)
 	$(PY) -m edl.core.ledger.report --json _build/ledger.json --pages book/_generated --mutation _build/mutation.json
 
+# The library reference: one page per part, for Sphinx's autodoc (edl.core.reference).
+REFERENCE := book/_generated/reference/index.md
+reference: $(REFERENCE)
+$(REFERENCE): $(LIBRARY)
+	$(PY) -m edl.core.reference book/_generated/reference
+
 # The book takes every chapter's outputs from the execution cache, filled from _build/executed/.
 $(BOOK_CACHE)/filled: $(EXECUTED)
 	$(PY) tools/book_cache.py $(BOOK_CACHE) $?
@@ -53,7 +59,7 @@ $(BOOK_CACHE)/filled: $(EXECUTED)
 
 book: setup
 	$(MAKE) -j$(WORKERS) executed
-	$(MAKE) ledger $(BOOK_CACHE)/filled
+	$(MAKE) ledger reference $(BOOK_CACHE)/filled
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is built: open _build/html/index.html"
 

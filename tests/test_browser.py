@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 SKIPPED_PAGES = {"search.html", "genindex.html"}
-SKIPPED_DIRS = {"_static", "_sources", "_images"}
+# _modules holds viewcode's source listings: not visited, but every link into them is checked.
+SKIPPED_DIRS = {"_static", "_sources", "_images", "_modules"}
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -305,3 +306,34 @@ def test_exercise_solutions_start_hidden(visit):
             page.wait_for_timeout(300)
             assert cell.query_selector("div.cell_input").is_visible(), f"{where}: the toggle does not reveal it"
             page.screenshot(path=str(SHOTS / f"{_shot_name(visit.path)}--solution-open.png"))
+
+
+def test_local_links_resolve(visit):
+    """Every link to a page of the book reaches a file that exists, and its #fragment an element of that page."""
+    links = visit.page.evaluate("() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)")
+    root = urljoin(visit.url, "/")
+    broken = []
+    for href in sorted(set(links)):
+        if not href.startswith(root):
+            continue  # outside links are never followed (and never loaded: see test_no_request_leaves_localhost)
+        target, _, fragment = href.partition("#")
+        rel = target[len(root):] or "index.html"
+        path = HTML / rel
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.exists():
+            broken.append(f"{href} (no file {rel})")
+        elif fragment and path.suffix == ".html" and f'id="{fragment}"' not in path.read_text(encoding="utf-8"):
+            broken.append(f"{href} (no element #{fragment} in {rel})")
+    assert not broken, f"{visit.path}: broken links: {broken[:20]}"
+
+
+def test_every_verdict_links_to_the_code_of_its_check(visit):
+    verdicts = visit.page.evaluate(
+        """() => Array.from(document.querySelectorAll('details.edl-verdict'), (d) => {
+            const a = d.querySelector('li.edl-check-code a');
+            return {head: d.querySelector('summary code')?.textContent, href: a ? a.href : null};
+        })"""
+    )
+    unlinked = [v["head"] for v in verdicts if not v["href"] or "/_modules/edl/" not in v["href"]]
+    assert not unlinked, f"{visit.path}: verdicts without a link to their check's code: {unlinked}"

@@ -9,44 +9,16 @@ helpers of the checks (``functools.cache``) are cleared first, so that a check i
 it did not make.
 """
 
-import importlib
 import inspect
-import pkgutil
-import re
 import sys
-from types import FunctionType, ModuleType
+from types import FunctionType
 
 import pytest
 
 import edl
 from edl.core import ledger
 from edl.core.ledger import catalogue, registry
-
-#: Subpackages and modules of a part that hold no formulas.
-NOT_FORMULAS = {"checks", "figures", "exercises"}
-_LABELS = re.compile(r"Book labels?:?\s*((?:``[^`]+``(?:\s*,\s*|\s+and\s+|\s*)?)+)")
-
-
-def formula_modules() -> list[ModuleType]:
-    """The topic modules of every part package (``edl.<part>.<topic>``), without checks, figures, exercises."""
-    modules = []
-    for part in edl.PARTS:
-        package = importlib.import_module(f"edl.{part}")
-        for info in pkgutil.iter_modules(package.__path__):
-            if not info.ispkg and info.name not in NOT_FORMULAS:
-                modules.append(importlib.import_module(f"edl.{part}.{info.name}"))
-    return modules
-
-
-def labels_of(obj) -> list[str]:
-    """The ids named after "Book label(s):" in a docstring, in order.
-
-    >>> labels_of(lambda: None)
-    []
-    """
-    doc = inspect.getdoc(obj) or ""
-    return [id for m in _LABELS.finditer(doc) for id in re.findall(r"``([^`]+)``", m.group(1))]
-
+from edl.core.reference import labelled, labels_of
 
 def _codes(obj) -> set:
     """The code objects that run when ``obj`` (a function, or any method of a class) is called."""
@@ -58,18 +30,6 @@ def _codes(obj) -> set:
                 found.add(inspect.unwrap(member).__code__)
         return found
     return {inspect.unwrap(obj).__code__}
-
-
-def labelled() -> dict[str, tuple[object, list[str]]]:
-    """``{"module.name": (function or class, labels)}`` for every labelled public function and class."""
-    found = {}
-    for module in formula_modules():
-        for name, obj in vars(module).items():
-            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
-                continue
-            if (inspect.isfunction(obj) or inspect.isclass(obj)) and labels_of(obj):
-                found[f"{module.__name__}.{name}"] = (obj, labels_of(obj))
-    return found
 
 
 LABELLED = labelled()

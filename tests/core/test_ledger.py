@@ -169,26 +169,30 @@ def test_report_writes_json_and_pages(tmp_path):
     data = json.loads((tmp_path / "ledger.json").read_text())
     assert {f["id"] for f in data["formulas"]} == set(FORMULAS)
     for f in data["formulas"]:
-        assert {"id", "chapter", "notebook", "reference", "status", "max_error", "seconds"} <= set(f)
+        assert {"id", "chapter", "notebook", "reference", "status", "max_error", "seconds", "check", "implements"} <= set(f)
         assert f["status"] == "pass"
     assert len(data["errata"]) == 170
     assert {e["key"] for e in data["errata"] if e["demonstrated"]} == set(ERRATA)
     assert len(data["pending"]) == 453 - len(FORMULAS)
     page = (tmp_path / "pages" / "ledger.md").read_text()
     assert all(f"{{ref}}`{id} <{id}>`" in page for id in FORMULAS)
+    markov = next(f for f in data["formulas"] if f["id"] == "bg.markov")
+    assert markov["implements"] == ["edl.probability.basics.markov_bound"]
+    assert f"{{edl-code}}`check <{markov['check']}>` · {{py:obj}}`~edl.probability.basics.markov_bound`" in page
 
 
 def test_the_ledger_page_shows_mutants_per_formula_once_make_mutants_ran():
     id = FORMULAS[0]
     ledger = {"catalogue_size": len(catalogue.formulas()), "pending": [],
-              "formulas": [{"id": id, "reference": "r", "status": "pass", "detail": "d"}]}
+              "formulas": [{"id": id, "reference": "r", "status": "pass", "detail": "d", "check": "m:c", "implements": []}]}
     page = report.ledger_page(ledger)
     assert "Mutants killed / made" not in page and "has not been run" in page
     mutation = {"commit": "0123456789abcdef", "target": 0.95,
                 "parts": {"probability": {"made": 10, "equivalent": 1, "killed": 8, "survived": 1, "score": 8 / 9}},
                 "formulas": {id: {"made": 5, "equivalent": 1, "killed": 4}}}
     page = report.ledger_page(ledger, mutation)
-    assert f"| {{ref}}`{id} <{id}>` | r | {report.PASS} | 4 / 4 | d |" in page
+    assert f"| {{ref}}`{id} <{id}>` | r | {report.PASS} | {{edl-code}}`check <m:c>` | 4 / 4 | d |" in page
     assert "| probability | 10 | 1 | 8 | 1 | 88.9% |" in page and "0123456789ab" in page
     del mutation["formulas"][id]
-    assert f"| {report.PASS} | – | d |" in report.ledger_page(ledger, mutation), "a formula with no mutants shows a dash"
+    assert f"| {report.PASS} | {{edl-code}}`check <m:c>` | – | d |" in report.ledger_page(ledger, mutation), \
+        "a formula with no mutants shows a dash"

@@ -27,7 +27,7 @@ def design_stack(design: str, depth: int) -> tuple[list[int], list[int], list[in
 
 
 def receptive_field_data(design: str, depth: int, n: int = 2200) -> np.ndarray:
-    """|∂y_centre/∂x| of the stack, measured by autograd (what the explorer draws)."""
+    """The magnitude of ∂y_centre/∂x over the input, for the stack, measured by autograd (what the explorer draws)."""
     return ly.measured_receptive_field(*design_stack(design, depth), n=n).numpy()
 
 

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from edl.core import reference
 from edl.core.ledger import catalogue
 from edl.core.ledger.registry import errata_entries, formula_entries, run_erratum, run_formula
 from edl.core.ledger.verdicts import FAIL, PASS
@@ -23,6 +24,7 @@ from edl.core.ledger.verdicts import FAIL, PASS
 def run_all() -> dict:
     """Run every check and demonstration; return the ledger as plain data."""
     cat, entries = catalogue.formulas(), formula_entries()
+    implementations = reference.implementations()
     formulas = []
     for id, entry in entries.items():
         result, seconds = run_formula(id)
@@ -30,6 +32,7 @@ def run_all() -> dict:
             "id": id, "chapter": cat[id].chapter, "section": cat[id].section, "notebook": entry.notebook,
             "reference": entry.reference, "status": "pass" if result.passed else "fail",
             "max_error": result.max_error, "detail": result.detail, "seconds": round(seconds, 4),
+            "check": reference.qualified_name(entry.check), "implements": implementations.get(id, []),
         })
     order = list(cat)
     formulas.sort(key=lambda f: order.index(f["id"]))
@@ -76,15 +79,19 @@ def ledger_page(ledger: dict, mutation: dict | None = None) -> str:
         lines.append(f"| {_chapter_title(ch)} | {len(ids)} | {len(done)} | {len(ok)} |")
     lines += _mutation_summary(mutation)
     lines += ["", "## Checked formulas", ""]
+    lines += ["The *Code* column links to the source of each check and to the reference entry of each library "
+              "function labelled with the formula.", ""]
     if mutation:
-        lines += ["| Formula (links to where it is stated) | Independent route | Status | Mutants killed / made | Verdict |",
-                  "|---|---|:-:|--:|---|"]
+        lines += ["| Formula (links to where it is stated) | Independent route | Status | Code | Mutants killed / made "
+                  "| Verdict |", "|---|---|:-:|---|--:|---|"]
     else:
-        lines += ["| Formula (links to where it is stated) | Independent route | Status | Verdict |", "|---|---|:-:|---|"]
+        lines += ["| Formula (links to where it is stated) | Independent route | Status | Code | Verdict |",
+                  "|---|---|:-:|---|---|"]
     for f in ledger["formulas"]:
         mark = PASS if f["status"] == "pass" else FAIL
         mutants = f" {_mutants(mutation, f['id'])} |" if mutation else ""
-        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_plain(f['reference'])} | {mark} |{mutants} {_plain(f['detail'])} |")
+        lines.append(f"| {{ref}}`{f['id']} <{f['id']}>` | {_plain(f['reference'])} | {mark} | {_code(f)} |{mutants} "
+                     f"{_plain(f['detail'])} |")
     lines += ["", "## Not yet in the book", "",
               "These catalogue formulas belong to chapters that are still being written.", ""]
     for ch in sorted(catalogue.CHAPTER_TITLES):
@@ -92,6 +99,13 @@ def ledger_page(ledger: dict, mutation: dict | None = None) -> str:
         if pending:
             lines.append(f"- **{_chapter_title(ch)}** ({len(pending)}): " + ", ".join(f"`{i}`" for i in pending))
     return "\n".join(lines) + "\n"
+
+
+def _code(formula: dict) -> str:
+    """The check's source and the labelled library functions, as roles the book's extension resolves."""
+    links = [f"{{edl-code}}`check <{formula['check']}>`"]
+    links += [f"{{py:obj}}`~{name}`" for name in formula.get("implements", [])]
+    return " · ".join(links)
 
 
 def _mutation_summary(mutation: dict | None) -> list[str]:

@@ -66,7 +66,7 @@ def check_weierstrass_density(bernstein=ap.bernstein_polynomial, chebyshev=ap.ch
 
 
 def uat_errors(widths=(10, 40, 160), activation="tanh", draws: int = 5, fit=ap.random_feature_fit) -> np.ndarray:
-    """Median (over draws) sup error of least-squares random-feature fits of sin 3x + |x| on [−1, 1]."""
+    """Median (over draws) sup error of least-squares random-feature fits of sin 3x + abs(x) on [−1, 1]."""
     x = torch.linspace(-1, 1, 1001, dtype=torch.float64)[:, None]
     y = torch.sin(3 * x[:, 0]) + x[:, 0].abs()
     with single_threaded():
