@@ -55,6 +55,17 @@ def check_robust_training(robust_loss=df.robust_logistic_loss, train=df.train_li
     (c_s, r_s), (c_r, r_r) = acc["standard"], acc["robust"]
     parts.append(holds(r_r > r_s and c_r < c_s, f"trade-off (d = 50): clean {c_s:.3f} → {c_r:.3f}, robust {r_s:.3f} → {r_r:.3f}",
                        f"no trade-off: clean {c_s:.3f} → {c_r:.3f}, robust {r_s:.3f} → {r_r:.3f}"))
+    # PGD-based training of a linear network on data in [0, 1]^10: the exact robust accuracy must rise
+    Xb = np.clip(0.5 + 0.15 * X, 0, 1)
+    robust_acc = []
+    for e in (0.0, 0.05):
+        net = torch.nn.Linear(10, 2).double()
+        torch.nn.init.zeros_(net.weight), torch.nn.init.zeros_(net.bias)
+        df.adversarial_training(net, f64(Xb), torch.as_tensor((y > 0).astype(np.int64)), e, epochs=30, lr=0.05, batch_size=100)
+        w_, b_ = to_numpy(net.weight[1] - net.weight[0]), float((net.bias[1] - net.bias[0]).detach())
+        robust_acc.append(np.mean(y * (Xb @ w_ + b_) - 0.05 * np.abs(w_).sum() > 0))
+    parts.append(holds(robust_acc[1] > robust_acc[0], f"PGD adversarial training of a linear net: exact ℓ∞-robust accuracy "
+                       f"{robust_acc[0]:.3f} → {robust_acc[1]:.3f}", f"PGD training did not help: {robust_acc[0]:.3f} → {robust_acc[1]:.3f}"))
     return all_of(*parts)
 
 

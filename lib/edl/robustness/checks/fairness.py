@@ -63,10 +63,13 @@ def check_demographic_parity(gap=fa.demographic_parity_gap, solve=fa.fair_decisi
     t1 = scipy.optimize.brentq(lambda t: np.mean(s[a == 1] > t) - np.mean(s[a == 0] > t0), -5, 5, xtol=1e-12)
     decision = np.where(a == 0, s > t0, s > t1).astype(float)
     chi2 = scipy.stats.chi2_contingency(np.array([[np.sum((a == g) & (decision == k)) for k in (0, 1)] for g in (0, 1)]))
+    rates = to_numpy(fa.group_rates(f64(decision), f64((s > 0.4).astype(float)), f64(a))["rate"])
     pos, neg = _setup()
     lp = solve(BASE, pos, neg, "demographic parity")
     greedy = _scan(lambda r: 0.5 * (_best_at_rate(BASE[0], pos, neg, r) + _best_at_rate(BASE[1], pos, neg, r)))
     return all_of(check_close(float(gap(f64(decision), f64(a))), 0.0, atol=1e-3, what="bisection thresholds: Δ_DP (20,000 scores)"),
+                  check_close(rates, [np.mean(decision[a == 0]), np.mean(decision[a == 1])], atol=1e-12,
+                              what="group_rates: positive rates vs numpy means"),
                   holds(chi2.pvalue > 1e-3, f"χ² test of Ŷ ⊥ A: p = {chi2.pvalue:.2f}", f"χ² rejects Ŷ ⊥ A, p = {chi2.pvalue:.2g}"),
                   check_close(lp["rate"][0], lp["rate"][1], atol=1e-8, what="LP: equal positive rates"),
                   check_close(lp["accuracy"], greedy, atol=1e-7, what=f"LP accuracy {lp['accuracy']:.3f} vs the greedy scan"))
