@@ -341,7 +341,8 @@ def mc_reconstruction(x, decoder_mean, mu, sigma, sigma2, eps) -> torch.Tensor:
     val.require_shape("eps", eps, (..., None, mu.shape[0]), match="mu")
     xhat = torch.as_tensor(decoder_mean(mu + sigma * eps), dtype=x.dtype)
     if xhat.shape != (*eps.shape[:-1], x.shape[0]):
-        raise ValueError(f"decoder_mean must return shape {(*eps.shape[:-1], x.shape[0])}, got {tuple(xhat.shape)}")
+        raise ValueError(f"decoder_mean must return one mean per coordinate of x, shape {(*eps.shape[:-1], x.shape[0])}, "
+                         f"got {tuple(xhat.shape)}")
     return -((x - xhat) ** 2).sum(-1).mean(-1) / (2 * s2) - 0.5 * x.shape[0] * math.log(2 * math.pi * s2)
 
 
