@@ -112,6 +112,13 @@ def geometric_fixtures() -> dict:
                                  alpha=a([[[0.0, 1.0]]], "real", ok="mismatch-last"), b=a([0.5], "real")),
         f"{sp}.poly_layer_params": dict(c_in=3, c_out=4, K=a(2, "int")),
         f"{sp}.apply_polynomial": dict(L=Lsym, alpha=a([1.0, 1.0], "real", ok="mismatch"), x=a([1.0, 0.0, 0.0], "real", ok="ndim+1")),
+        # --- experiments ---
+        f"{ex}.karate_club": dict(dtype=torch.float64, device=torch.device("cpu")),
+        f"{ex}.train_node_classifier": dict(A=A3, X=XN, y=a([0.0, 1.0, 1.0], "binary"), train_nodes=a([0, 2], "sizes", ok="zero"),
+                                            graph=True, hidden=2, epochs=2, lr=0.1, seed=a(0, "int")),
+        f"{ex}.DeepSetsNet": dict(width=2, seed=a(0, "int")),
+        f"{ex}.make_sets": dict(n=2, size=3, seed=a(0, "int")),
+        f"{ex}.train_set_models": dict(size=3, steps=2, n_train=4, seed=a(0, "int")),
     }
 
 

@@ -5,8 +5,6 @@ Data ship with networkx (``karate_club_graph``) or are synthesised from a seed; 
 Training runs in float64 on the device of the inputs, with seeded generators and no global seeding.
 """
 
-from dataclasses import dataclass
-
 import networkx as nx
 import torch
 
@@ -36,15 +34,6 @@ def karate_club(*, dtype: torch.dtype = torch.float64, device=None) -> tuple[tor
 TRAIN_NODES = (0, 33, 4, 26)
 
 
-@dataclass
-class NodeRun:
-    """A trained node classifier: test accuracy per epoch, final logits and the hidden embedding."""
-
-    test_accuracy: list
-    logits: torch.Tensor
-    hidden: torch.Tensor
-
-
 def _nodes(name, nodes, M):
     idx = v.require_int_list(name, nodes, minimum=0)
     if max(idx) >= M or len(set(idx)) != len(idx):
@@ -53,18 +42,19 @@ def _nodes(name, nodes, M):
 
 
 def train_node_classifier(A, X, y, train_nodes=TRAIN_NODES, *, graph: bool = True, hidden: int = 8,
-                          epochs: int = 100, lr: float = 0.05, seed: int = 0) -> NodeRun:
+                          epochs: int = 100, lr: float = 0.05, seed: int = 0) -> dict:
     r"""Train a two-layer GCN (``graph=True``) or the same network without propagation (an MLP on the features).
 
     .. math:: \text{GCN: }Z=\bar A\tanh(\bar AXW^0)W^1,\qquad \text{MLP: }Z=\tanh(XW^0)W^1,\qquad
               \text{loss: cross-entropy on the labelled nodes only}
 
     ``A`` : ``(M, M)``; ``X`` : ``(M, N)``; ``y`` : ``(M,)`` classes 0/1; ``train_nodes`` : the labelled
-    nodes; Adam with step ``lr`` for ``epochs`` full-batch steps. The other nodes are the test set.
+    nodes; Adam with step ``lr`` for ``epochs`` full-batch steps. The other nodes are the test set. Returns
+    ``test_accuracy`` (per epoch), the final ``logits`` ``(M, 2)`` and the ``hidden`` embedding ``(M, hidden)``.
 
     >>> A, y = karate_club()
     >>> run = train_node_classifier(A, torch.eye(34, dtype=torch.float64), y, epochs=5)
-    >>> len(run.test_accuracy), tuple(run.logits.shape), tuple(run.hidden.shape)
+    >>> len(run["test_accuracy"]), tuple(run["logits"].shape), tuple(run["hidden"].shape)
     (5, (34, 2), (34, 8))
     """
     A = c.adjacency("A", A)
@@ -97,7 +87,7 @@ def train_node_classifier(A, X, y, train_nodes=TRAIN_NODES, *, graph: bool = Tru
         accuracy.append(float((Z.argmax(1)[test] == y[test]).double().mean()))
     with torch.no_grad():
         H = torch.tanh(S @ X @ W0)
-        return NodeRun(accuracy, S @ H @ W1, H)
+        return {"test_accuracy": accuracy, "logits": S @ H @ W1, "hidden": H}
 
 
 class DeepSetsNet(torch.nn.Module):

@@ -13,25 +13,25 @@ from edl.geometric.figures.graphs import draw_graph
 def plot_karate(A, y, gcn_run, mlp_run, train_nodes) -> Figure:
     r"""Zachary's karate club: the GCN's predicted faction for every member (ringed: the four labelled members),
     its 2-D output embedding coloured by the true faction, and the test accuracy of both models per epoch."""
-    A, y = np.asarray(A), np.asarray(y)
+    A, y = np.asarray(A.cpu() if hasattr(A, "cpu") else A), np.asarray(y.cpu() if hasattr(y, "cpu") else y)
     G = nx.from_numpy_array(A)
     pos = {n: tuple(p) for n, p in nx.spring_layout(G, seed=7).items()}
     fig = style.figure(3.8)
     ax0, ax1, ax2 = fig.subplots(1, 3, width_ratios=[1.2, 1, 1])
-    pred = gcn_run.logits.argmax(1).numpy()
+    Z = gcn_run["logits"].detach().cpu().numpy()
+    pred = Z.argmax(1)
     draw_graph(ax0, pos, A, colors=[f"C{p}" for p in pred], size=70)
     xy = np.array([pos[n] for n in train_nodes])
     ax0.scatter(xy[:, 0], xy[:, 1], s=260, facecolors="none", edgecolors="k", linewidths=1.5, zorder=4)
     wrong = int((pred != y).sum())
     ax0.set_title(f"GCN prediction ({wrong} of 34 wrong)", fontsize=10)
-    Z = gcn_run.logits.numpy()
     for c, name in ((0, "Mr. Hi's club"), (1, "officer's club")):
         ax1.scatter(Z[y == c, 0], Z[y == c, 1], s=25, color=f"C{c}", label=name)
     ax1.set(xlabel="output 1", ylabel="output 2", title="GCN embedding (true faction)")
     style.legend_outside(ax1, "below", ncols=1)
-    epochs = np.arange(1, len(gcn_run.test_accuracy) + 1)
-    ax2.plot(epochs, 100 * np.asarray(gcn_run.test_accuracy), color="C2", label="GCN")
-    ax2.plot(epochs, 100 * np.asarray(mlp_run.test_accuracy), color="0.4", label="MLP on the features")
+    epochs = np.arange(1, len(gcn_run["test_accuracy"]) + 1)
+    ax2.plot(epochs, 100 * np.asarray(gcn_run["test_accuracy"]), color="C2", label="GCN")
+    ax2.plot(epochs, 100 * np.asarray(mlp_run["test_accuracy"]), color="0.4", label="MLP on the features")
     ax2.set(xlabel="epoch", ylabel="test accuracy (%)", ylim=(0, 102), title="30 unlabelled members")
     style.legend_outside(ax2, "below", ncols=1)
     return fig
