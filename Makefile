@@ -18,7 +18,7 @@ NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nb
 
 # A recipe that fails leaves no half-written target behind to look up to date.
 .DELETE_ON_ERROR:
-.PHONY: setup book test executed ledger errata bench mutants lab student classroom reference notebooks mathjax clean
+.PHONY: setup book test executed ledger errata bench mutants lab lab-check student classroom reference notebooks mathjax clean
 
 setup: $(STAMP) $(MATHJAX)
 
@@ -106,6 +106,10 @@ classroom: setup
 
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks
+
+# Every explorer live in a headless JupyterLab: its widget renders and a slider move redraws it (a report).
+lab-check: setup
+	$(PY) tools/lab_check.py --json _build/lab_check.json --shots _build/lab_shots
 
 clean:
 	rm -rf _build book/_generated
