@@ -51,11 +51,11 @@ def check_definition(adversarial=at.is_adversarial) -> CheckResult:
             target = adversarial(f, f64(np.tile(x, (len(D), 1))), f64(D), torch.ones(len(D), dtype=torch.long), eps=eps, p=p,
                                  target=torch.zeros(len(D), dtype=torch.long))
             found[scale] = (int(hits.sum()), bool((hits == target).all()))
-        too_far = adversarial(f, f64([x]), f64([-1.01 * dist * x / np.linalg.norm(x)]), torch.ones(1, dtype=torch.long),
-                              eps=0.5 * dist, p=p)
+        step = -1.01 * dist * (w / np.linalg.norm(w) if p == 2 else np.sign(w))      # flips, but twice the budget
+        too_far = adversarial(f, f64([x]), f64([step]), torch.ones(1, dtype=torch.long), eps=0.5 * dist, p=p)
         name = "ℓ2" if p == 2 else "ℓ∞"
         parts.append(holds(found[1 - 1e-3][0] == 0 < found[1 + 1e-3][0] and found[1 + 1e-3][1] and not bool(too_far),
-                           f"{name}: 2,000 points on the sphere: none adversarial at radius 0.999·dist, some at 1.001·dist",
+                           f"{name}: 2,000 points on the sphere: none adversarial at radius 0.999·dist, some at 1.001·dist; over budget: no",
                            f"{name}: adversarial points at 0.999·dist / 1.001·dist: {found[1 - 1e-3][0]} / {found[1 + 1e-3][0]}"))
     return all_of(*parts)
 

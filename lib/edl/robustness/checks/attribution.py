@@ -95,14 +95,14 @@ def check_shap(shap=ab.shap_values, shapley=ab.shapley_values) -> CheckResult:
     phi_lin = to_numpy(shap(linear, f64(x), f64(Z)))
     phi_nl = to_numpy(shap(nonlinear, f64(x), f64(Z)))
     total = float(nonlinear(f64(x)) - nonlinear(f64(Z)).mean())
-    g4 = lambda z: z @ f64(w[:4]) + 0.5 * z[..., 0] * z[..., 1]  # noqa: E731
+    g4 = lambda z: z @ f64(w[:4]) + 0.5 * z[..., 0] * z[..., 1] + z[..., 0] * z[..., 1] * z[..., 2]  # noqa: E731
     game = ab.interventional_value(g4, f64(x[:4]), f64(Z[:300, :4]))
     interaction = phi_nl - phi_lin
     return all_of(check_close(phi_lin, w * (x - Z.mean(0)), atol=1e-10, what="linear, 64 coalitions, B = 2000: w_j(x_j − z̄_j)"),
                   check_close(phi_nl.sum(), total, atol=1e-10, what="with 0.5·x₁x₂: Σφ = f(x) − mean f(Z)"),
                   check_close(interaction[0], interaction[1], atol=0.05, what="interaction split about evenly between x₁, x₂"),
                   check_close(interaction[2:], np.zeros(4), atol=1e-10, what="and nothing to the other features"),
-                  check_close(to_numpy(shapley(game, 4)), _by_orders(game, 4), atol=1e-12, what="n = 4: vs the 24 orders"))
+                  check_close(to_numpy(shapley(game, 4)), _by_orders(game, 4), atol=1e-12, what="n = 4, a three-way interaction: vs the 24 orders"))
 
 
 @formula("interp.sage", reference="±1 factorial design (exact population moments): φ_j = w_j² Var X_j; efficiency Σφ = v(N)")
