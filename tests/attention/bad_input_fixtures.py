@@ -23,7 +23,9 @@ def attention_fixtures() -> dict:
     from tests.core.bad_input import a
 
     T = lambda values: torch.tensor(values, dtype=torch.float64)  # noqa: E731
-    ma, pe, tf, cx = ("edl.attention." + m for m in ("mechanism", "positional", "transformer", "context"))
+    from edl.attention.counting import CountingTransformer
+
+    ma, pe, tf, cx, ct = ("edl.attention." + m for m in ("mechanism", "positional", "transformer", "context", "counting"))
     eye2 = [[1.0, 0.0], [0.0, 1.0]]
     X22 = [[1.0, 0.5], [-0.5, 2.0]]
     w_in = T([[0.5, 0.0], [0.0, 0.5], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, -1.0]])
@@ -87,6 +89,18 @@ def attention_fixtures() -> dict:
         f"{cx}.attention_context": dict(xi=a([0.5, -1.0], "real", ok="ndim+1"), H_enc=a([[1.0, 0.0], [3.0, 2.0]], "real", ok="mismatch-first")),
         f"{cx}.elmo_mix": dict(layers=a([[1.0, 0.0], [0.0, 1.0]], "real", ok="ndim+1 mismatch-last"), w=a([0.0, 1.0], "real"),
                                gamma=a(2.0, "real")),
+        # --- counting ---
+        f"{ct}.make_counting_data": dict(n=3, T=4, V=2, seed=a(0, "int"), device=torch.device("cpu")),
+        f"{ct}.CountingTransformer": dict(d=4, heads=a(2, three=3), d_ff=4, T=3, V=2),
+        f"{ct}.CountingMLP": dict(hidden=3, T=3, V=2),
+        f"{ct}.n_params": dict(model=a(torch.nn.Linear(2, 1), "opaque")),
+        f"{ct}.matching_hidden": dict(budget=200, T=3, V=2),
+        f"{ct}.accuracy": dict(model=a(CountingTransformer(4, 2, 4, T=3, V=2), "opaque"),
+                               tokens=a(torch.zeros(2, 3, dtype=torch.long), "opaque"), targets=a(torch.zeros(2, 3, dtype=torch.long), "opaque")),
+        f"{ct}.Run": dict(model=a(torch.nn.Linear(2, 1), "opaque")),
+        f"{ct}.train": dict(model=a(CountingTransformer(4, 2, 4, T=3, V=2), "opaque"), steps=2, lr=0.01, batch_size=2, every=1,
+                            seed=a(0, "int"), T=3, V=2),
+        f"{ct}.compare": dict(steps=1, seed=a(0, "int"), device=torch.device("cpu")),
     }
 
 

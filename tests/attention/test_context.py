@@ -88,3 +88,34 @@ def test_a_short_training_run_learns_something():
     assert run.steps == [30, 60] and len(run.test_accuracy) == 2
     assert run.train_loss[-1] < 2.0
     assert 0.0 <= run.test_accuracy[-1] <= 1.0
+
+
+def test_counting_bookkeeping_refuses_bad_arguments():
+    model = ct.CountingMLP(4, T=3, V=2)
+    logits, none = model(torch.tensor([[0, 1, 1]]))
+    assert logits.shape == (1, 3, 3) and none is None
+    x = torch.tensor([[0, 1, 1], [1, 1, 1]])
+    y = (x[:, :, None] == x[:, None, :]).sum(-1) - 1
+    torch.manual_seed(0)
+    acc = ct.accuracy(model, x, y)
+    with torch.no_grad():
+        want = float((model(x)[0].argmax(-1) == y).double().mean())
+    assert acc == want and 0.0 <= acc <= 1.0
+    with pytest.raises(ValueError, match="targets must have the shape"):
+        ct.accuracy(model, x, y[:, :2])
+    with pytest.raises(ValueError, match="tokens"):
+        ct.accuracy(model, x.double(), y)
+    with pytest.raises(ValueError, match="model"):
+        ct.Run("not a model")
+    with pytest.raises(ValueError, match="steps must be a list"):
+        ct.Run(model, steps=None)
+    with pytest.raises(ValueError, match="model"):
+        ct.n_params(3)
+    assert ct.n_params(torch.nn.Linear(3, 2)) == 8
+    assert ct.matching_hidden(ct.n_params(ct.CountingMLP(5))) == 5
+
+
+def test_train_records_every_and_the_last_step():
+    torch.manual_seed(1)
+    run = ct.train(ct.CountingMLP(4, T=3, V=2), steps=5, every=2, batch_size=4, T=3, V=2)
+    assert run.steps == [2, 4, 5] and len(run.train_loss) == 3 == len(run.test_accuracy)

@@ -86,8 +86,7 @@ class CountingMLP(nn.Module):
 
 def n_params(model) -> int:
     """Number of trainable parameters."""
-    if not isinstance(model, nn.Module):
-        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    _require_module(model)
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -109,9 +108,30 @@ class Run:
     train_loss: list = field(default_factory=list)
     test_accuracy: list = field(default_factory=list)
 
+    def __post_init__(self):
+        _require_module(self.model)
+        for name in ("steps", "train_loss", "test_accuracy"):
+            if not isinstance(getattr(self, name), list):
+                raise ValueError(f"{name} must be a list, got {getattr(self, name)!r}")
+
+
+def _require_module(model) -> None:
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def _require_tokens(name: str, t) -> None:
+    if not isinstance(t, torch.Tensor) or t.dtype != torch.long or t.ndim != 2:
+        raise ValueError(f"{name} must be a (batch, T) tensor of token indices (torch.long), got {t!r}")
+
 
 def accuracy(model, tokens, targets) -> float:
     """Share of positions whose count is predicted exactly."""
+    _require_module(model)
+    _require_tokens("tokens", tokens)
+    _require_tokens("targets", targets)
+    if targets.shape != tokens.shape:
+        raise ValueError(f"targets must have the shape of tokens {tuple(tokens.shape)}, got {tuple(targets.shape)}")
     with torch.no_grad():
         logits, _ = model(tokens)
     return float((logits.argmax(-1) == targets).double().mean())
@@ -120,8 +140,7 @@ def accuracy(model, tokens, targets) -> float:
 def train(model, *, steps: int = 600, lr: float = 3e-3, batch_size: int = 64, every: int = 50, seed: int = 0,
           T: int = T_LEN, V: int = VOCAB) -> Run:
     """Adam on fresh random sequences (an endless stream: no overfitting), cross-entropy at every position."""
-    if not isinstance(model, nn.Module):
-        raise ValueError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    _require_module(model)
     steps, every = v.require_int("steps", steps, minimum=1), v.require_int("every", every, minimum=1)
     lr, batch_size = v.require_positive_scalar("lr", lr), v.require_int("batch_size", batch_size, minimum=1)
     seed = v.require_int("seed", seed, minimum=0)
@@ -148,6 +167,8 @@ def train(model, *, steps: int = 600, lr: float = 3e-3, batch_size: int = 64, ev
 def compare(*, steps: int = 600, seed: int = 0, device=None) -> dict:
     """Train the transformer and the MLP with the same budget of parameters on the same stream."""
     device = v.require_device("device", device)
+    seed = v.require_int("seed", seed, minimum=0)
+    steps = v.require_int("steps", steps, minimum=1)
     torch.manual_seed(seed)
     transformer = CountingTransformer().to(device)
     torch.manual_seed(seed)

@@ -7,7 +7,6 @@ breadth-first search (``networkx``) on the dependency graph of a stack of layers
 ``torch.nn.RNN``; ``torch.nn.LSTM`` (bidirectional, two layers) and a linear programme for convex hulls.
 """
 
-import math
 
 import networkx as nx
 import numpy as np

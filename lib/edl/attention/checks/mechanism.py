@@ -101,7 +101,7 @@ def check_scaling(logits=ma.dot_logits, jacobian=ma.softmax_jacobian) -> CheckRe
             raw.append(logits(q, k, scaled=False) ** 2 / d)
             scaled.append(logits(q, k) ** 2)
         parts += [check_monte_carlo(torch.cat(raw), 1.0, what=f"d = {d}: E(q·k)²/d = 1"),
-                  check_monte_carlo(torch.cat(scaled), 1.0, what=f"E(q·k/√d)² = 1")]
+                  check_monte_carlo(torch.cat(scaled), 1.0, what="E(q·k/√d)² = 1")]
     z = torch.randn(6, generator=g, dtype=torch.float64)
     auto = torch.autograd.functional.jacobian(lambda t: torch.softmax(t, 0), z)
     parts.append(check_close(jacobian(torch.softmax(z, 0)), auto, atol=1e-14, what="diag(s) − ssᵀ vs autograd"))
