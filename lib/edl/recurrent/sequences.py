@@ -161,8 +161,8 @@ def kalman_predictive(x, a, q, c, r, m0, p0) -> tuple[torch.Tensor, torch.Tensor
     .. math:: p(x_t\mid x_{t-1},\dots,x_1)=p(x_t\mid\hat h_t)=\mathcal N(c\,m_t,\ c^2P_t+r),\qquad
               \hat h_t=(m_t,P_t)=g(\hat h_{t-1},x_{t-1})
 
-    Book label: ``rnn.latent-ar``. The summary :math:`\hat h_t` of the past is updated recursively from the
-    previous summary and the last observation (the Kalman filter): a latent autoregressive model in which
+    Book label: ``rnn.latent-ar``. The statistic :math:`\hat h_t` of the past is updated recursively from the
+    previous one and the last observation (the Kalman filter): a latent autoregressive model in which
     the conditional is exact. ``x`` ``(T,)``. Returns means and variances ``(T,)``.
 
     >>> [t.tolist() for t in kalman_predictive([1.0, 0.0], 1.0, 0.0, 1.0, 1.0, 0.0, 1.0)]
