@@ -75,7 +75,7 @@ def plot_shrinkage(lam: float = 0.7) -> Figure:
     ax = fig.add_subplot()
     ax.plot(b, b, color="0.6", ls=":", label="no penalty")
     ax.plot(b, shrinkage.l1_solution(b, torch.ones_like(b), lam), label=f"L1: soft threshold at λ = {lam:g}")
-    ax.plot(b, shrinkage.l2_solution(b, torch.ones_like(b), lam), label=f"L2: b·h/(h + λ)")
+    ax.plot(b, shrinkage.l2_solution(b, torch.ones_like(b), lam), label="L2: b·h/(h + λ)")
     ax.set(xlabel="unregularised minimiser θ*", ylabel="regularised minimiser θ", title="L1 sets small weights to 0; L2 only shrinks")
     style.legend_outside(ax, "right")
     return fig
