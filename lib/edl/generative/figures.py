@@ -233,19 +233,19 @@ def plot_flow_fit(data, samples, log_density, history) -> Figure:
     h = np.linspace(-1.5, 2.0, 90)
     G = np.stack(np.meshgrid(g, h), -1).reshape(-1, 2)
     dens = np.exp(log_density(torch.as_tensor(G)).numpy()).reshape(len(h), len(g))
-    fig = style.figure(3.0)
-    axes = fig.subplots(1, 4)
+    fig = style.figure(5.6)
+    axes = fig.subplots(2, 2).ravel()
     axes[0].plot(np.asarray(history), "C0", lw=0.8)
     axes[0].set(xlabel="step", ylabel="NLL (nats)", title="training")
     axes[1].scatter(data[:, 0], data[:, 1], s=1, c="k")
     axes[1].set(title="data", xlim=(-2, 3), ylim=(-1.5, 2))
-    style.mark_clipped(axes[1], "data beyond the axes (clipped)", legend=True)
+    style.mark_clipped(axes[1], "points beyond the axes (clipped)", legend=True)
     im = axes[2].imshow(dens, origin="lower", extent=(-2, 3, -1.5, 2), cmap="viridis", aspect="auto")
     style.colorbar(im, axes[2], "density")
     axes[2].set(title="flow density")
     axes[3].scatter(samples[:, 0], samples[:, 1], s=1, c="C1")
     axes[3].set(title="flow samples", xlim=(-2, 3), ylim=(-1.5, 2))
-    style.mark_clipped(axes[3], "samples beyond the axes (clipped)", legend=True)
+    style.mark_clipped(axes[3], "points beyond the axes (clipped)", legend=True)
     return fig
 
 
