@@ -195,10 +195,13 @@ def _directed_edges(edges, M: int, device) -> torch.Tensor:
         E = torch.as_tensor(edges, device=device)
     except (TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"edges must be a (2, E) array of node indices, got {v._show(edges)}") from err
-    if E.ndim != 2 or E.shape[0] != 2 or E.is_complex():
+    if E.ndim != 2 or E.shape[0] != 2 or E.is_complex() or E.dtype == torch.bool:
         raise ValueError(f"edges must be a (2, E) array of node indices, got {v._show(edges)}")
-    d = E.double()
-    if not (torch.isfinite(d).all() and (d == d.round()).all() and ((d >= 0) & (d < M)).all()):
+    if E.is_floating_point():
+        if not (torch.isfinite(E).all() and (E == E.round()).all()):
+            raise ValueError(f"edges must hold node indices 0..{M - 1}, got {v._show(edges)}")
+        E = E.long()
+    if E.numel() and (int(E.min()) < 0 or int(E.max()) >= M):
         raise ValueError(f"edges must hold node indices 0..{M - 1}, got {v._show(edges)}")
     return E.long()
 
