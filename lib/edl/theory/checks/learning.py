@@ -202,7 +202,7 @@ def check_vc_inequality(bound=lr.vc_inequality_bound) -> CheckResult:
                         f"bound crosses 1 at s = {cross:.4g}, not 1.82e5"))
 
 
-def _threshold_deviation(n, datasets, rng, noise=0.1, grid=np.linspace(0, 1, 201)):
+def _threshold_deviation(n, datasets, rng, noise=0.1, grid=np.linspace(0, 1, 101)):
     x = rng.random((datasets, n))
     y = (x <= 0.5) ^ (rng.random((datasets, n)) < noise)
     emp = ((x[:, None, :] <= grid[None, :, None]) != y[:, None, :]).mean(2)           # (datasets, grid)
@@ -210,15 +210,15 @@ def _threshold_deviation(n, datasets, rng, noise=0.1, grid=np.linspace(0, 1, 201
     return (risk[None] - emp).max(1), emp
 
 
-@formula("slt.vc-theorem", reference="2,000 noisy threshold samples with the true risk in closed form")
+@formula("slt.vc-theorem", reference="1,000 noisy threshold samples with the true risk in closed form; the tail it inverts")
 def check_vc_theorem(bound=lr.vc_generalization_bound) -> CheckResult:
     n, delta = 500, 0.05
-    dev, emp = _threshold_deviation(n, 2000, np.random.default_rng(4))
+    dev, emp = _threshold_deviation(n, 1000, np.random.default_rng(4))
     width = float(bound(0.0, n, 2 * n + 1, delta))
     return all_of(holds(float(np.mean(dev > width)) <= delta,
                         f"no sample has sup(R − R_n) above the bound width {width:.3f} (n = 500)",
                         f"{np.mean(dev > width):.3f} of samples exceed the width {width:.3f}"),
-                  check_close(bound(emp[:5, 100], n, 2 * n + 1, delta), emp[:5, 100] + width, atol=1e-12,
+                  check_close(bound(emp[:5, 50], n, 2 * n + 1, delta), emp[:5, 50] + width, atol=1e-12,
                               what="bound = R_n + width"),
                   check_close([2 * (2 * k + 1) * math.exp(-k * float(bound(0.0, k, 2 * k + 1, d)) ** 2 / 8)
                                for k, d in ((500, 0.05), (10_000, 0.01), (50, 0.5))], [0.05, 0.01, 0.5], rtol=1e-10,
@@ -285,8 +285,8 @@ def seed_empirical_complexity() -> CheckResult:
 
 @formula("slt.double-descent", reference="numpy lstsq min-norm fit; peak at p = n and a second descent below the first")
 def check_double_descent(curve=lr.double_descent, fit=lr.min_norm_fit) -> CheckResult:
-    ps = [10, 20, 40, 60, 80, 90, 100, 110, 120, 200, 1000, 3000]
-    err = to_numpy(curve(ps, seeds=6))
+    ps = [10, 40, 80, 90, 100, 110, 120, 400, 3000]
+    err = to_numpy(curve(ps, seeds=5, n_test=1000))
     rng = np.random.default_rng(7)
     F, y = rng.normal(size=(30, 80)), rng.normal(size=30)
     under = [e for p, e in zip(ps, err) if p < 100]
