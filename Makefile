@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 MUTMUT_STAMP := $(VENV)/.mutmut-$(shell cat requirements-mutants.txt | cksum | cut -d' ' -f1)
 MATHJAX := _vendor/mathjax/tex-svg-full.js
+MATHJAX_NODE := _node/VERSION
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 EXECUTED := $(NOTEBOOKS:notebooks/%.ipynb=_build/executed/%.ipynb)
 # What a notebook's outputs and the ledger depend on besides the notebook itself.
@@ -20,7 +21,7 @@ NBVAL := -p nbval_executed --nbval-executed-dir _build/executed --nbval-lax --nb
 .DELETE_ON_ERROR:
 .PHONY: setup book test executed ledger errata bench mutants lab lab-check student classroom reference notebooks mathjax clean
 
-setup: $(STAMP) $(MATHJAX)
+setup: $(STAMP) $(MATHJAX) $(MATHJAX_NODE)
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)
@@ -29,9 +30,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install -q --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
-mathjax: $(MATHJAX)
-$(MATHJAX):
-	bash tools/vendor_mathjax.sh _vendor/mathjax
+mathjax: $(MATHJAX) $(MATHJAX_NODE)
+$(MATHJAX) $(MATHJAX_NODE) &:
+	bash tools/vendor_mathjax.sh _vendor/mathjax _node
 
 # Each notebook is executed once, by nbval, which also compares the output-checked cells with the
 # stored outputs; the executed copy in _build/executed/ is what the book shows. A notebook is run
@@ -61,6 +62,7 @@ book: setup
 	$(MAKE) -j$(WORKERS) executed
 	$(MAKE) ledger reference $(BOOK_CACHE)/filled
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going
+	node tools/typeset_math.mjs _node/node_modules _build/html
 	@echo "The book is built: open _build/html/index.html"
 
 # The errata appendix is generated from the registry; rewrite and execute it after registering an erratum.
@@ -86,6 +88,8 @@ test:
 
 bench: setup
 	$(PY) benchmarks/run.py --json _build/bench.json
+	$(MAKE) book
+	$(PY) benchmarks/reading.py --json _build/reading.json
 
 # Mutation testing of the formula modules (tools/mutants.py), a report like bench, not part of test:
 # writes _build/mutation.json, then the ledger page again with the mutants made and killed per formula.
