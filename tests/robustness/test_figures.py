@@ -17,6 +17,8 @@ CASES = {
     "plot_fairness_cost": lambda: figures.plot_fairness_cost(0.5),
     "plot_shap_waterfall": lambda: figures.plot_shap_waterfall([0.5, -1.2, 0.3], 0.2, ["a", "b", "c"]),
     "plot_digits_robustness": lambda: figures.plot_digits_robustness(RESULT),
+    "plot_minimal_perturbations": lambda: figures.plot_minimal_perturbations(),
+    "plot_local_lipschitz": lambda: figures.plot_local_lipschitz(np.linspace(0.5, 3.0, 50), 10.0),
 }
 
 

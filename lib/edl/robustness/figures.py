@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from edl.core import style
 from edl.core.explore import Control, Explorer
 from edl.core.style import styled
+from edl.robustness import attacks as at
 from edl.robustness import fairness as fa
 from edl.robustness import pgd as pg
 
@@ -177,4 +178,47 @@ def plot_digits_robustness(result: dict) -> Figure:
     ax.set(xlabel="ℓ∞ budget ε (pixels in [0, 1])", ylabel="test accuracy", ylim=(-0.02, 1.02),
            title="digits: adversarial training trades clean for robust accuracy")
     style.legend_outside(ax, "right")
+    return fig
+
+
+@styled
+def plot_minimal_perturbations(w=(1.0, 2.0), b: float = -2.0, x=(2.0, 1.5)) -> Figure:
+    r"""The smallest :math:`\ell_2` and :math:`\ell_\infty` perturbations of a point onto a line: the balls of radius
+    :math:`|w^\top x+b|/\|w\|_{p^*}` just touch the boundary, the disc at the foot of the perpendicular, the square
+    at a corner."""
+    w_, x_ = torch.tensor(w, dtype=torch.float64), torch.tensor(x, dtype=torch.float64)
+    fig = style.figure(4.0)
+    ax = fig.subplots()
+    t = np.linspace(-0.5, 3.5, 2)
+    ax.plot(t, (-b - w[0] * t) / w[1], "k", lw=1.5, label="boundary wᵀx + b = 0")
+    colours = {2: "C0", math.inf: "C3"}
+    for p, name in ((2, "ℓ2"), (math.inf, "ℓ∞")):
+        d = at.linear_minimal_perturbation(w_, b, x_, p).numpy()
+        r = float(at.p_norm(torch.tensor(d), p))
+        if p == 2:
+            s = np.linspace(0, 2 * np.pi, 200)
+            ax.plot(x[0] + r * np.cos(s), x[1] + r * np.sin(s), color=colours[p], lw=1)
+        else:
+            ax.plot(x[0] + r * np.array([-1, 1, 1, -1, -1]), x[1] + r * np.array([-1, -1, 1, 1, -1]), color=colours[p], lw=1)
+        ax.annotate("", xy=(x[0] + d[0], x[1] + d[1]), xytext=x, arrowprops=dict(arrowstyle="->", color=colours[p], lw=2))
+        ax.plot([], [], color=colours[p], lw=2, label=f"{name}: δ*, ‖δ*‖ = {r:.3f}")
+    ax.plot(*x, "ko", ms=6, label="x")
+    ax.set(xlim=(-0.5, 3.5), ylim=(-1.0, 3.0), aspect="equal", xlabel="x₁", ylabel="x₂",
+           title="minimal perturbations: margin / dual norm")
+    style.legend_outside(ax, "right")
+    return fig
+
+
+@styled
+def plot_local_lipschitz(local, bound: float) -> Figure:
+    r"""Local Lipschitz constants :math:`\sigma_{\max}(J_f(x))` at many inputs against the global product bound."""
+    local = np.asarray(local, dtype=float)
+    fig = style.figure(3.2)
+    ax = fig.subplots()
+    bins = np.logspace(np.log10(local.min()) - 0.05, np.log10(max(bound, local.max())) + 0.05, 40)
+    ax.hist(local, bins=bins, color="C0", label="σ_max(J_f(x)) at random inputs")
+    ax.axvline(bound, color="C3", lw=2, label=f"Π‖Wˡ‖₂ = {bound:.2f}")
+    ax.set_xscale("log")
+    ax.set(xlabel="Lipschitz constant (log scale)", ylabel="inputs", title=f"the bound is {bound / local.max():.1f}× the largest local value")
+    style.legend_outside(ax, "below", ncols=2)
     return fig
