@@ -46,9 +46,9 @@ class CharLSTM(nn.Module):
     """A character-level language model: one-hot characters, an LSTM, a linear read-out of next-character logits.
 
     ``vocab_size`` : number of characters; ``hidden`` : LSTM units; ``seed`` : initialisation. Called with
-    ``tokens`` ``(T, B)`` it returns logits ``(T, B, vocab_size)``; row ``t`` predicts token ``t + 1``.
+    ``tokens`` ``(T, B)`` it returns logits ``(T, B, vocab_size)`` (row ``t`` predicts token ``t + 1``) and the LSTM state.
 
-    >>> CharLSTM(5, 8)(torch.zeros(3, 2, dtype=torch.long)).shape
+    >>> CharLSTM(5, 8)(torch.zeros(3, 2, dtype=torch.long))[0].shape
     torch.Size([3, 2, 5])
     """
 
