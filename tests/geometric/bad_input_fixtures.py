@@ -38,7 +38,6 @@ def geometric_fixtures() -> dict:
 
     from tests.core.bad_input import a
 
-    T = lambda values: torch.tensor(values, dtype=torch.float64)  # noqa: E731
     sy, gr, gc, sp, ex = ("edl.geometric." + m for m in ("symmetry", "graphs", "gcn", "spectral", "experiments"))
     P3 = [[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]            # the path on 3 nodes
     L3 = [[1.0, -1.0, 0.0], [-1.0, 2.0, -1.0], [0.0, -1.0, 1.0]]

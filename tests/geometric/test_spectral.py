@@ -110,3 +110,17 @@ def test_poly_layer_and_parameter_count():
         sp.poly_layer(X, L, alpha, T([0.5, 1.0]))
     with pytest.raises(ValueError, match="alpha must have shape"):
         sp.poly_layer(X, L, torch.zeros(1, 3, 2, dtype=torch.float64), T([0.5]))
+
+
+def test_gft_uses_the_conjugate_transpose_of_a_complex_basis():
+    N = 4
+    F = torch.as_tensor(np.exp(2j * np.pi * np.outer(np.arange(N), np.arange(N)) / N) / np.sqrt(N))
+    x = torch.tensor([1.0, 2.0, 0.0, -1.0], dtype=torch.complex128)
+    np.testing.assert_allclose(sp.gft(x, F).numpy(), np.fft.fft(x.numpy()) / np.sqrt(N), atol=1e-12)
+    np.testing.assert_allclose(sp.inverse_gft(sp.gft(x, F), F).numpy(), x.numpy(), atol=1e-12)
+
+
+def test_heat_kernel_at_time_zero_is_the_identity():
+    L = sp.graph_laplacian(PATH3)
+    torch.testing.assert_close(sp.heat_kernel(L, 0.0), torch.eye(3, dtype=torch.float64), atol=1e-14, rtol=0)
+    assert sp.heat_kernel(L, 50.0).numpy() == pytest.approx(np.full((3, 3), 1 / 3), abs=1e-12)
