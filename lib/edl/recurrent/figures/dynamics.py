@@ -91,15 +91,15 @@ def plot_forget_memory(b_f: float = 1.0) -> Figure:
     :math:`\sigma_1(U)=0.9`, on a log axis."""
     b = require_scalar("b_f", b_f)
     t = np.arange(0, 101)
-    fig = style.figure(3.4)
+    fig = style.figure(3.8)
     ax = fig.add_subplot()
     ax.semilogy(t, ga.forget_memory(b, 100).numpy(), color="C0", lw=2, label=f"LSTM cell path, b_f = {b:g}")
     ax.semilogy(t, 0.9 ** t, color="C3", label="tanh RNN bound, σ₁ = 0.9")
     ax.axhline(0.5, color="0.6", lw=0.8, ls=":")
     ax.set(ylim=(1e-12, 2), xlabel="lag t", ylabel=r"$\partial C_t/\partial C_0$",
-           title=f"half-life {ga.memory_half_life(b):.3g} steps")
+           title=f"half-life {ga.memory_half_life(b):.3g} steps (dotted line: ½)")
     style.mark_clipped(ax)
-    style.legend_outside(ax, "right")
+    style.legend_outside(ax, "below", ncols=2)
     return fig
 
 

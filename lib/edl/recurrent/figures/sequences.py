@@ -42,6 +42,7 @@ def plot_lru_mode(nu: float = -2.0, phi: float = 0.6) -> Figure:
     ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), aspect="equal", title=f"|λ| = {abs(lam):.3f}", xlabel="Re λ", ylabel="Im λ")
     ax2.plot(t, resp.real, color="C0", label="Re λ^t")
     ax2.plot(t, np.abs(resp), color="C3", lw=1.2, ls="--", label="|λ|^t")
+    ax2.axhline(0.5, color="0.5", lw=0.8, ls=":", label="½")
     ax2.set(ylim=(-1.05, 1.05), xlabel="t", title=f"ν = {nu:g}: half-life {math.log(2) / math.exp(nu):.3g} steps")
     style.legend_outside(ax2, "right")
     return fig
