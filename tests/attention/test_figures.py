@@ -1,5 +1,6 @@
 """Every figure of chapter 6 in the book's style (see :func:`edl.core.legibility.inspect`)."""
 
+import numpy as np
 import pytest
 
 from edl.attention import counting as ct
@@ -15,7 +16,7 @@ def trained():
 CASES = {
     "mechanism.plot_mixing": lambda _: mechanism.plot_mixing(1.0),
     "mechanism.plot_query_key_rank": lambda _: mechanism.plot_query_key_rank(3),
-    "mechanism.plot_attention_temperature": lambda _: mechanism.plot_attention_temperature(256.0),
+    "mechanism.plot_attention_temperature": lambda _: mechanism.plot_attention_temperature(256.0, 4),
     "mechanism.plot_scaling_histograms": lambda _: mechanism.plot_scaling_histograms(500),
     "mechanism.plot_causal_masks": lambda _: mechanism.plot_causal_masks(),
     "mechanism.plot_gelu": lambda _: mechanism.plot_gelu(),
@@ -44,8 +45,9 @@ def test_figure_is_readable(name, trained):
 def test_mixing_weights_and_temperature_data():
     assert mechanism.mixing_weights(0.0).tolist() == [0.2] * 5
     assert mechanism.mixing_weights(1.0).tolist() == [0.0, 0.0, 1.0, 0.0, 0.0]
-    data = mechanism.temperature_entropy_data(1.0)
+    data = mechanism.temperature_entropy_data(1.0, 4)
     assert sorted(data["entropy"]) == [4, 64, 256] and data["A"].shape == (8, 8)
+    assert np.allclose(data["A"].sum(1), 1.0)
     for curve in data["entropy"].values():
         assert curve[0] > 2.0 and curve[-1] < 0.1
 

@@ -79,12 +79,12 @@ def _rows_that_change(mask):
 
 @exercise("ch06.ex.entropy-scale", function="first_scale_below", kind="explore",
           title="How hot is too hot?", explorer="edl.attention.figures.mechanism.temperature_explorer",
-          cases=[(64, 0.5), (4, 1.0), (256, 0.1), (64, 2.0)], atol=0, rtol=0,
-          hint="read the right-hand panel: the first slider position where the curve of width d is below the level")
-def _first_scale_below(d, level):
+          cases=[(64,), (4,), (256,)], atol=0, rtol=0,
+          hint="read the right-hand panel: the first marker of the width-d curve below 0.5 nats")
+def _first_scale_below(d):
     from edl.attention.figures.mechanism import SCALES, temperature_entropy_data   # the explorer's own data
-    curve = temperature_entropy_data(1.0)["entropy"][d]
-    return next(s for s, h in zip(SCALES, curve) if h < level)
+    curve = temperature_entropy_data(1.0, d)["entropy"][d]
+    return next(s for s, h in zip(SCALES, curve) if h < 0.5)
 
 
 SINUSOID_BUGGY = '''\

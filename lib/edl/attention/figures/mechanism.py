@@ -83,33 +83,34 @@ def _keys(d: int, T: int = 8, seed: int = 1):
 
 
 SCALES = [2.0**k for k in range(-3, 9)]
+WIDTHS = (4, 64, 256)
 
 
-def temperature_entropy_data(scale: float) -> dict:
-    """The explorer's data: for d = 4, 64, 256, the mean row entropy (nats) of softmax(scale · QKᵀ/√d) for 8
-    random queries and keys, at every slider scale; and the attention matrix at ``scale`` for d = 64."""
+def temperature_entropy_data(scale: float, d: int = 64) -> dict:
+    """The explorer's data: for d = 4, 64, 256, the mean row entropy (nats) of softmax(c · QKᵀ/√d) for 8
+    random queries and keys, at every slider multiplier c; and the attention matrix at ``scale`` for width ``d``."""
     curves = {}
-    for d in (4, 64, 256):
-        Q, K = _keys(d)
-        curves[d] = [float(-(A * torch.log(A.clamp_min(1e-300))).sum(-1).mean())
-                     for A in (ma.attention_weights(Q, K, beta=s / math.sqrt(d)) for s in SCALES)]
-    Q, K = _keys(64)
-    return {"entropy": curves, "A": ma.attention_weights(Q, K, beta=scale / 8.0).numpy()}
+    for width in WIDTHS:
+        Q, K = _keys(width)
+        curves[width] = [float(-(A * torch.log(A.clamp_min(1e-300))).sum(-1).mean())
+                         for A in (ma.attention_weights(Q, K, beta=s / math.sqrt(width)) for s in SCALES)]
+    Q, K = _keys(d)
+    return {"entropy": curves, "A": ma.attention_weights(Q, K, beta=scale / math.sqrt(d)).numpy()}
 
 
 @styled
-def plot_attention_temperature(scale: float = 1.0) -> Figure:
+def plot_attention_temperature(scale: float = 1.0, d: int = 64) -> Figure:
     r"""Attention weights :math:`\mathrm{softmax}(cQK^\top/\sqrt d)` at a logit multiplier c (an inverse
-    temperature), and the mean row entropy against c for three widths d."""
-    data = temperature_entropy_data(scale)
+    temperature) for width d, and the mean row entropy against c for three widths."""
+    data = temperature_entropy_data(scale, d)
     fig = style.figure(3.4)
     ax, ax2 = fig.subplots(1, 2, width_ratios=[1, 1.3])
     im = ax.imshow(data["A"], cmap="viridis", norm=Normalize(0, 1))
-    ax.set(title=f"d = 64, c = {scale:g}", xlabel="key", ylabel="query")
+    ax.set(title=f"d = {d}, c = {scale:g}", xlabel="key", ylabel="query")
     style.colorbar(im, ax, label="weight")
-    for j, (d, h) in enumerate(data["entropy"].items()):
-        ax2.semilogx(SCALES, h, "o-", ms=3, color=f"C{j}", label=f"d = {d}")
-        ax2.plot([scale], [h[SCALES.index(scale)]], "s", color=f"C{j}", ms=7)
+    for j, (width, h) in enumerate(data["entropy"].items()):
+        ax2.semilogx(SCALES, h, "o-", ms=3, color=f"C{j}", lw=2.5 if width == d else 1.0, label=f"d = {width}")
+        ax2.plot([scale], [h[SCALES.index(scale)]], "s", color=f"C{j}", ms=8 if width == d else 5)
     ax2.axhline(math.log(8), color="0.5", ls=":", lw=1, label="uniform: log 8")
     ax2.set(xlabel="logit multiplier c (1 = scaled by 1/√d)", ylabel="mean entropy (nats)", ylim=(-0.05, 2.2))
     style.legend_outside(ax2, "right")
@@ -117,7 +118,9 @@ def plot_attention_temperature(scale: float = 1.0) -> Figure:
 
 
 def temperature_explorer() -> Explorer:
-    return Explorer(plot_attention_temperature, [Control("scale", SCALES, start=3, label="logit multiplier c")],
+    return Explorer(plot_attention_temperature, [Control("scale", SCALES, start=3, label="logit multiplier c"),
+                                                 Control("d", list(WIDTHS), start=1, label="width d",
+                                                         why_few="three widths, from small to large")],
                     title="Temperature: large logits make the softmax one-hot and its entropy zero")
 
 
