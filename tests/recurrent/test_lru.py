@@ -99,3 +99,12 @@ def test_recover_history():
     torch.testing.assert_close(lru.recover_history(lam, zeta), x[:, 0], atol=1e-12, rtol=0)
     with pytest.raises(ValueError, match="distinct"):
         lru.recover_history([0.5, 0.5], [1.0, 1.0])
+
+
+def test_state_bound_uses_the_condition_number_of_the_eigenvectors():
+    A = np.array([[0.5, 2.0], [0.0, -0.25]])                       # not normal: ‖P‖‖P⁻¹‖ > 1
+    B, x = np.array([[1.0], [0.5]]), np.array([[1.0], [-2.0], [0.5]])
+    _, P = np.linalg.eig(A)
+    want = np.linalg.cond(P, 2) * np.linalg.norm(x @ B.T, axis=1).max() / (1 - 0.5)
+    assert lru.state_bound(A.tolist(), B.tolist(), x.tolist()) == pytest.approx(want, rel=1e-10)
+    assert np.linalg.cond(P, 2) > 2

@@ -192,3 +192,12 @@ def test_rnn_lm_normalisation_and_value():
     assert ar.rnn_lm_log_prob([1, 0], W_xh, W_hh, W_hy) == pytest.approx(want, abs=1e-14)
     with pytest.raises(ValueError, match="tokens"):
         ar.rnn_lm_log_prob([2], W_xh, W_hh, W_hy)
+
+
+def test_causal_factorisation_by_hand():
+    p = np.random.default_rng(5).dirichlet(np.ones(16)).reshape(2, 2, 2, 2)
+    got = sq.seq2seq_likelihood(torch.tensor(p), causal=True).numpy()
+    p_y1_x1 = p.sum(axis=(1, 3)) / p.sum(axis=(1, 2, 3))[:, None]          # p(y1 | x1)
+    p_y2 = p / p.sum(axis=3, keepdims=True)                                 # p(y2 | x1, x2, y1)
+    want = p_y1_x1[:, None, :, None] * p_y2
+    np.testing.assert_allclose(got, want, atol=1e-15)
