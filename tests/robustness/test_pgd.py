@@ -68,3 +68,31 @@ def test_linear_robust_accuracy_values():
     assert float(pg.linear_robust_accuracy(T([1.0, 0.0]), 1.0, 1)) == pytest.approx(0.5, abs=1e-15)
     with pytest.raises(ValueError, match="mu must not be the zero vector"):
         pg.linear_robust_accuracy(T([0.0, 0.0]), 0.1, 2)
+
+
+def test_default_step_is_two_and_a_half_budgets_over_the_steps():
+    loss = lambda z: -(z - 0.03).abs().sum(-1)  # noqa: E731     PGD oscillates around 0.03 with the step α
+    x = torch.zeros(1, 1, dtype=torch.float64)
+    assert pg.pgd(loss, x, 0.1, steps=3).item() == pytest.approx(2.5 * 0.1 / 3, abs=1e-15)
+    assert pg.pgd(loss, x, 0.1, steps=3, alpha=0.02).item() == pytest.approx(0.02, abs=1e-15)   # 0.02, 0.04, 0.02
+
+
+def test_random_start_in_the_l2_ball_is_uniform():
+    g = torch.Generator().manual_seed(1)
+    flat = lambda z: (z * 0).sum(-1)  # noqa: E731
+    r = pg.pgd(flat, torch.zeros(4000, 3, dtype=torch.float64), 1.0, norm="2", steps=1, random_start=True,
+               generator=g).norm(dim=1)
+    assert float(r.mean()) == pytest.approx(0.75, abs=0.01)          # E‖u‖ = d/(d+1) for the uniform 3-ball
+    assert float((r <= 0.5).double().mean()) == pytest.approx(0.125, abs=0.02)
+
+
+def test_exponent_and_budget_validation():
+    import math as m
+    from edl.robustness import attacks as at
+    with pytest.raises(ValueError, match="p must be a number"):
+        at.p_norm(T([1.0]), 0.0001)
+    assert float(at.p_norm(T([3.0, 4.0]), 0.001)) > 1e100
+    with pytest.raises(ValueError, match="p must be a number"):
+        at.dual_exponent(0)
+    assert bool(at.is_adversarial(lambda z: torch.stack([-z[:, 0], z[:, 0]], -1), T([[0.5]]), T([[-0.6]]), [1],
+                                  eps=0.6, p=m.inf))                  # ‖δ‖ = ε exactly: inside the budget
