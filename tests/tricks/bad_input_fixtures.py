@@ -84,6 +84,8 @@ def tricks_fixtures() -> dict:
                                       beta=a([0.0, 1.0], "real"), eps=a(1e-5, "nonneg")),
         f"{nm}.layer_norm": dict(H=a(H, "real", ok="ndim-1 mismatch-first"), alpha=a([1.0, 2.0], "real"),
                                  beta=a([0.0, 1.0], "real"), eps=a(1e-5, "nonneg")),
+        f"{nm}.group_norm": dict(H=a(T([[[1.0, 2.0], [0.5, -1.0]], [[0.0, 1.0], [2.0, 2.5]]]), "real", ok="ndim+1 mismatch-first mismatch-last"),
+                                 groups=2, alpha=a([1.0, 2.0], "real"), beta=a([0.0, 1.0], "real"), eps=a(1e-5, "nonneg")),
         f"{nm}.weight_norm": dict(v_=a([[3.0, 4.0], [1.0, 0.0]], "real", ok="mismatch-last"), g=a([2.0, -1.0], "real")),
         f"{nm}.weight_norm_grads": dict(v_=a([[3.0, 4.0], [1.0, 0.0]], "real"), g=a([2.0, -1.0], "real"),
                                         grad_w=a([[1.0, 0.0], [0.5, 2.0]], "real")),

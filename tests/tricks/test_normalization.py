@@ -101,3 +101,19 @@ def test_normalized_preactivation_kinds():
     assert torch.allclose(nm.normalized_preactivation(X, -W, "batch", 0.0), -nm.normalized_preactivation(X, W, "batch", 0.0))
     with pytest.raises(ValueError, match="kind"):
         nm.normalized_preactivation(X, W, "group")
+
+
+def test_group_norm_groups_channels_and_errors():
+    H = torch.arange(8.0, dtype=torch.float64).reshape(1, 4, 2)            # channels 0..3, two positions each
+    two = nm.group_norm(H, 2, eps=0.0)                                     # groups {0, 1} and {2, 3}
+    first = torch.arange(4.0, dtype=torch.float64)
+    assert two[0, :2].flatten().tolist() == pytest.approx(((first - 1.5) / first.std(unbiased=False)).tolist())
+    inst = nm.group_norm(H, 4, [1.0, 1.0, 1.0, 2.0], [0.0, 0.0, 0.0, 1.0], eps=0.0)
+    assert inst[0, 3].tolist() == pytest.approx([-1.0, 3.0])
+    assert torch.allclose(nm.group_norm(H, 1, eps=1e-5), nm.layer_norm(H.reshape(1, 8), eps=1e-5).reshape(1, 4, 2))
+    with pytest.raises(ValueError, match="groups"):
+        nm.group_norm(H, 3)
+    with pytest.raises(ValueError, match="H"):
+        nm.group_norm(torch.ones(1, 2, dtype=torch.float64), 2, eps=1.0)
+    with pytest.raises(ValueError, match="eps"):
+        nm.group_norm(torch.ones(1, 2, 2, dtype=torch.float64), 1, eps=0.0)

@@ -190,6 +190,39 @@ def layer_norm(H, alpha=None, beta=None, eps: float = 1e-5) -> torch.Tensor:
     return alpha * (H - mu) / torch.sqrt(var + eps) + beta
 
 
+def group_norm(H, groups: int, alpha=None, beta=None, eps: float = 1e-5) -> torch.Tensor:
+    r"""Group normalisation: layer norm within groups of channels, one mean and variance per example and group.
+
+    .. math:: \tilde\mu_{i,G}=\frac1{|G|\,hw}\sum_{z\in G}\sum_{j,k}H_{i,z,j,k},\qquad
+              \mathrm{GN}(H)_{i,z,j,k}=\alpha_z\frac{H_{i,z,j,k}-\tilde\mu_{i,G(z)}}{\sqrt{\tilde\sigma^2_{i,G(z)}+\varepsilon}}+\beta_z
+
+    Book label: ``tricks.layernorm`` (its generalisation to feature maps). ``H`` : ``(b, C, ...)``; ``groups`` must
+    divide :math:`C`. One group is layer norm over all of an example's channels and positions; :math:`C` groups
+    normalise each channel of each example on its own (instance norm). No batch statistics are involved.
+
+    >>> [round(x, 6) for x in group_norm(torch.tensor([[[1.0], [3.0]]]).double(), 1, eps=0.0).flatten().tolist()]
+    [-1.0, 1.0]
+    """
+    H = tensor("H", H)
+    v.require_min_ndim("H", H, 2)
+    groups = v.require_int("groups", groups, minimum=1)
+    C = H.shape[1]
+    if C % groups:
+        raise ValueError(f"groups must divide the {C} channels of H, got {groups}")
+    alpha, beta = _affine("alpha", alpha, "beta", beta, C, H)
+    eps = positive("eps", eps, strict=False)
+    grouped = H.reshape(H.shape[0], groups, -1)                             # (b, groups, C/groups · positions)
+    if grouped.shape[-1] < 2:
+        raise ValueError(f"H must hold at least 2 values per group, got shape {tuple(H.shape)} with {groups} groups")
+    mu = grouped.mean(-1, keepdim=True)
+    var = ((grouped - mu) ** 2).mean(-1, keepdim=True)
+    if eps == 0 and (var == 0).any():
+        raise ValueError("eps must be positive when a group is constant, got 0")
+    out = ((grouped - mu) / torch.sqrt(var + eps)).reshape(H.shape)
+    shape = (1, C) + (1,) * (H.ndim - 2)
+    return alpha.reshape(shape) * out + beta.reshape(shape)
+
+
 def _vg(v_, g):
     v_ = tensor("v_", v_, 2)
     g = tensor("g", g, 1, like=v_)

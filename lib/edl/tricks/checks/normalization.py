@@ -88,16 +88,26 @@ def check_batchnorm_inference(update=nm.update_running_stats, evaluate=nm.batch_
                   check_close(alone, evaluate(X, mean, var)[:1], atol=1e-15, what="a row alone or in its batch"))
 
 
-@formula("tricks.layernorm", reference="torch.nn.LayerNorm(5) with random weight and bias")
-def check_layernorm(ln=nm.layer_norm) -> CheckResult:
+@formula("tricks.layernorm", reference="torch.nn.LayerNorm(5) and torch.nn.GroupNorm with random weight and bias")
+def check_layernorm(ln=nm.layer_norm, gn=nm.group_norm) -> CheckResult:
     rng = _rng(54)
     H, alpha, beta = f64(rng.normal(size=(16, 5)) * 4 - 1), f64(rng.normal(size=5)), f64(rng.normal(size=5))
     module = nn.LayerNorm(5).double()
     with torch.no_grad():
         module.weight.copy_(alpha), module.bias.copy_(beta)
+    maps, a6, b6 = f64(rng.normal(size=(3, 6, 4, 4)) * 2 + 1), f64(rng.normal(size=6)), f64(rng.normal(size=6))
+    parts = []
+    for groups in (1, 2, 6):
+        group_module = nn.GroupNorm(groups, 6).double()
+        with torch.no_grad():
+            group_module.weight.copy_(a6), group_module.bias.copy_(b6)
+        parts.append(check_close(gn(maps, groups, a6, b6), group_module(maps), atol=1e-12,
+                                 what=f"GroupNorm({groups}, 6) on 3×6×4×4"))
+    whole = nn.LayerNorm([6, 4, 4], elementwise_affine=False).double()(maps)
     return all_of(check_close(ln(H, alpha, beta), module(H), atol=1e-12, what="16 × 5 vs LayerNorm"),
                   check_close(ln(H[3:4], alpha, beta), ln(H, alpha, beta)[3:4], atol=1e-15,
-                              what="row 3 alone or in the batch of 16"))
+                              what="row 3 alone or in the batch of 16"),
+                  *parts, check_close(gn(maps, 1), whole, atol=1e-12, what="one group = LayerNorm over (C, h, w)"))
 
 
 @formula("tricks.weightnorm", reference="torch.nn.utils.parametrizations.weight_norm(nn.Linear(7, 3))")
