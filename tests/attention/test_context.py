@@ -119,3 +119,43 @@ def test_train_records_every_and_the_last_step():
     torch.manual_seed(1)
     run = ct.train(ct.CountingMLP(4, T=3, V=2), steps=5, every=2, batch_size=4, T=3, V=2)
     assert run.steps == [2, 4, 5] and len(run.train_loss) == 3 == len(run.test_accuracy)
+
+
+def test_the_counting_transformer_is_a_pre_ln_block_of_the_library():
+    from edl.attention import transformer as tf
+    torch.manual_seed(3)
+    model = ct.CountingTransformer(8, 2, 16, T=5, V=4).double()
+    for norm in (model.norm1, model.norm2):
+        torch.nn.init.normal_(norm.weight, 1.0, 0.3)
+        torch.nn.init.normal_(norm.bias, 0.0, 0.3)
+    x = torch.tensor([[0, 3, 1, 3, 2], [1, 1, 1, 0, 2]])
+    with torch.no_grad():
+        logits, weights = model(x)
+        sa, ffn = model.attn, model.ffn
+        block = tf.transformer_block(
+            model.embed(x),
+            lambda h: tf.multihead_attention(h, sa.in_proj_weight, sa.out_proj.weight, 2, in_proj_bias=sa.in_proj_bias,
+                                             out_proj_bias=sa.out_proj.bias),
+            lambda h: tf.position_wise_ffn(h, ffn[0].weight, ffn[0].bias, ffn[2].weight, ffn[2].bias, activation="gelu"),
+            lambda h: tf.layer_norm(h, model.norm1.weight, model.norm1.bias),
+            lambda h: tf.layer_norm(h, model.norm2.weight, model.norm2.bias), norm_first=True)
+        torch.testing.assert_close(logits, model.out(block), atol=1e-12, rtol=0)
+    assert weights.shape == (2, 2, 5, 5)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(2, 2, 5, dtype=torch.float64))
+
+
+def test_the_counting_mlp_reads_the_flattened_one_hot_sequence():
+    torch.manual_seed(4)
+    model = ct.CountingMLP(6, T=3, V=2)
+    x = torch.tensor([[0, 1, 1]])
+    one_hot = torch.tensor([[1.0, 0.0, 0.0, 1.0, 0.0, 1.0]])
+    with torch.no_grad():
+        torch.testing.assert_close(model(x)[0], model.net(one_hot).view(1, 3, 3))
+    assert ct.n_params(model) == (6 * 6 + 6) + (6 * 6 + 6) + (6 * 9 + 9)
+
+
+def test_compare_matches_the_budgets():
+    result = ct.compare(steps=2)
+    n_tf, n_mlp = result["params"]
+    assert n_tf == 2490 and n_mlp == 2375 and n_mlp <= n_tf
+    assert result["transformer"].steps == [2] == result["mlp"].steps

@@ -133,3 +133,10 @@ def test_linear_attention_forms_agree_and_the_step_is_the_recursion():
         ma.linear_attention_step([[0.0]], [-1.0], [0.0], [0.0], [1.0])
     with pytest.raises(ValueError, match="v_"):
         ma.linear_attention_step([[0.0]], [1.0], [0.0], [0.0], [1.0, 2.0])
+
+
+def test_non_causal_linear_attention_takes_more_keys_than_queries():
+    Q, K, V = rand(2, 3), rand(5, 3, seed=1), rand(5, 2, seed=2)
+    phi = lambda x: F.elu(x) + 1  # noqa: E731
+    sim = phi(Q) @ phi(K).T
+    torch.testing.assert_close(ma.linear_attention(Q, K, V), sim @ V / sim.sum(1, keepdim=True), atol=1e-14, rtol=0)
