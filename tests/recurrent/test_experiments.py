@@ -36,3 +36,20 @@ def test_memory_task_and_models():
     assert out["accuracy"] > 0.9 and len(out["losses"]) == 40
     with pytest.raises(ValueError, match="model"):
         ex.train_memory("model")
+
+
+def test_model_initialisation():
+    lstm = ex.CharLSTM(5, 4, seed=3)
+    assert lstm.lstm.bias_ih_l0[4:8].tolist() == [1.0] * 4 and lstm.vocab_size == 5
+    torch.testing.assert_close(ex.CharLSTM(5, 4, seed=3).readout.weight, lstm.readout.weight)
+    model = ex.LRUClassifier(2, 50, r_min=0.9, r_max=0.999, seed=0)
+    r = torch.exp(-torch.exp(model.nu.detach().double()))
+    assert float(r.min()) >= 0.9 - 1e-6 and float(r.max()) <= 0.999 + 1e-6
+    assert model.B.shape == (50, 2, 2) and model.C.shape == (50, 50, 2)
+    x, _ = ex.memory_task(2000, 3, torch.Generator().manual_seed(1))
+    assert abs(float(x[:, :, 1].std()) - 1) < 0.03 and abs(float(x[0, :, 0].mean())) < 0.1
+
+
+def test_char_lm_first_loss_is_the_uniform_guess():
+    run = ex.train_char_lm(ex.zen_text(), hidden=8, steps=1, seq_len=16, batch=2)
+    assert run["losses"][0] == pytest.approx(3.8067, abs=0.05)       # ln 45 = 3.8067 at initialisation
