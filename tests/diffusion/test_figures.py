@@ -16,6 +16,8 @@ CASES = {
     "plot_reverse_ring": lambda: figures.plot_reverse_ring(60),
     "plot_ddpm": lambda: figures.plot_ddpm(RNG.uniform(0.3, 1.0, 300), RNG.normal(size=(200, 2)) * 2,
                                            RNG.normal(size=(200, 2)) * 2, np.full(8, 25)),
+    "plot_ddpm_digits": lambda: figures.plot_ddpm_digits(RNG.uniform(-1, 1, (30, 64)), RNG.uniform(-1, 1, (40, 64)),
+                                                         RNG.integers(0, 10, 40)),
     "plot_reverse_sde": lambda: figures.plot_reverse_sde(RNG.normal(size=500), 2 + 0.5 * RNG.normal(size=500)),
 }
 
@@ -36,6 +38,7 @@ def test_figure_is_readable(name):
     (lambda: figures.plot_elbo_terms(1.5), "mix"),
     (lambda: figures.plot_elbo_terms(0.5, "other"), "form"),
     (lambda: figures.plot_reverse_ring(-1), "t"),
+    (lambda: figures.plot_ddpm_digits(np.zeros((10, 64)), np.zeros((30, 64)), np.zeros(30)), "real and generated"),
 ])
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):

@@ -7,6 +7,7 @@ draws) and returns a matplotlib ``Figure`` in the book's style; an explorer wrap
 import functools
 import math
 
+import matplotlib.colors
 import numpy as np
 import torch
 from matplotlib.figure import Figure
@@ -278,4 +279,37 @@ def plot_reverse_sde(x_start, x_end) -> Figure:
     ax.set(xlim=(-4, 4), ylim=(0, 1.0), xlabel="$x$", ylabel="density", title="reverse-time SDE with the exact score")
     style.mark_clipped(ax, "density beyond the axes (clipped)")
     style.legend_outside(ax, "right")
+    return fig
+
+
+@styled
+def plot_ddpm_digits(real, generated, predicted) -> Figure:
+    """Real digits beside DDPM samples (pixels in [−1, 1], one 64-vector per image), and how a classifier
+    trained on real digits labels the samples (``predicted``: one class 0–9 per sample)."""
+    real, generated = (np.asarray(z, dtype=float).reshape(-1, 8, 8) for z in (real, generated))
+    predicted = np.asarray(predicted, dtype=int)
+    if len(real) < 24 or len(generated) < 24:
+        raise ValueError(f"real and generated must hold at least 24 images each, got {len(real)} and {len(generated)}")
+
+    def mosaic(images):  # 3 rows of 8 images, one pixel of margin
+        canvas = np.full((3 * 9 + 1, 8 * 9 + 1), -1.0)
+        for k, im in enumerate(images[:24]):
+            r, c = divmod(k, 8)
+            canvas[1 + 9 * r:9 + 9 * r, 1 + 9 * c:9 + 9 * c] = im
+        return canvas
+
+    fig = style.figure(2.6)
+    ax, ax2, ax3 = fig.subplots(1, 3, width_ratios=[1.2, 1.2, 1])
+    norm = matplotlib.colors.Normalize(-1, 1)  # one scale for both mosaics, so one colour bar
+    for a, images, title in ((ax, real, "real digits"), (ax2, generated, "DDPM samples")):
+        shown = a.imshow(mosaic(np.clip(images, -1, 1)), cmap="gray_r", norm=norm, interpolation="nearest")
+        a.set(title=title, xticks=[], yticks=[])
+    style.colorbar(shown, [ax, ax2], "pixel value", location="left", shrink=0.7)
+    counts = np.bincount(predicted, minlength=10)
+    ax3.bar(np.arange(10), counts, color="C1", label="samples per class")
+    ax3.axhline(len(predicted) / 10, color="k", ls="--", label="equal share")
+    ax3.set(xlabel="class a classifier assigns", xticks=range(10), ylim=(0, 2.2 * len(predicted) / 10),
+            title="class coverage")
+    style.mark_clipped(ax3, "bar beyond the axes (clipped)")
+    style.legend_outside(ax3, "below", ncols=1)
     return fig
