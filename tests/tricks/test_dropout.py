@@ -59,3 +59,14 @@ def test_weight_scaled():
     assert dr.weight_scaled([[2.0, 4.0]], [0.5, 0.25]).tolist() == [[1.0, 1.0]]
     with pytest.raises(ValueError, match="keep"):
         dr.weight_scaled([[2.0, 4.0]], [0.5])
+
+
+def test_dropout_keeps_dtype_and_refuses_bad_masks():
+    H = torch.ones(4, dtype=torch.float32)
+    assert dr.dropout(H, 0.5, generator=gen()).dtype == torch.float32
+    assert dr.all_masks(1).tolist() == [[0.0], [1.0]]
+    assert dr.mask_probabilities([[1.0, 1.0]], [0.0, 1.0]).tolist() == [0.0]
+    with pytest.raises(ValueError, match="keep"):
+        dr.mask_probabilities([[1.0, 0.0]], [0.5])
+    with pytest.raises(ValueError, match="output"):
+        dr.ensemble_mean([1.0], [[1.0]], [0.5], "tanh")

@@ -117,3 +117,14 @@ def test_group_norm_groups_channels_and_errors():
         nm.group_norm(torch.ones(1, 2, dtype=torch.float64), 2, eps=1.0)
     with pytest.raises(ValueError, match="eps"):
         nm.group_norm(torch.ones(1, 2, 2, dtype=torch.float64), 1, eps=0.0)
+
+
+def test_running_stats_momentum_one_and_shapes():
+    mean, var = nm.update_running_stats([5.0], [9.0], [[0.0], [2.0]], momentum=1.0)
+    assert mean.tolist() == [1.0] and var.tolist() == [2.0]                # the batch's own (unbiased) statistics
+    with pytest.raises(ValueError, match="running_var"):
+        nm.update_running_stats([0.0], [-1.0], [[0.0], [2.0]])
+    with pytest.raises(ValueError, match="running_mean"):
+        nm.batch_norm_eval([[1.0, 2.0]], [0.0], [1.0, 1.0])
+    with pytest.raises(ValueError, match="g"):
+        nm.weight_norm([[1.0, 0.0]], [1.0, 2.0])

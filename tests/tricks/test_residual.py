@@ -65,3 +65,16 @@ def test_dense_channels_and_block():
         rs.dense_block(f64([[1.0]]), [])
     with pytest.raises(ValueError, match="layers"):
         rs.dense_block(f64([[1.0]]), [lambda z: z[0]])
+
+
+def test_zero_branch_scale_and_refusals():
+    Jy, Jt = rs.residual_step_jacobians([1.0, 2.0], [[1.0, 1.0], [1.0, 1.0]], 0.0)
+    assert Jy.tolist() == [[1.0, 0.0], [0.0, 1.0]] and float(Jt.abs().max()) == 0.0
+    with pytest.raises(ValueError, match="theta"):
+        rs.residual_step_jacobians([1.0, 2.0], [[1.0]], 0.5)
+    with pytest.raises(ValueError, match="alpha"):
+        rs.gradient_norms([0.0], torch.zeros(1, 1, 1, dtype=torch.float64), alpha=0.0)
+    with pytest.raises(ValueError, match="W"):
+        rs.residual_jacobian([0.0, 0.0], [[1.0, 2.0]])
+    with pytest.raises(ValueError, match="b"):
+        rs.residual_layer([1.0, 2.0], [[1.0, 0.0], [0.0, 1.0]], [0.0])

@@ -43,3 +43,16 @@ def test_filter_factors_and_equivalent_steps():
     assert sh.equivalent_steps(0.009, 0.5) == 222
     assert sh.equivalent_steps(10.0, 10.0) == 1                           # never zero steps
     assert sh.equivalent_steps(0.3, 1.0) == 3
+
+
+def test_zero_penalties_change_nothing_and_negative_ones_are_refused():
+    assert sh.l1_solution([2.0, -0.1], [1.0, 3.0], 0.0).tolist() == [2.0, -0.1]
+    assert sh.early_stopping_factors([0.3], 0.5, 0).tolist() == [0.0]
+    with pytest.raises(ValueError, match="lam"):
+        sh.l1_solution([2.0], [1.0], -0.5)
+    with pytest.raises(ValueError, match="lam"):
+        sh.early_stopping_factors([-0.1], 0.1, 3)
+    with pytest.raises(ValueError, match="mu"):
+        sh.l2_factors([0.1], 0.0)
+    with pytest.raises(ValueError, match="H"):
+        sh.gd_quadratic([[1.0, 0.0], [0.0, -1.0]], [1.0, 1.0], 0.1, 2)

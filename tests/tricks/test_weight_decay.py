@@ -86,3 +86,19 @@ def test_ridge_exact():
     assert wd.ridge([[1.0], [2.0]], [1.0, 2.0], 5.0).tolist() == pytest.approx([0.5])
     assert wd.ridge([[1.0, 0.0], [0.0, 1.0]], [2.0, 4.0], 1.0).tolist() == pytest.approx([1.0, 2.0])
     assert math.isfinite(float(wd.ridge([[1.0, 1.0, 1.0]], [1.0], 0.1).sum()))
+
+
+def test_zero_coefficients_and_refusals():
+    assert float(wd.frobenius_penalty([f64([[1.0, 2.0]]), f64([[3.0]])], [0.0, 0.0])) == 0.0
+    with pytest.raises(ValueError, match="mus"):
+        wd.frobenius_penalty([f64([[1.0]])], [-1.0])
+    with pytest.raises(ValueError, match="weight_decay"):
+        wd.weight_decay_step([1.0], [0.0], 0.1, -0.1)
+    with pytest.raises(ValueError, match="mu"):
+        wd.ridge([[1.0]], [1.0], 0.0)
+    with pytest.raises(ValueError, match="y"):
+        wd.ridge([[1.0], [2.0]], [1.0], 1.0)
+    with pytest.raises(ValueError, match="theta_star"):
+        wd.eigen_shrinkage([[1.0, 0.0], [0.0, 1.0]], [1.0], 1.0)
+    assert wd.ridge_bayes_risk([[1.0, 0.0], [0.0, 1.0]], 1.0, 1.0, 1.0).shape == ()
+    assert float(wd.ridge_bayes_risk([[1.0, 0.0], [0.0, 1.0]], 1.0, 1.0, 1.0)) == pytest.approx(1.0)
