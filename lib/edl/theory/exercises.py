@@ -9,7 +9,7 @@ import torch
 from edl.core.exercises import exercise
 
 
-@exercise("ch09a.ex.cover-recursion", function="separable_dichotomies", kind="implement",
+@exercise("ch09.ex.cover-recursion", function="separable_dichotomies", kind="implement",
           title="Counting the labellings a halfspace can realise",
           cases=[(3, 3), (4, 3), (6, 3), (10, 2), (1, 5), (8, 8)], atol=0, rtol=0,
           hint="C(s, n) = 2 Σ_{i<n} binom(s − 1, i); for s ≤ n every one of the 2^s labellings is separable")
@@ -22,7 +22,7 @@ def _separable_dichotomies(s, n):
     return table[(s, n)]
 
 
-@exercise("ch09a.ex.gaussian-kl", function="posterior_kl", kind="derive",
+@exercise("ch09.ex.pacbayes-kl", function="posterior_kl", kind="derive",
           title="The KL term of a Gaussian posterior",
           tight=[([1.0], [1.0], 1.0), ([0.0, 0.0], [2.0, 2.0], 2.0)],      # ½ exactly; Q = P gives 0
           cases=[([0.3, -1.2], [0.5, 2.0], 1.5), ([2.0], [0.1], 0.5), ([0.0, 1.0, -1.0], [1.0, 1.0, 1.0], 3.0)],
@@ -36,7 +36,7 @@ def _posterior_kl(theta, sigma, lam):
     return float(torch.distributions.kl_divergence(q, p).sum())
 
 
-@exercise("ch09a.ex.mode-decay", function="residual_left", kind="derive",
+@exercise("ch09.ex.mode-decay", function="residual_left", kind="derive",
           title="How much of an eigenmode gradient descent leaves behind",
           tight=[(2.0, 1.0, 3), (1.0, 1.0, 5), (0.5, 0.5, 2)],    # ηλ = 2: the sign flips every step; ηλ = 1: gone
           cases=[(0.1, 1.0, 10), (3.0, 0.5, 4), (1.0, 0.25, 8), (0.0, 1.0, 3)],
@@ -59,7 +59,7 @@ REGIME_OUTCOMES = {
 }
 
 
-@exercise("ch09a.ex.kernel-regimes", function="kernel_change_prediction", kind="predict",
+@exercise("ch09.ex.kernel-regimes", function="kernel_change_prediction", kind="predict",
           title="Which training keeps the kernel still?", choices=REGIME_OUTCOMES,
           cases=[("lazy",), ("catapult",), ("mean-field",)],
           hint="the lazy change is O(1/m); what does a step above 2/λ_max do to the early dynamics, and what does the "
@@ -87,7 +87,7 @@ def ntk_predict(K, K_cross, y, f0, f0_cross):
 '''
 
 
-@exercise("ch09a.ex.kernel-regression-debug", function="ntk_predict", kind="debug",
+@exercise("ch09.ex.kernel-regression-debug", function="ntk_predict", kind="debug",
           title="A kernel machine that forgets where the network started", buggy=KERNEL_REGRESSION_BUGGY,
           cases=[([[2.0, 0.0], [0.0, 1.0]], [[1.0, 0.5]], [1.0, 0.0], [0.0, 0.0], [0.0]),       # f₀ = 0 hides the bug
                  ([[2.0]], [[1.0]], [1.0], [0.5], [0.2]),
@@ -109,7 +109,7 @@ def _ntk_predict(K, K_cross, y, f0, f0_cross):
     return f0c + Jc @ np.linalg.lstsq(J, y - f0, rcond=None)[0]
 
 
-@exercise("ch09a.ex.ntk-width-error", function="width_error", kind="explore",
+@exercise("ch09.ex.ntk-width-error", function="width_error", kind="explore",
           title="How wide before the kernel is deterministic?",
           explorer="edl.theory.figures.ntk.ntk_width_explorer",
           cases=[(16,), (64,), (256,), (1024,), (4096,)], atol=0.002, rtol=0,

@@ -116,7 +116,7 @@ def spectral_bias_data(t: float) -> tuple[np.ndarray, np.ndarray]:
     K, f0 = ntk.empirical_ntk(theta, X), ntk.two_layer(theta, X)
     lam, U = torch.linalg.eigh(K)
     f = ntk.linear_ode_solution(K, y, f0, float(t))
-    return lam.numpy()[::-1].copy(), np.abs(U.T @ (y - f)).numpy()[::-1].copy()
+    return lam.numpy()[::-1].copy(), (U.T @ (y - f)).abs().numpy()[::-1].copy()
 
 
 @styled
