@@ -90,10 +90,12 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
     out = {}
     for M in SIZES:
         _data(M)
-        out[f"M={M}, |E|={5 * M}: scatter vs per-node loop"] = (functools.partial(sparse, M), functools.partial(loop, M))
+        out[f"M={M}, |E|={5 * M}: scatter vs per-node loop"] = (functools.partial(sparse, M),
+                                                                 functools.partial(loop, M))
         if M <= DENSE_MAX:
             _dense(M)
-            out[f"M={M}, |E|={5 * M}: scatter vs dense A@X"] = (functools.partial(sparse, M), functools.partial(dense, M))
+            out[f"M={M}, |E|={5 * M}: scatter vs dense A@X"] = (functools.partial(sparse, M),
+                                                                 functools.partial(dense, M))
     _csr(SIZES[-1])
     out[f"M={SIZES[-1]}: scatter vs scipy.sparse CSR"] = (functools.partial(sparse, SIZES[-1]),
                                                          functools.partial(scipy_csr, SIZES[-1]))
@@ -122,7 +124,8 @@ if __name__ == "__main__":
         ref = loop(M)
         diff = max(np.abs(fn(M) - ref).max() for fn in routes.values() if fn is not dense or M <= DENSE_MAX)
         cells = [f"{times[n][M] * 1e3:>9.2f}ms" if M in times[n] else f"{'—':>11}" for n in routes]
-        print(f"{M:>6} {5 * M:>7} " + " ".join(cells) + f" {times['node loop'][M] / times['scatter'][M]:>11.1f}x {diff:>9.1e}")
+        ratio = times["node loop"][M] / times["scatter"][M]
+        print(f"{M:>6} {5 * M:>7} " + " ".join(cells) + f" {ratio:>11.1f}x {diff:>9.1e}")
     print("growth exponent (slope of log time against log |E|): " + ", ".join(
         f"{n} {np.polyfit(np.log([5 * M for M in t]), np.log(list(t.values())), 1)[0]:.2f}" for n, t in times.items()))
     print("(1: linear in the number of edges; the dense product grows like M², i.e. like |E|² at fixed average degree)")

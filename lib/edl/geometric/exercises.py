@@ -25,7 +25,8 @@ def _dirichlet_energy(edges, x):
 
 @exercise("ch07.ex.mean-aggregation", function="mean_aggregate", kind="implement",
           title="Mean aggregation, one node at a time",
-          cases=[([(0, 1), (1, 2)], [[1.0], [2.0], [4.0]]), ([(0, 1), (0, 2), (0, 3)], [[1.0, 0.0], [2.0, 1.0], [3.0, 2.0], [6.0, 3.0]]),
+          cases=[([(0, 1), (1, 2)], [[1.0], [2.0], [4.0]]),
+                 ([(0, 1), (0, 2), (0, 3)], [[1.0, 0.0], [2.0, 1.0], [3.0, 2.0], [6.0, 3.0]]),
                  ([(0, 1)], [[1.0], [5.0], [7.0]])],                            # node 2 has no neighbour: 0
           atol=1e-12, rtol=1e-12,
           hint="for each node m, average the feature rows of its neighbours; a node without neighbours gets zeros")
@@ -41,7 +42,7 @@ def _mean_aggregate(edges, X):
 
 @exercise("ch07.ex.complete-graph-commutant", function="commutant_dimension_complete", kind="derive",
           title="How many filters commute with the complete graph?",
-          tight=[(1,), (2,)],                      # A = 0 (every filter is a polynomial: 1 = 1); K2: 2 distinct eigenvalues
+          tight=[(1,), (2,)],              # A = 0 (every filter a polynomial: 1 = 1); K2: two distinct eigenvalues
           cases=[(3,), (4,), (5,), (7,)], atol=0, rtol=0,
           hint="the eigenvalues of A(K_M) are M − 1 (once) and −1 (M − 1 times); a matrix commutes with a symmetric A "
                "iff it maps each eigenspace into itself")
@@ -70,7 +71,8 @@ WL_PAIRS = {
           choices=WL_OUTCOMES, cases=[(k,) for k in WL_PAIRS],
           hint="a node's WL colour only ever records its degree, its neighbours' degrees, and so on: regular graphs "
                "with the same degree look alike everywhere",
-          explanation="Every node of a d-regular graph starts with the same colour and has d neighbours of that colour, "
+          explanation="Every node of a d-regular graph starts with the same colour and has d neighbours of that "
+                      "colour, "
                       "so refinement never splits anything: C6, C3+C3, C8, C4+C4, K3,3 and the prism are all regular "
                       "(degree 2, 2, 2, 2, 3, 3), and each pair has equal sizes (b). P4/K1,3, C5/P5 and K4/C4 differ "
                       "already in their degree counts (a). A message-passing GNN inherits exactly this blindness.")
@@ -96,7 +98,8 @@ SIDE_PERMS = {"identity": [0, 1, 2, 3, 4, 5], "swap of nodes 0 and 1": [1, 0, 2,
 @exercise("ch07.ex.permutation-side", function="wrong_side_vanishes", kind="predict",
           title="When does the wrong-sided identity hold?", choices=SIDE_OUTCOMES, cases=[(k,) for k in SIDE_PERMS],
           hint="a correct layer satisfies f(PX, PAPᵀ) = P f(X, A); substitute that into the wrong-sided expression",
-          explanation="For an equivariant f, P f(PX, PAPᵀ) = P² f(X, A), so the wrong-sided identity asks for P² = I: it "
+          explanation="For an equivariant f, P f(PX, PAPᵀ) = P² f(X, A), so the wrong-sided identity asks for "
+                      "P² = I: it "
                       "holds for the identity and for involutions (a swap, the reversal), and fails for a 3-cycle or "
                       "a 6-cycle. A test written with P on the wrong side passes on some relabellings and rejects "
                       "correct layers on others.")
@@ -134,7 +137,8 @@ def renormalised_adjacency(A):
                  ([[0, 1, 1], [1, 0, 1], [1, 1, 0]],)],
           atol=1e-12, rtol=1e-12,
           hint="which degree belongs to the graph with self-loops? Compare the top eigenvalue with 1",
-          explanation="The self-loop adds one to every degree: D̃ = D + I. Normalising A + I by the plain degrees gives "
+          explanation="The self-loop adds one to every degree: D̃ = D + I. Normalising A + I by the plain degrees "
+                      "gives "
                       "a matrix whose top eigenvalue exceeds 1 (on a d-regular graph it is (d + 1)/d, 2 for a single "
                       "edge), so repeated propagation still amplifies: the bug removes exactly what the trick is for.")
 def _renormalised_adjacency(A):

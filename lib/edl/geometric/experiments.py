@@ -157,7 +157,8 @@ def train_set_models(size: int = 6, steps: int = 400, n_train: int = 512, seed: 
     mlp = torch.nn.Sequential(torch.nn.Linear(size, 32), torch.nn.Tanh(), torch.nn.Linear(32, 1)).double()
     with torch.no_grad():
         for p in mlp.parameters():
-            p.copy_(torch.randn(p.shape, generator=g, dtype=torch.float64) * (0.1 if p.ndim == 1 else p.shape[1] ** -0.5))
+            scale = 0.1 if p.ndim == 1 else p.shape[1] ** -0.5
+            p.copy_(torch.randn(p.shape, generator=g, dtype=torch.float64) * scale)
     models = {"deep_sets": (deep, lambda z: deep(z)), "mlp": (mlp, lambda z: mlp(z)[:, 0])}
     out = {}
     for name, (model, f) in models.items():

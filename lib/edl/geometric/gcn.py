@@ -122,7 +122,8 @@ def gcn_two_layer(X, A, W0, W1) -> torch.Tensor:
 def cycle_adjacency(M: int, *, dtype: torch.dtype = torch.float64, device=None) -> torch.Tensor:
     r"""The adjacency matrix of the cycle :math:`C_M` (node :math:`i` joined to :math:`i\pm1 \bmod M`).
 
-    On :math:`C_M` every :math:`\tilde d_i=3` and :math:`\bar A=\tfrac13(A+I)=\operatorname{circ}(\tfrac13,\tfrac13,0,\dots,0,\tfrac13)`:
+    On :math:`C_M` every :math:`\tilde d_i=3` and
+    :math:`\bar A=\tfrac13(A+I)=\operatorname{circ}(\tfrac13,\tfrac13,0,\dots,0,\tfrac13)`:
     GCN propagation is a circular convolution with the box kernel :math:`(\tfrac13,\tfrac13,\tfrac13)`.
     Book labels: ``gdl.gcn-cycle-toeplitz``, ``gdl.laplacian-spectrum``. ``M`` : at least 3.
 
@@ -142,7 +143,8 @@ def cycle_adjacency(M: int, *, dtype: torch.dtype = torch.float64, device=None) 
 def matrix_polynomial(S, theta, x=None) -> torch.Tensor:
     r"""A polynomial in a graph operator, :math:`\sum_k\theta_kS^k`, or its product with a signal by repeated products.
 
-    .. math:: H=\sum_{k=0}^{K}\theta_kS^k,\qquad Hx=\sum_{k=0}^{K}\theta_k\,S(S(\cdots Sx))\quad(O(K|E|)\ \text{for sparse}\ S)
+    .. math:: H=\sum_{k=0}^{K}\theta_kS^k,\qquad
+              Hx=\sum_{k=0}^{K}\theta_k\,S(S(\cdots Sx))\quad(O(K|E|)\ \text{for sparse}\ S)
 
     Book labels: ``gdl.shift-invariant-filter``, ``gdl.polynomial-kernel``. ``S`` : ``(M, M)`` (``A`` or
     ``L``); ``theta`` : ``(K+1,)``; ``x`` : ``(M,)`` or ``(M, C)``, or None for the matrix itself.

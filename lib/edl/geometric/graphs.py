@@ -185,7 +185,8 @@ def aggregate(messages, edges, num_nodes: int, mode: str = "sum") -> torch.Tenso
     else:
         out = out.index_add(0, target, H[source])
         if mode == "mean":
-            count = torch.zeros(M, dtype=H.dtype, device=H.device).index_add(0, target, torch.ones_like(target, dtype=H.dtype))
+            ones = torch.ones_like(target, dtype=H.dtype)
+            count = torch.zeros(M, dtype=H.dtype, device=H.device).index_add(0, target, ones)
             out = out / count.clamp(min=1)[:, None]
     return out
 
@@ -232,7 +233,8 @@ def message_passing(X, A, psi: Callable | None = None, phi: Callable | None = No
 def attention_coefficients(X, A, V, u, *, negative_slope: float = 0.2) -> torch.Tensor:
     r"""Attention weights of a GAT layer: a softmax over every node's neighbourhood (self-loop included).
 
-    .. math:: q_{ij}=\operatorname*{softmax}_{j:\,\tilde A_{ij}=1}\Big(\mathrm{LeakyReLU}\big(u^\top[Vx_i;Vx_j]\big)\Big),
+    .. math:: q_{ij}=\operatorname*{softmax}_{j:\,\tilde A_{ij}=1}
+              \Big(\mathrm{LeakyReLU}\big(u^\top[Vx_i;Vx_j]\big)\Big),
               \qquad \sum_j\tilde A_{ij}q_{ij}=1,\quad q_{ij}=0\ \text{where}\ \tilde A_{ij}=0
 
     Book label: ``gdl.attention-gnn``. ``X`` : ``(M, N)``; ``A`` : ``(M, M)`` (self-loops are added);
@@ -264,7 +266,8 @@ def gat_layer(X, A, V, u, W, *, activation: Callable = torch.tanh) -> torch.Tens
 
     Book label: ``gdl.attention-gnn``. ``W`` : ``(N, N')``; ``activation`` : :math:`\sigma`.
 
-    >>> gat_layer([[1.0], [0.0]], [[0, 1], [1, 0]], [[1.0]], [0.0, 0.0], [[2.0]], activation=lambda z: z).flatten().tolist()
+    >>> ident = lambda z: z
+    >>> gat_layer([[1.0], [0.0]], [[0, 1], [1, 0]], [[1.0]], [0.0, 0.0], [[2.0]], activation=ident).flatten().tolist()
     [1.0, 1.0]
     """
     activation = c.function("activation", activation)

@@ -217,7 +217,8 @@ def spectral_filter(L, x, g: Callable) -> torch.Tensor:
     Book label: ``gdl.spectral-filter``. ``L`` : symmetric ``(M, M)``; ``x`` : ``(M,)`` or ``(M, C)``;
     ``g`` : the frequency response, applied to the tensor of eigenvalues.
 
-    >>> spectral_filter([[1.0, -1.0], [-1.0, 1.0]], [1.0, 0.0], lambda lam: (lam < 1).double()).numpy().round(8).tolist()
+    >>> low = lambda lam: (lam < 1).double()
+    >>> spectral_filter([[1.0, -1.0], [-1.0, 1.0]], [1.0, 0.0], low).numpy().round(8).tolist()
     [0.5, 0.5]
     """
     g = c.function("g", g)
@@ -228,7 +229,8 @@ def spectral_filter(L, x, g: Callable) -> torch.Tensor:
     v.require_shape("x", x, (U.shape[0], *([None] * (x.ndim - 1))), match="L")
     response = c.output("g", g(lam))
     if response.shape != lam.shape:
-        raise ValueError(f"g must return one value per eigenvalue, shape {tuple(lam.shape)}, got {tuple(response.shape)}")
+        raise ValueError(f"g must return one value per eigenvalue, shape {tuple(lam.shape)}, "
+                         f"got {tuple(response.shape)}")
     x_hat = U.T @ x
     return U @ (response[:, None] * x_hat if x.ndim == 2 else response * x_hat)
 
@@ -307,7 +309,9 @@ def poly_layer_params(c_in: int, c_out: int, K: int) -> int:
 
 
 def apply_polynomial(L, alpha, x) -> torch.Tensor:
-    r"""Apply :math:`\sum_k\alpha_kL^k` to a signal by :math:`K` repeated products. Book label: ``gdl.polynomial-kernel``.
+    r"""Apply :math:`\sum_k\alpha_kL^k` to a signal by :math:`K` repeated products.
+
+    Book label: ``gdl.polynomial-kernel``.
 
     >>> apply_polynomial([[1.0, -1.0], [-1.0, 1.0]], [1.0, 1.0], [1.0, 0.0]).tolist()
     [2.0, -1.0]

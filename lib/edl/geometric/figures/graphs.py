@@ -65,9 +65,9 @@ def plot_cayley_table() -> Figure:
 
 @styled
 def plot_pooling_multisets() -> Figure:
-    r"""Sum and max pooling of the embeddings :math:`\varphi(x)=(x, x^2, \sin 3x)` of the multisets {1, 1, 2} and
+    r"""Sum and max pooling of the embeddings :math:`\varphi(x)=(x, x^2, \cos x)` of the multisets {1, 1, 2} and
     {1, 2}: the sum tells them apart, the coordinate-wise max cannot."""
-    phi = lambda s: torch.cat([s, s**2, torch.sin(3 * s)], 1)  # noqa: E731
+    phi = lambda s: torch.cat([s, s**2, torch.cos(s)], 1)  # noqa: E731
     sets = {"{1, 1, 2}": [1.0, 1.0, 2.0], "{1, 2}": [1.0, 2.0]}
     fig = style.figure(3.0)
     axes = fig.subplots(1, 2, sharey=True)
@@ -77,7 +77,7 @@ def plot_pooling_multisets() -> Figure:
             z = symmetry.deep_sets(s, phi, lambda h: h, mode).numpy()
             ax.bar(np.arange(3) + (k - 0.5) * width, z, width, label=name, color=f"C{k}")
         ax.axhline(0, color="0.5", lw=0.8)
-        ax.set(xticks=range(3), xticklabels=["x", "x²", "sin 3x"], title=f"{mode} pooling of φ(x)")
+        ax.set(xticks=range(3), xticklabels=["x", "x²", "cos x"], title=f"{mode} pooling of φ(x)")
     style.legend_outside(axes[1], "right")
     return fig
 

@@ -29,7 +29,8 @@ def propagation_data(k: int) -> dict:
     G, A = _er()
     first, renorm = gcn.propagation_operator(A, renormalised=False), gcn.propagation_operator(A)
     x = torch.as_tensor(np.random.default_rng(0).normal(size=12)).abs() + 0.1
-    return {"first": gcn.propagation_growth(first, x, 20).numpy(), "renorm": gcn.propagation_growth(renorm, x, 20).numpy(),
+    return {"first": gcn.propagation_growth(first, x, 20).numpy(),
+            "renorm": gcn.propagation_growth(renorm, x, 20).numpy(),
             "spec_first": torch.linalg.eigvalsh(first).numpy(), "spec_renorm": torch.linalg.eigvalsh(renorm).numpy(),
             "xk_first": (torch.linalg.matrix_power(first, k) @ x).numpy(),
             "xk_renorm": (torch.linalg.matrix_power(renorm, k) @ x).numpy()}
@@ -43,7 +44,7 @@ def plot_propagation(k: int = 10) -> Figure:
     d = propagation_data(k)
     fig = style.figure(3.6)
     ax0, ax1, ax2 = fig.subplots(1, 3, width_ratios=[1.1, 1.3, 1.2])
-    for row, (name, key, colour) in enumerate((("I + D^-1/2 A D^-1/2", "spec_first", "C3"), ("Ā renormalised", "spec_renorm", "C0"))):
+    for row, (key, colour) in enumerate((("spec_first", "C3"), ("spec_renorm", "C0"))):
         ax0.plot(d[key], np.full(12, row), "|", ms=18, mew=2, color=colour)
     ax0.set(yticks=[0, 1], yticklabels=["I + D^-½AD^-½", "Ā"], ylim=(-0.6, 1.6), xlim=(-1.1, 2.2), xlabel="eigenvalue",
             title="spectra")
@@ -53,7 +54,8 @@ def plot_propagation(k: int = 10) -> Figure:
     ax1.semilogy(steps, d["first"], "o-", ms=3, color="C3", label="I + D^-½AD^-½: ≈ 2^k")
     ax1.semilogy(steps, d["renorm"], "o-", ms=3, color="C0", label="Ā: bounded by 1")
     ax1.axvline(k, color="0.4", lw=1)
-    ax1.set(xlabel="steps k", ylabel="‖S^k x‖ / ‖x‖", ylim=(1e-1, 3e6), title=f"gain after k = {k}: {d['first'][k]:.3g} vs {d['renorm'][k]:.2f}")
+    ax1.set(xlabel="steps k", ylabel="‖S^k x‖ / ‖x‖", ylim=(1e-1, 3e6),
+            title=f"gain after k = {k}: {d['first'][k]:.3g} vs {d['renorm'][k]:.2f}")
     style.legend_outside(ax1, "below", ncols=1)
     width = np.arange(12)
     ax2.bar(width - 0.2, d["xk_first"] / np.abs(d["xk_first"]).max(), 0.4, color="C3", label="I + D^-½AD^-½")
@@ -65,7 +67,8 @@ def plot_propagation(k: int = 10) -> Figure:
 
 def propagation_explorer() -> Explorer:
     return Explorer(plot_propagation, [Control("k", list(range(0, 21, 2)), start=5, label="propagation steps k")],
-                    title="The renormalisation trick: the first-order operator doubles the signal at every step, Ā never grows")
+                    title="The renormalisation trick: the first-order operator doubles the signal at every step, "
+                          "Ā never grows")
 
 
 @functools.cache
@@ -89,7 +92,7 @@ def plot_fourier_modes() -> Figure:
     for k, ax in enumerate(axes.flat):
         u = U[:, k].numpy() * np.sign(U[:, k].sum().item() or 1.0)
         sc = draw_graph(ax, pos, A.numpy(), u, cmap="RdBu_r", norm=norm, size=30)
-        ax.set_title(f"λ{k + 1} = {lam[k]:.3f}", fontsize=9.5)
+        ax.set_title(f"λ{k + 1} = {abs(lam[k].item()) if k == 0 else lam[k].item():.3f}", fontsize=9.5)
     style.colorbar(sc, axes, label="u_k at the node")
     return fig
 
@@ -116,7 +119,8 @@ def heat_filter_data(t: float) -> dict:
 @styled
 def plot_heat_filter(t: float = 0.3) -> Figure:
     r"""A noisy smooth signal on a 6×10 grid graph filtered by the heat kernel :math:`e^{-tL}`: each graph frequency
-    is damped by :math:`e^{-t\lambda}`, so noise (high :math:`\lambda`) dies first and the smooth part survives longest."""
+    is damped by :math:`e^{-t\lambda}`, so noise (high :math:`\lambda`) dies first and the smooth part survives
+    longest."""
     d = heat_filter_data(t)
     A, pos, *_ = _heat_setup()
     fig = style.figure(3.6)
@@ -161,7 +165,8 @@ def plot_component_spectra(removed: int = 0) -> Figure:
     draw_graph(ax0, _community_pos(), A.numpy(), colors=[f"C{comp[n] % 10}" for n in range(18)], size=60)
     ax0.set_title(f"{removed} edges removed: {zeros} component{'s' * (zeros != 1)}", fontsize=10)
     ax1.plot(lam, np.zeros_like(lam), "|", ms=25, mew=2, color="C0")
-    ax1.plot(lam[lam < 1e-9], np.zeros(zeros), "o", ms=8, color="C3", label=f"{zeros} zero eigenvalue{'s' * (zeros != 1)}")
+    ax1.plot(lam[lam < 1e-9], np.zeros(zeros), "o", ms=8, color="C3",
+             label=f"{zeros} zero eigenvalue{'s' * (zeros != 1)}")
     ax1.set(xlim=(-0.3, 7.5), yticks=[], xlabel="eigenvalue of L", title="spectrum")
     style.legend_outside(ax1, "below")
     return fig
@@ -206,6 +211,6 @@ def plot_commutant_dimensions() -> Figure:
     for i, (a, b) in enumerate(dims):
         ax.text(i - 0.2, a + 0.3, str(a), ha="center", fontsize=9)
         ax.text(i + 0.2, b + 0.3, str(b), ha="center", fontsize=9)
-    ax.set(xticks=x, xticklabels=list(graphs), ylabel="dimension", ylim=(0, 20))
+    ax.set(xticks=x, xticklabels=list(graphs), ylabel="dimension", ylim=(0, 20), yticks=range(0, 21, 5))
     style.legend_outside(ax, "right")
     return fig
