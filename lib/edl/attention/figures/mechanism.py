@@ -67,10 +67,12 @@ def plot_query_key_rank(q: int = 2, seed: int = 0) -> Figure:
     im = ax.imshow(S, cmap="RdBu_r", norm=Normalize(-lim, lim))
     ax.set(title=f"QᵀK, q = {q}", xlabel="key t", ylabel="query s")
     style.colorbar(im, ax, label="q_s · k_t")
-    floor = 1e-17
-    ax2.semilogy(np.arange(1, 10), np.maximum(sv, floor), "o-", color="C0", label="singular values")
+    floor, idx = 1e-18, np.arange(1, 10)
+    ax2.semilogy(idx[sv > 0], sv[sv > 0], "o-", color="C0", label="singular values")
+    if (sv == 0).any():   # a log axis cannot show 0: drawn on the bottom edge, and said so
+        ax2.semilogy(idx[sv == 0], np.full((sv == 0).sum(), floor), "x", color="C0", label="exactly 0 (bottom edge)")
     ax2.axvline(q + 0.5, color="C3", ls="--", lw=1, label=f"rank bound q = {q}")
-    ax2.set(xlabel="index", ylim=(floor / 2, 1e3), title="rank ≤ q")
+    ax2.set(xlabel="index", ylim=(floor, 1e3), title="rank ≤ q")
     style.legend_outside(ax2, "below", ncols=1)
     return fig
 
@@ -200,8 +202,8 @@ def plot_complexity(d: int = 64) -> Figure:
     for j, kind in enumerate(cx.LAYER_KINDS):
         ax.loglog(ns, [cx.layer_flops(kind, int(n), d) for n in ns], color=f"C{j}", label=kind)
         ax2.loglog(ns, [max(cx.max_path_length(kind, int(n)), 0.5) for n in ns], color=f"C{j}", label=kind)
-    ax.axvline(d, color="0.5", ls=":", lw=1, label=f"n = d = {d}")
-    ax.set(xlabel="sequence length n", ylabel="FLOPs per layer", title=f"cost, d = {d}, k = 3")
+    ax.axvline(d, color="0.5", ls=":", lw=1)
+    ax.set(xlabel="sequence length n", ylabel="FLOPs per layer", title=f"cost, d = {d}, k = 3 (dotted: n = d)")
     ax2.set(xlabel="sequence length n", ylabel="max path length", title="path between positions", ylim=(0.5, 1e4))
     style.legend_outside(ax2, "right")
     return fig
