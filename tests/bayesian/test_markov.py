@@ -117,3 +117,47 @@ def test_checks_fail_on_wrong_variants(check, wrong):
 
 def test_conductance_check_catches_a_factor_two_in_the_gap():
     assert not checks.check_conductance(phi=lambda pi, T, S: 2 * mk.conductance(pi, T, S)).passed
+
+
+def test_samplers_reproduce_a_hand_run_with_the_same_random_numbers():
+    # Metropolis–Hastings: proposal noise first, then the uniform, at every step.
+    lp = lambda z: -0.5 * (z**2).sum(-1)                                    # noqa: E731
+    walk = lambda x, gen: x + torch.randn(x.shape, generator=gen, dtype=x.dtype)   # noqa: E731
+    xs, acc = mk.metropolis_hastings(lp, T([[0.5], [-1.0]]), walk, None, 6, torch.Generator().manual_seed(4))
+    g = torch.Generator().manual_seed(4)
+    x, n_acc = T([[0.5], [-1.0]]), torch.zeros(2, dtype=torch.float64)
+    for t in range(6):
+        prop = x + torch.randn(x.shape, generator=g, dtype=x.dtype)
+        u = torch.rand(2, generator=g, dtype=x.dtype)
+        ok = u < torch.exp(lp(prop) - lp(x))
+        x = torch.where(ok[:, None], prop, x)
+        n_acc += ok
+        assert torch.equal(xs[t], x)
+    assert torch.equal(acc, n_acc / 6)
+    # Gibbs: all noise drawn up front, (sweeps, coordinate, chain).
+    g = torch.Generator().manual_seed(5)
+    noise = torch.randn((3, 2, 1), generator=g, dtype=torch.float64)
+    out = mk.gibbs_bivariate_normal(0.6, 3, T([[1.0, 2.0]]), torch.Generator().manual_seed(5))
+    x1, x2 = 1.0, 2.0
+    for t in range(3):
+        x1 = 0.6 * x2 + 0.8 * float(noise[t, 0, 0])
+        x2 = 0.6 * x1 + 0.8 * float(noise[t, 1, 0])
+        assert out[t, 0].tolist() == pytest.approx([x1, x2], abs=1e-14)
+    # Simulated tempering: per step 4 uniforms (x move, direction, whether to try, level accept), then a normal.
+    c, logZ = T([1.0, 2.0, 4.0]), 0.5 * torch.log(2 * math.pi * T([1.0, 2.0, 4.0]))
+    f = lambda x: x**2 / 2                                                 # noqa: E731
+    xs, ks = mk.simulated_tempering(f, c, logZ, T([0.3, -0.2]), 8, 0.7, torch.Generator().manual_seed(6))
+    g = torch.Generator().manual_seed(6)
+    x, k = T([0.3, -0.2]), torch.tensor([0, 0])
+    for t in range(8):
+        r = torch.rand((4, 2), generator=g, dtype=torch.float64)
+        z = torch.randn(2, generator=g, dtype=torch.float64)
+        prop = x + 0.7 * z
+        keep = torch.log(r[0]) < -f(prop) / c[k] + f(x) / c[k]
+        x = torch.where(keep, prop, x)
+        k_new = k + torch.where(r[1] < 0.5, -1, 1)
+        valid = (r[2] < 0.5) & (k_new >= 0) & (k_new < 3)
+        k_try = torch.where(valid, k_new, k)
+        log_a = -f(x) / c[k_try] - logZ[k_try] + f(x) / c[k] + logZ[k]
+        k = torch.where(valid & (torch.log(r[3]) < log_a), k_try, k)
+        assert torch.equal(xs[t], x) and torch.equal(ks[t], k)
