@@ -8,6 +8,13 @@ seeded by its size; every route gets the graph in its own representation, built 
 rounding. The scatter costs :math:`O(|E|N)`, the dense product :math:`O(M^2N)` time and :math:`O(M^2)`
 memory, the loop :math:`O(M)` Python steps of small gathers. Run directly, the module prints how
 each cost grows with the number of edges (the slope of log time against log |E|).
+
+On one CPU thread the scatter is about 5–15× faster than the per-node loop (measured on a loaded 2-core
+machine: 1.5 ms against 15–23 ms at 4,000 nodes), not 20×: the loop's body is itself a vectorised NumPy
+gather-and-sum over ~10 rows, and ``index_add`` in float64 pays for unsorted writes. ``scipy.sparse``'s CSR
+product, whose rows are sorted, is another 5–8× faster on the CPU; the scatter is kept because the same code
+runs on a GPU and also serves the mean and the max. The dense product overtakes nothing: it grows like
+:math:`M^2` and at 16,000 nodes its matrix alone would take 2 GB.
 """
 
 import functools
