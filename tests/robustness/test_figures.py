@@ -19,6 +19,8 @@ CASES = {
     "plot_digits_robustness": lambda: figures.plot_digits_robustness(RESULT),
     "plot_minimal_perturbations": lambda: figures.plot_minimal_perturbations(),
     "plot_local_lipschitz": lambda: figures.plot_local_lipschitz(np.linspace(0.5, 3.0, 50), 10.0),
+    "plot_deepfool_path": lambda: figures.plot_deepfool_path(2),
+    "plot_importance": lambda: figures.plot_importance([1.0, 2.0, 0.5], [0.3, 4.0, 0.1]),
 }
 
 
@@ -57,3 +59,10 @@ def test_fairness_data_prices():
 def test_waterfall_refuses_nothing_but_draws_every_feature():
     fig = figures.plot_shap_waterfall(torch.tensor([1.0, -1.0]).numpy(), 0.0)
     assert len(fig.axes[0].patches) == 2
+
+
+def test_deepfool_path_ends_across_the_boundary():
+    f = figures._toy_net()
+    for start in range(len(figures.STARTS)):
+        path = torch.tensor(figures.deepfool_path(start))
+        assert float(f(path[:1])) * float(f(path[-1:])) < 0, start

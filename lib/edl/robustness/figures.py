@@ -222,3 +222,73 @@ def plot_local_lipschitz(local, bound: float) -> Figure:
     ax.set(xlabel="Lipschitz constant (log scale)", ylabel="inputs", title=f"the bound is {bound / local.max():.1f}× the largest local value")
     style.legend_outside(ax, "below", ncols=2)
     return fig
+
+
+# --- DeepFool on the 2-D network, and global importances ---------------------------------------------
+
+STARTS = [(-1.2, -1.0), (-0.9, 0.2), (-0.6, -1.2), (0.2, 0.1), (0.6, -0.6), (1.0, -0.2), (1.5, 0.3), (0.9, 1.4),
+          (-0.8, 1.0), (0.0, 1.2)]
+
+
+def deepfool_path(start: int, overshoot: float = 0.02, max_iter: int = 10) -> np.ndarray:
+    """The explorer's data: DeepFool's iterates x₀ + (1 + overshoot) Σ rᵢ from ``STARTS[start]`` on the toy network
+    (two scores, −f and f), each rᵢ a binary step (``adv.deepfool-binary``) onto the current linearisation."""
+    f = _toy_net()
+    x0 = torch.tensor(STARTS[start], dtype=torch.float64)
+    side = np.sign(float(f(x0[None])))
+    r = torch.zeros_like(x0)
+    path = [x0.numpy().copy()]
+    for _ in range(max_iter):
+        z = (x0 + (1 + overshoot) * r).requires_grad_(True)
+        c = side * f(z[None])[0]                      # the margin of the starting class
+        if float(c.detach()) < 0:
+            break
+        (g,) = torch.autograd.grad(c, z)
+        r = r + at.deepfool_binary_step(c.detach(), g)
+        path.append((x0 + (1 + overshoot) * r).numpy().copy())
+    return np.array(path)
+
+
+@styled
+def plot_deepfool_path(start: int = 3) -> Figure:
+    """DeepFool on a curved boundary: each step jumps onto the tangent line of the current point's level set,
+    which lands near, not on, the true boundary; two or three steps usually cross it."""
+    f = _toy_net()
+    g = np.linspace(-1.5, 1.9, 121)
+    G = torch.tensor(np.stack(np.meshgrid(g, g), -1).reshape(-1, 2))
+    F = f(G).detach().numpy().reshape(len(g), len(g))
+    path = deepfool_path(start)
+    fig = style.figure(4.2)
+    ax = fig.subplots()
+    lim = float(np.abs(F).max())
+    im = ax.contourf(g, g, F, levels=np.linspace(-lim, lim, 21), cmap="RdBu_r")
+    ax.contour(g, g, F, levels=[0.0], colors="k", linewidths=1.5)
+    ax.plot(path[:, 0], path[:, 1], "o-", color="gold", mec="k", ms=5, label=f"DeepFool: {len(path) - 1} step(s)")
+    ax.plot(*path[0], "s", color="k", ms=7, label="start x₀")
+    ax.set(xlim=(g[0], g[-1]), ylim=(g[0], g[-1]), aspect="equal", xlabel="x₁", ylabel="x₂",
+           title=f"‖r‖₂ = {np.linalg.norm(path[-1] - path[0]):.3f}")
+    style.colorbar(im, ax, label="network score f(x)")
+    style.legend_outside(ax, "right")
+    return fig
+
+
+def deepfool_explorer() -> Explorer:
+    return Explorer(plot_deepfool_path, [Control("start", list(range(len(STARTS))), start=3, label="starting point")],
+                    title="DeepFool walks to a curved boundary by jumping onto tangent lines")
+
+
+@styled
+def plot_importance(shap_abs, sage, names=None) -> Figure:
+    """Two global importances side by side: the mean |SHAP value| over inputs and SAGE's share of the risk."""
+    shap_abs, sage = np.asarray(shap_abs, dtype=float), np.asarray(sage, dtype=float)
+    names = names or [f"x{j + 1}" for j in range(len(sage))]
+    fig = style.figure(3.2)
+    ax, ax2 = fig.subplots(1, 2)
+    ax.barh(range(len(sage)), shap_abs, color="C0")
+    ax.set(title="mean |SHAP| (local, averaged)", xlabel="prediction units")
+    ax2.barh(range(len(sage)), sage, color="C1")
+    ax2.set(title="SAGE (risk reduction)", xlabel="squared-error units")
+    for a in (ax, ax2):
+        a.set_yticks(range(len(sage)), names)
+        a.invert_yaxis()
+    return fig
