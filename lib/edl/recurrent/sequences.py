@@ -180,7 +180,8 @@ def kalman_predictive(x, a, q, c, r, m0, p0) -> tuple[torch.Tensor, torch.Tensor
         gain = P * c / S                                       # update with x_t, then predict h_{t+1}
         m, P = m + gain * (x_t - c * m), (1 - gain * c) * P
         m, P = a * m, a * a * P + q
-    return torch.tensor(means, dtype=x.dtype), torch.tensor(variances, dtype=x.dtype)
+    return (torch.tensor(means, dtype=x.dtype, device=x.device),
+            torch.tensor(variances, dtype=x.dtype, device=x.device))
 
 
 # --- sequence to sequence --------------------------------------------------------------------------------------------
