@@ -1,5 +1,11 @@
 """Chapter 9, second half: Bayesian neural networks and MCMC, Gaussian conditioning, Bayesian linear
 regression, Gaussian processes and the NNGP kernel.
+
+Topic modules: the posterior, its energy and predictive (:mod:`.posterior`); Markov chains, Metropolis–Hastings,
+Gibbs, conductance and tempering (:mod:`.markov`); Hamiltonian Monte Carlo and Langevin dynamics
+(:mod:`.dynamics`); Gaussian conditioning and GP regression (:mod:`.gp`); Bayesian linear regression in weight and
+function space (:mod:`.regression`); the NNGP kernel, finite-width corrections and Monte Carlo kernels
+(:mod:`.nngp`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.

@@ -33,7 +33,8 @@ def _gaussian_conditional(mu, Sigma, x1):
           hint="prior w ~ N(0, I), noise variance σ²: μ = (XᵀX + σ²I)⁻¹Xᵀy")
 def _ridge_posterior_mean(X, y, sigma2):
     # Independent route: scikit-learn's ridge regression with penalty α = σ² and no intercept.
-    return Ridge(alpha=sigma2, fit_intercept=False, solver="cholesky").fit(np.asarray(X, float), np.asarray(y, float)).coef_
+    model = Ridge(alpha=sigma2, fit_intercept=False, solver="cholesky")
+    return model.fit(np.asarray(X, float), np.asarray(y, float)).coef_
 
 
 @exercise("ch09b.ex.ula-variance", function="ula_variance", kind="derive",

@@ -315,7 +315,8 @@ def simulated_tempering(f: Callable, c, log_Z, x0, n_steps: int, step: float,
 
     >>> g = torch.Generator().manual_seed(1)
     >>> c = torch.tensor([1.0, 2.0], dtype=torch.float64)
-    >>> xs, ks = simulated_tempering(lambda x: x**2 / 2, c, 0.5 * torch.log(2 * torch.pi * c), torch.zeros(4), 4000, 1.0, g)
+    >>> log_Z = 0.5 * torch.log(2 * torch.pi * c)                  # Z_k of e^{-x²/(2 c_k)}
+    >>> xs, ks = simulated_tempering(lambda x: x**2 / 2, c, log_Z, torch.zeros(4), 4000, 1.0, g)
     >>> round(float((ks == 0).double().mean()), 1)
     0.5
     """

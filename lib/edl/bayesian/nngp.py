@@ -42,7 +42,8 @@ def relu_expectation(k11, k12, k22) -> torch.Tensor:
     v.broadcast_shapes(k11=k11, k12=k12, k22=k22)
     norm = torch.sqrt(k11 * k22)
     if (k12.abs() > norm * (1 + 1e-9)).any():
-        raise ValueError(f"k12 must satisfy |k12| <= sqrt(k11 k22), got k12={k12.tolist()}, k11={k11.tolist()}, k22={k22.tolist()}")
+        raise ValueError(f"k12 must satisfy |k12| <= sqrt(k11 k22), got k12={k12.tolist()}, k11={k11.tolist()}, "
+                         f"k22={k22.tolist()}")
     cos = torch.clamp(k12 / norm, -1.0, 1.0)
     psi = torch.arccos(cos)
     return norm / (2 * math.pi) * (torch.sin(psi) + (math.pi - psi) * cos)

@@ -61,7 +61,8 @@ def gaussian_prior_nll(theta, sigma) -> torch.Tensor:
     deviation, a scalar or one per coordinate (broadcast to ``theta``). The quadratic term is weight decay
     with strength :math:`1/\sigma_i^2` per coordinate.
 
-    >>> round(float(gaussian_prior_nll([1.0, -2.0], 1.0)), 6), round(float(gaussian_prior_nll([1.0, -2.0], [1.0, 2.0])), 6)
+    >>> theta = [1.0, -2.0]
+    >>> round(float(gaussian_prior_nll(theta, 1.0)), 6), round(float(gaussian_prior_nll(theta, [1.0, 2.0])), 6)
     (4.337877, 3.531024)
     """
     theta = _tensor("theta", theta)

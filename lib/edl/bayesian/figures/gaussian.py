@@ -95,13 +95,15 @@ def plot_blr_as_gp(n_points: int = 6) -> Figure:
     fig = style.figure(3.4)
     ax = fig.add_subplot()
     for i, wi in enumerate(w.numpy()):
-        ax.plot(grid, phi(grid) @ wi, color="C0", lw=0.6, alpha=0.5, label="weight space: f = φ(x)ᵀw, w ~ posterior" if i == 0 else None)
+        label = "weight space: f = φ(x)ᵀw, w ~ posterior" if i == 0 else None
+        ax.plot(grid, phi(grid) @ wi, color="C0", lw=0.6, alpha=0.5, label=label)
     ax.plot(grid, mean.numpy(), color="C0", lw=2, label="predictive mean")
     sd = np.sqrt(gv.clamp_min(0).numpy())
     ax.plot(grid, gm.numpy() + 2 * sd, "--", color="C1", lw=1.5, label="function space (GP): ± 2 sd")
     ax.plot(grid, gm.numpy() - 2 * sd, "--", color="C1", lw=1.5)
     ax.plot(x, y, "o", color="C3", ms=5, label=f"{n_points} observations")
-    agree = bool(np.allclose(gv.numpy(), var_f.numpy(), atol=1e-10) and np.allclose(gm.numpy(), mean.numpy(), atol=1e-10))
+    agree = bool(np.allclose(gv.numpy(), var_f.numpy(), atol=1e-10)) and \
+        bool(np.allclose(gm.numpy(), mean.numpy(), atol=1e-10))
     ax.set(xlabel="x", ylabel="f(x)", ylim=(-4, 8),
            title="weight and function space agree to 1e-10" if agree else "weight and function space DISAGREE")
     style.mark_clipped(ax)

@@ -53,7 +53,8 @@ def plot_bayes_rule(n: int = 5, a: float = 2.0, b: float = 2.0) -> Figure:
 
 
 def bayes_rule_explorer() -> Explorer:
-    return Explorer(plot_bayes_rule, [Control("n", [0, 1, 2, 3, 5, 8, 12, 20, 35, 60], start=4, label="coin flips seen n")],
+    flips = [0, 1, 2, 3, 5, 8, 12, 20, 35, 60]
+    return Explorer(plot_bayes_rule, [Control("n", flips, start=4, label="coin flips seen n")],
                     title="Prior × likelihood ∝ posterior: the posterior narrows around 0.7 as flips arrive")
 
 
