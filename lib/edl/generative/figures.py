@@ -191,7 +191,7 @@ def _planar_stack():
 
 
 @functools.cache
-def _flow_frames(points: int = 20000):
+def _flow_frames(points: int = 6000):
     g = torch.Generator().manual_seed(11)
     z = torch.randn(points, 2, generator=g, dtype=F64)
     out, logq = [z], [fl.standard_normal_log_density(z)]
@@ -212,7 +212,7 @@ def plot_flow_layers(k: int = 3) -> Figure:
     axes = fig.subplots(1, 2)
     for ax, j in zip(axes, (0, k)):
         x, lq = pts[j].numpy(), logq[j].numpy()
-        sc = ax.scatter(x[:, 0], x[:, 1], c=lq, s=1, cmap="magma", vmin=-8, vmax=-1)
+        sc = ax.scatter(x[:, 0], x[:, 1], c=lq, s=2, cmap="magma", vmin=-8, vmax=-1, rasterized=True)
         ax.set(xlim=(-6, 6), ylim=(-6, 6), aspect="equal", xlabel="$x_1$", ylabel="$x_2$",
                title="base N(0, I)" if j == 0 else f"after {j} planar layer{'s' if j != 1 else ''}")
         style.mark_clipped(ax, "points beyond the axes (clipped)", legend=j == k)

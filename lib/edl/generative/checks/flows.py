@@ -16,6 +16,7 @@ import torch
 
 from edl.core.checking import CheckResult, all_of, check_close, f64, holds, to_numpy
 from edl.core.ledger import erratum, formula
+from edl.generative.checks import one_thread
 from edl.generative import flows as fl
 
 
@@ -31,6 +32,7 @@ def _grid(lo=-6.0, hi=6.0, n=300):
 
 
 @formula("flow.change-of-variables", reference="scipy's N(b, AAᵀ); quad of a warped 1-D density; a KS test of samples")
+@one_thread
 def check_change_of_variables(cov=fl.change_of_variables) -> CheckResult:
     A, b = np.array([[1.5, 0.3], [-0.4, 0.8]]), np.array([0.5, -1.0])
     rng = np.random.default_rng(140)
@@ -65,6 +67,7 @@ def check_change_of_variables(cov=fl.change_of_variables) -> CheckResult:
 
 
 @formula("flow.spherical-example", reference="sympy's Jacobian determinant; KS tests of uniform points in the ball")
+@one_thread
 def check_spherical(sph=fl.spherical_to_cartesian) -> CheckResult:
     r, th, ph = sp.symbols("r theta phi", positive=True)
     X = sp.Matrix([r * sp.cos(th) * sp.cos(ph), r * sp.cos(th) * sp.sin(ph), r * sp.sin(th)])
@@ -101,6 +104,7 @@ def _layers(seed=142):
 
 
 @formula("flow.composition", reference="the full Jacobian of F by autograd (slogdet); ∫p_X on a 300 × 300 grid")
+@one_thread
 def check_composition(log_density=fl.flow_log_density, forward=fl.flow_forward, inverse_order="reversed") -> CheckResult:
     layers = _layers()
     rng = np.random.default_rng(143)
@@ -148,6 +152,7 @@ def _invert(x, layers):
 
 
 @formula("flow.triangular-jacobian", reference="numpy.linalg.slogdet; autograd's Jacobian of an autoregressive map")
+@one_thread
 def check_triangular(logdet=fl.triangular_log_det, structure="lower") -> CheckResult:
     rng = np.random.default_rng(144)
     L = np.tril(rng.normal(size=(50, 50))) + 3 * np.eye(50)
@@ -192,6 +197,7 @@ def _made(seed=145, d=2, hidden=16):
 
 
 @formula("flow.maf-iaf", reference="round trip; autograd's Jacobian; ∫p on a grid; counted network passes")
+@one_thread
 def check_maf(inverse=fl.maf_inverse, sample=fl.maf_sample) -> CheckResult:
     cond = _made()
     calls = {"n": 0}
@@ -218,6 +224,7 @@ def check_maf(inverse=fl.maf_inverse, sample=fl.maf_sample) -> CheckResult:
 
 
 @formula("flow.coupling", reference="round trip; autograd's full Jacobian (slogdet); ∫p on a grid")
+@one_thread
 def check_coupling(coupling=fl.affine_coupling) -> CheckResult:
     g = torch.Generator().manual_seed(147)
     W1 = torch.randn(2, 16, generator=g, dtype=torch.float64)
@@ -238,6 +245,7 @@ def check_coupling(coupling=fl.affine_coupling) -> CheckResult:
 
 
 @formula("flow.planar", reference="numpy.linalg.det of I + h′uwᵀ; autograd's Jacobian; monotonicity along w")
+@one_thread
 def check_planar(planar=fl.planar_flow) -> CheckResult:
     rng = np.random.default_rng(149)
     u, w, b = rng.normal(size=5), rng.normal(size=5), 0.3

@@ -21,6 +21,7 @@ import torch
 
 from edl.core.checking import CheckResult, all_of, check_close, check_monte_carlo, f64, holds, to_numpy
 from edl.core.ledger import erratum, formula
+from edl.generative.checks import one_thread
 from edl.generative import gan_metrics as gm
 from edl.generative import gans as ga
 
@@ -35,6 +36,7 @@ def _js(p, q):
 
 
 @formula("gan.objective", reference="L-BFGS over the logits of D on 10 atoms (scipy); scipy's Jensen–Shannon")
+@one_thread
 def check_objective(value=ga.gan_value) -> CheckResult:
     p, q = _atoms()
 
@@ -63,6 +65,7 @@ def seed_objective_wrong_expectation() -> CheckResult:
 
 
 @formula("gan.mixture-classification", reference="sklearn.metrics.log_loss on the weighted real/fake table")
+@one_thread
 def check_mixture_classification(loglik=ga.discriminator_log_likelihood) -> CheckResult:
     p, q = _atoms(151)
     D = np.random.default_rng(151).uniform(0.05, 0.95, 10)
@@ -76,6 +79,7 @@ def check_mixture_classification(loglik=ga.discriminator_log_likelihood) -> Chec
 
 
 @formula("gan.optimal-discriminator", reference="sympy.solve of d/dD [a log D + b log(1 − D)] = 0; L-BFGS on atoms")
+@one_thread
 def check_optimal_discriminator(dstar=ga.optimal_discriminator) -> CheckResult:
     a, b, D = sp.symbols("a b D", positive=True)
     sol = sp.solve(sp.diff(a * sp.log(D) + b * sp.log(1 - D), D), D)
@@ -90,6 +94,7 @@ def check_optimal_discriminator(dstar=ga.optimal_discriminator) -> CheckResult:
 
 
 @formula("gan.js-reduction", reference="scipy's Jensen–Shannon on 50 random pairs; quad for two Gaussians")
+@one_thread
 def check_js_reduction(value=ga.optimal_value) -> CheckResult:
     rng = np.random.default_rng(153)
     pairs = [(rng.dirichlet(np.ones(8)), rng.dirichlet(np.ones(8))) for _ in range(50)]
@@ -120,6 +125,7 @@ def _classifier_problem(nodes=120):
 
 
 @formula("gan.classifier-bound", reference="ℓ* = JS(p, p_θ) − log 2 by scipy.integrate.quad")
+@one_thread
 def check_classifier_bound(fit=ga.fit_logistic_discriminator) -> CheckResult:
     p = lambda t: scipy.stats.norm.pdf(t, 0, 1)  # noqa: E731
     q = lambda t: scipy.stats.norm.pdf(t, 0, 2)  # noqa: E731
@@ -134,6 +140,7 @@ def check_classifier_bound(fit=ga.fit_logistic_discriminator) -> CheckResult:
 
 
 @formula("gan.saddle-point", reference="ℓ* = JS − log 2 by quad; the outer minimum on a θ grid")
+@one_thread
 def check_saddle_point(solve=None) -> CheckResult:
     thetas = np.round(np.arange(1.5, 2.5001, 0.01), 2)
     vals = to_numpy(ga.saddle_objective(f64(thetas)))
@@ -171,6 +178,7 @@ def seed_saddle_swapped() -> CheckResult:
 
 
 @formula("gan.non-saturating", reference="torch.autograd on logsigmoid; the closed forms −σ(a) and 1 − σ(a)")
+@one_thread
 def check_non_saturating(grads=ga.generator_gradients) -> CheckResult:
     a = f64(np.arange(-10, 1)).requires_grad_()
     sat, non = grads(a.detach())
@@ -183,6 +191,7 @@ def check_non_saturating(grads=ga.generator_gradients) -> CheckResult:
 
 
 @formula("gan.training-updates", reference="the equilibrium θ = 2 (the data mean) over 3 independent runs")
+@one_thread
 def check_training(train=ga.train_toy_gan, sign=-1.0) -> CheckResult:
     ends = [float(train(500, 0.05, 0.5, 128, torch.Generator().manual_seed(s), generator_sign=sign)[-1]) for s in (0, 1, 2)]
     return check_close(ends, [2.0] * 3, atol=0.1, what="θ after 500 alternating steps from θ = 0, 3 runs")
@@ -201,6 +210,7 @@ def _radius(path):
 
 
 @formula("gan.alternating-gda", reference="the exact update matrices raised to the 1000th power (numpy)")
+@one_thread
 def check_gda(game=ga.bilinear_game) -> CheckResult:
     eta, T = 0.1, 1000
     sim = np.array([[1, -eta], [eta, 1]])
@@ -219,6 +229,7 @@ def check_gda(game=ga.bilinear_game) -> CheckResult:
 
 
 @formula("gan.extragradient", reference="the exact extragradient update matrix to the 1000th power; radius closed form")
+@one_thread
 def check_extragradient(game=ga.bilinear_game, step=None) -> CheckResult:
     eta, T = 0.1, 1000
     M = np.eye(2) + eta * np.array([[0, -1], [1, 0]]) @ (np.eye(2) + eta * np.array([[0, -1], [1, 0]]))
@@ -246,6 +257,7 @@ def seed_extragradient_mixed() -> CheckResult:
 
 
 @formula("gan.js-saturation", reference="scipy.integrate.quad of the JS integrand; scipy.stats.wasserstein_distance")
+@one_thread
 def check_js_saturation(js=gm.js_shifted_gaussians, w1=gm.wasserstein_1d) -> CheckResult:
     sigma = 0.01
     thetas = np.array([0.05, 0.2, 0.5, 1.0, 3.0])
@@ -273,6 +285,7 @@ def check_js_saturation(js=gm.js_shifted_gaussians, w1=gm.wasserstein_1d) -> Che
 
 
 @formula("gan.wasserstein", reference="scipy.stats.wasserstein_distance; the dual LP over 1-Lipschitz f (linprog)")
+@one_thread
 def check_wasserstein(w1=gm.wasserstein_1d, penalty=gm.gradient_penalty) -> CheckResult:
     rng = np.random.default_rng(155)
     x, y = rng.normal(size=30), rng.normal(1, 2, size=30)
@@ -296,6 +309,7 @@ def check_wasserstein(w1=gm.wasserstein_1d, penalty=gm.gradient_penalty) -> Chec
 
 
 @formula("gan.ipm", reference="brute force over f ∈ {±1}⁸; the Lipschitz LP (linprog); scipy's Jensen–Shannon")
+@one_thread
 def check_ipm(d=gm.ipm, tv_factor=2.0) -> CheckResult:
     p, q = _atoms(156, 8)
     x = np.sort(np.random.default_rng(156).normal(size=8))
@@ -325,6 +339,7 @@ def seed_ipm_tv() -> CheckResult:
 
 
 @formula("gan.mode-collapse", reference="Monte Carlo over 10⁴ batches from a uniform support of 1000")
+@one_thread
 def check_mode_collapse(prob=gm.duplicate_probability) -> CheckResult:
     rng = np.random.default_rng(157)
     parts = []
@@ -339,6 +354,7 @@ def check_mode_collapse(prob=gm.duplicate_probability) -> CheckResult:
 
 
 @formula("gan.discriminator-capacity", reference="scipy.optimize over unit vectors w; a one-point generator")
+@one_thread
 def check_capacity(gap=gm.linear_critic_gap) -> CheckResult:
     rng = np.random.default_rng(158)
     X = rng.normal(size=(500, 3)) @ np.diag([1.0, 2.0, 0.5]) + [1, -1, 2]
@@ -350,6 +366,7 @@ def check_capacity(gap=gm.linear_critic_gap) -> CheckResult:
 
 
 @formula("gan.dcgan", reference="output shapes of torch.nn.ConvTranspose2d")
+@one_thread
 def check_dcgan(size=gm.transposed_conv_size) -> CheckResult:
     ok, n = True, 0
     for i, k, s, p, op in itertools.product((1, 4, 7), (1, 3, 4, 5), (1, 2, 3), (0, 1, 2), (0, 1)):
@@ -367,6 +384,7 @@ def check_dcgan(size=gm.transposed_conv_size) -> CheckResult:
 
 
 @formula("gan.virtual-batch-norm", reference="torch.nn.functional.batch_norm on the reference batch plus the example")
+@one_thread
 def check_vbn(vbn=gm.virtual_batch_norm) -> CheckResult:
     rng = np.random.default_rng(159)
     R, x = f64(rng.normal(size=(16, 3))), f64(rng.normal(size=(1, 3)))
@@ -383,6 +401,7 @@ def check_vbn(vbn=gm.virtual_batch_norm) -> CheckResult:
 
 
 @formula("gan.inception-score", reference="scipy.stats.entropy in both forms; one-hot and identical extremes")
+@one_thread
 def check_inception(score=gm.inception_score) -> CheckResult:
     rng = np.random.default_rng(160)
     P = rng.dirichlet(np.ones(10) * 0.3, size=1000)
@@ -398,6 +417,7 @@ def check_inception(score=gm.inception_score) -> CheckResult:
 
 
 @formula("gan.eval-kl", reference="scipy.optimize.minimize of the KL; moment matching for Gamma(3, 1) data")
+@one_thread
 def check_eval_kl(kl=gm.kl_data_model) -> CheckResult:
     x = np.linspace(1e-6, 40, 40001)
     lp = scipy.stats.gamma(3).logpdf(x)

@@ -15,10 +15,12 @@ import torch
 
 from edl.core.checking import CheckResult, all_of, check_close, f64, holds, to_numpy
 from edl.core.ledger import erratum, formula
+from edl.generative.checks import one_thread
 from edl.generative import latent as la
 
 
 @formula("lvm.marginal-likelihood", reference="scipy.integrate.quad of p(x|z)p(z); the closed form N(x; 0, w² + s²)")
+@one_thread
 def check_marginal_likelihood(marginal=la.marginal_likelihood) -> CheckResult:
     w, s = 1.5, 0.7
     xs = [-2.0, 0.3, 1.7]
@@ -45,6 +47,7 @@ def _gmm_params():
 
 
 @formula("mix.mixture-model", reference="scipy multivariate normal densities; a 400 × 400 grid; EM's log-likelihood")
+@one_thread
 def check_mixture(log_density=la.gmm_log_density, resp=la.gmm_responsibilities, em=la.gmm_em) -> CheckResult:
     w, mu, S = _gmm_params()
     g = np.linspace(-7, 8, 400)
@@ -73,6 +76,7 @@ def _fa_params():
 
 
 @formula("fa.model", reference="empirical covariance of 10⁶ simulated draws")
+@one_thread
 def check_fa_model(cov=la.fa_covariance, sample=la.fa_sample) -> CheckResult:
     mu, W, psi = _fa_params()
     x = to_numpy(sample(1_000_000, f64(mu), f64(W), f64(psi), torch.Generator().manual_seed(111)))
@@ -81,6 +85,7 @@ def check_fa_model(cov=la.fa_covariance, sample=la.fa_sample) -> CheckResult:
 
 
 @formula("fa.non-identifiability", reference="scipy.stats.multivariate_normal.logpdf for W and WQ, Q orthogonal")
+@one_thread
 def check_fa_rotation(loglik=la.fa_log_likelihood) -> CheckResult:
     mu, W, psi = _fa_params()
     rng = np.random.default_rng(112)
@@ -98,6 +103,7 @@ def check_fa_rotation(loglik=la.fa_log_likelihood) -> CheckResult:
 
 
 @formula("fa.posterior", reference="Gaussian conditioning of the joint (z, x) with numpy; Monte Carlo regression of z on x")
+@one_thread
 def check_fa_posterior(posterior=la.fa_posterior) -> CheckResult:
     mu, W, psi = _fa_params()
     C = W @ W.T + np.diag(psi)
@@ -115,6 +121,7 @@ def check_fa_posterior(posterior=la.fa_posterior) -> CheckResult:
 
 
 @formula("fa.mle", reference="float64 finite differences of scipy's log-likelihood in μ; EM's log-likelihood")
+@one_thread
 def check_fa_mle(em=la.fa_em) -> CheckResult:
     mu, W, psi = _fa_params()
     rng = np.random.default_rng(114)
@@ -134,6 +141,7 @@ def check_fa_mle(em=la.fa_em) -> CheckResult:
 
 
 @formula("ppca.pseudo-inverse-limit", reference="numpy.linalg.pinv; log–log slopes over σ = 10⁻¹ … 10⁻⁶")
+@one_thread
 def check_ppca_limit(posterior=la.ppca_posterior, orthogonal_pinv=np.linalg.pinv) -> CheckResult:
     rng = np.random.default_rng(115)
     U = np.linalg.qr(rng.normal(size=(5, 2)))[0]
@@ -167,7 +175,8 @@ def _ppca_loglik(W, s2, S, N):
     return -0.5 * N * (len(S) * math.log(2 * math.pi) + np.linalg.slogdet(C)[1] + np.trace(np.linalg.solve(C, S)))
 
 
-@formula("ppca.mle", reference="finite-difference gradient of the log-likelihood; scipy L-BFGS from 10 starts")
+@formula("ppca.mle", reference="finite-difference gradient of the log-likelihood; scipy L-BFGS from 5 starts")
+@one_thread
 def check_ppca_mle(mle=la.ppca_mle) -> CheckResult:
     rng = np.random.default_rng(116)
     W0 = rng.normal(size=(6, 2)) * 2
@@ -182,17 +191,17 @@ def check_ppca_mle(mle=la.ppca_mle) -> CheckResult:
 
     h = 1e-6
     grad = np.array([(nll(theta + h * e) - nll(theta - h * e)) / (2 * h) for e in np.eye(13)])
-    best = min(scipy.optimize.minimize(nll, np.r_[rng.normal(size=12), 0.0], method="L-BFGS-B").fun for _ in range(10))
+    best = min(scipy.optimize.minimize(nll, np.r_[rng.normal(size=12), 0.0], method="L-BFGS-B").fun for _ in range(5))
     Q = np.linalg.qr(rng.normal(size=(2, 2)))[0]
     # with a fixed noise above an eigenvalue, that loading must vanish: the maximiser over W alone
     lam = np.sort(np.linalg.eigvalsh(S))[::-1]
     s2_fix = 0.5 * (lam[0] + lam[1])
     Wf = to_numpy(mle(f64(S), 2, s2_fix)[0])
     fixed = min(scipy.optimize.minimize(lambda w: -_ppca_loglik(w.reshape(6, 2), s2_fix, S, 5000) / 5000,
-                                        rng.normal(size=12), method="L-BFGS-B").fun for _ in range(3))
+                                        rng.normal(size=12), method="L-BFGS-B").fun for _ in range(2))
     return all_of(
         check_close(np.linalg.norm(grad) / (1 + abs(nll(theta))), 0.0, atol=1e-6, what="relative ‖∇ log-likelihood‖"),
-        holds(best >= nll(theta) - 1e-6, "L-BFGS from 10 random starts does not beat it (1e-6)",
+        holds(best >= nll(theta) - 1e-6, "L-BFGS from 5 random starts does not beat it (1e-6)",
               f"L-BFGS beats the closed form by {nll(theta) - best:.3g}"),
         check_close(_ppca_loglik(W @ Q, s2, S, 5000), _ppca_loglik(W, s2, S, 5000), rtol=1e-12, what="invariant under W → WR"),
         check_close(-_ppca_loglik(Wf, s2_fix, S, 5000) / 5000, fixed, atol=1e-6,

@@ -17,6 +17,7 @@ from torch.distributions import Normal, kl_divergence
 
 from edl.core.checking import CheckResult, all_of, check_close, check_leq, check_monte_carlo, f64, holds, to_numpy
 from edl.core.ledger import erratum, formula
+from edl.generative.checks import one_thread
 from edl.generative import vae as va
 
 X0, S2 = 1.3, 0.25  # the conjugate model of the text: p(z) = N(0, 1), p(x|z) = N(z, 0.25), x = 1.3
@@ -27,6 +28,7 @@ def _eps(seed, *shape):
 
 
 @formula("vae.model", reference="empirical covariance of 10⁶ draws through a linear decoder")
+@one_thread
 def check_model(sample=va.vae_sample) -> CheckResult:
     W = np.array([[1.0, 0.5], [-0.3, 0.8], [0.6, -0.2]])
     x = to_numpy(sample(lambda z: z @ f64(W).T, 1_000_000, 2, 0.4, torch.Generator().manual_seed(120)))
@@ -35,6 +37,7 @@ def check_model(sample=va.vae_sample) -> CheckResult:
 
 
 @formula("vae.elbo", reference="log N(x; 0, 1 + s²); Monte Carlo of log p(x, z) − log q(z) (4 SE)")
+@one_thread
 def check_elbo(elbo=va.conjugate_elbo, evidence=va.conjugate_log_evidence) -> CheckResult:
     m, lv = np.meshgrid(np.linspace(-1, 3, 50), np.linspace(-4, 1, 50))
     L = to_numpy(elbo(X0, f64(m), f64(np.exp(lv)), S2))
@@ -50,6 +53,7 @@ def check_elbo(elbo=va.conjugate_elbo, evidence=va.conjugate_log_evidence) -> Ch
 
 
 @formula("vae.elbo-gap", reference="torch.distributions.kl_divergence to the exact posterior on a 50 × 50 grid")
+@one_thread
 def check_elbo_gap(posterior=va.conjugate_posterior) -> CheckResult:
     pm, pv = (float(t) for t in posterior(X0, S2))
     m, lv = np.meshgrid(np.linspace(-1, 3, 50), np.linspace(-4, 1, 50))
@@ -65,6 +69,7 @@ def check_elbo_gap(posterior=va.conjugate_posterior) -> CheckResult:
 
 
 @formula("vae.gaussian-kl-prior", reference="torch.distributions.kl_divergence; Monte Carlo (4 SE)")
+@one_thread
 def check_kl_prior(kl=va.kl_to_standard_normal) -> CheckResult:
     rng = np.random.default_rng(123)
     mu, s2 = rng.normal(size=(20, 4)), rng.uniform(0.1, 3, size=(20, 4))
@@ -77,6 +82,7 @@ def check_kl_prior(kl=va.kl_to_standard_normal) -> CheckResult:
 
 
 @formula("vae.gaussian-decoder", reference="scipy.stats.multivariate_normal.logpdf")
+@one_thread
 def check_decoder(loglik=va.gaussian_decoder_log_lik) -> CheckResult:
     rng = np.random.default_rng(124)
     x, mean = rng.normal(size=(10, 6)), rng.normal(size=(10, 6))
@@ -85,6 +91,7 @@ def check_decoder(loglik=va.gaussian_decoder_log_lik) -> CheckResult:
 
 
 @formula("vae.mc-estimator", reference="exact E‖x − Az‖² for a linear decoder; Monte Carlo (4 SE)")
+@one_thread
 def check_mc_estimator(estimate=va.mc_reconstruction) -> CheckResult:
     rng = np.random.default_rng(125)
     A, x = rng.normal(size=(5, 3)), rng.normal(size=5)
@@ -118,6 +125,7 @@ def _sin_problem():
 
 
 @formula("vae.reparameterization", reference="analytic gradients of E sin(aᵀz) = sin(aᵀμ)e^{−½Σaᵢ²σᵢ²}; Monte Carlo (4 SE)")
+@one_thread
 def check_reparameterization(reparam=va.reparam_gradient, score=va.score_function_gradient) -> CheckResult:
     a, mu, sigma, gmu, gsig = _sin_problem()
     f = lambda z: torch.sin(z @ f64(a))  # noqa: E731
@@ -136,6 +144,7 @@ def check_reparameterization(reparam=va.reparam_gradient, score=va.score_functio
 
 
 @formula("vae.bonnet", reference="E∇f for f = exp(aᵀz) in closed form; sympy through the Gaussian MGF for ‖z‖⁴")
+@one_thread
 def check_bonnet(bonnet=va.bonnet_gradient) -> CheckResult:
     a, mu = np.array([0.3, -0.5]), np.array([0.4, 0.1])
     Sigma = np.array([[1.0, 0.3], [0.3, 0.5]])
@@ -165,6 +174,7 @@ def check_bonnet(bonnet=va.bonnet_gradient) -> CheckResult:
 
 
 @formula("vae.price", reference="central differences of E exp(aᵀz) in Σ; E z₁²z₂² = Σ₁₁Σ₂₂ + 2Σ₁₂² exactly")
+@one_thread
 def check_price(price=va.price_gradient) -> CheckResult:
     a, mu = np.array([0.3, -0.5]), np.array([0.4, 0.1])
     Sigma = np.array([[1.0, 0.3], [0.3, 0.5]])
@@ -194,6 +204,7 @@ def check_price(price=va.price_gradient) -> CheckResult:
 
 
 @formula("vae.encoder-amortized", reference="scipy.stats.multivariate_normal.logpdf with covariance diag(σ²)")
+@one_thread
 def check_encoder(log_q=va.encoder_log_q, covariance=lambda s: np.diag(s**2)) -> CheckResult:
     rng = np.random.default_rng(132)
     mu, ls = rng.normal(size=(8, 3)), rng.normal(size=(8, 3)) * 0.5
@@ -216,6 +227,7 @@ def _lg_exact(x, th, m, v, s2):
 
 
 @formula("vae.gradients-theta-phi", reference="closed-form ∇ of the linear-Gaussian ELBO; Monte Carlo (4 SE)")
+@one_thread
 def check_gradients_theta_phi(grads=va.linear_gaussian_gradients, phi_gradient=None) -> CheckResult:
     x, th, m, v, s2 = 1.2, 0.8, 0.3, 0.5, 0.4
     exact = _lg_exact(x, th, m, v, s2)
@@ -246,6 +258,7 @@ def seed_gradient_variable() -> CheckResult:
 
 
 @formula("vae.sgvb", reference="closed-form ELBO; mean of 10⁵ single-sample estimates (4 SE)")
+@one_thread
 def check_sgvb(estimate=va.sgvb_estimate) -> CheckResult:
     draws = to_numpy(estimate(X0, 0.4, 0.3, S2, _eps(134, 100_000)))
     at_post = to_numpy(estimate(X0, X0 / (1 + S2), S2 / (1 + S2), S2, _eps(135, 100)))
@@ -255,6 +268,7 @@ def check_sgvb(estimate=va.sgvb_estimate) -> CheckResult:
 
 
 @formula("vae.beta-vae", reference="scipy.optimize.minimize of −L_β over (m, log v)")
+@one_thread
 def check_beta_vae(optimum=va.beta_vae_optimum, objective=va.beta_vae_objective) -> CheckResult:
     parts = []
     for beta in (0.5, 1.0, 4.0):
@@ -287,6 +301,7 @@ def _hvae_exact_terms(x, p, nodes=12):
 
 
 @formula("vae.hierarchical", reference="Gauss–Hermite quadrature of each term; exact Gaussian log p(x); Monte Carlo (4 SE)")
+@one_thread
 def check_hierarchical(samples=va.hvae_elbo_samples) -> CheckResult:
     x = 0.8
     exact = _hvae_exact_terms(x, HVAE)
@@ -323,6 +338,7 @@ def _newton_logistic(X, y, iters=12):
 
 
 @formula("gencls.gaussian-logistic", reference="Bayes' rule with scipy densities; Newton logistic regression on 5·10⁴ draws")
+@one_thread
 def check_gaussian_logistic(params=va.gaussian_logistic) -> CheckResult:
     rng = np.random.default_rng(137)
     mu0, mu1 = rng.normal(size=4), rng.normal(size=4)
