@@ -93,3 +93,13 @@ def test_second_moments_exact_and_by_activation():
         init.second_moments(x, torch.zeros(1, 2, 3, dtype=torch.float64))
     with pytest.raises(ValueError, match="x"):
         init.second_moments(torch.zeros(2, 2), W)
+
+
+def test_orthogonal_is_the_q_of_a_qr_with_positive_diagonal():
+    # Haar sampling: W is the unique Q with A = W R', R' upper triangular with a positive diagonal,
+    # for the Gaussian A drawn from the same generator state.
+    W = init.orthogonal(4, count=2, generator=gen(3))
+    A = torch.randn(2, 4, 4, generator=gen(3), dtype=torch.float64)
+    R = W.transpose(1, 2) @ A
+    assert torch.allclose(torch.tril(R, diagonal=-1), torch.zeros_like(R), atol=1e-12)
+    assert bool((torch.diagonal(R, dim1=1, dim2=2) > 0).all())
