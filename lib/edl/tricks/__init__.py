@@ -1,5 +1,7 @@
-"""Chapter 8, tricks of the trade: initialisation, weight decay and early stopping, dropout, normalisation,
-residual connections, augmentation and ensembles, distillation.
+"""Chapter 8, tricks of the trade: initialisation (:mod:`.init`), weight decay (:mod:`.weight_decay`), L1 and early
+stopping (:mod:`.shrinkage`), dropout (:mod:`.dropout`), normalisation (:mod:`.normalization`), residual and dense
+connections (:mod:`.residual`), augmentation, bagging and ensembles (:mod:`.ensembles`), distillation
+(:mod:`.distillation`), and one network on handwritten digits trained with and without each trick (:mod:`.digits`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
