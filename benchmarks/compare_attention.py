@@ -72,7 +72,8 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
         if n <= 512:                      # the Python loop is slow: n queries × 4 heads
             out[f"n = {n}, softmax attention: library vs per-query loop"] = (functools.partial(library, n),
                                                                                functools.partial(loop, n))
-        out[f"n = {n}, softmax attention: SDPA vs library"] = (functools.partial(pytorch, n), functools.partial(library, n))
+        out[f"n = {n}, softmax attention: SDPA vs library"] = (functools.partial(pytorch, n),
+                                                               functools.partial(library, n))
         out[f"n = {n}, linear attention vs its quadratic form"] = (functools.partial(linear, n),
                                                                    functools.partial(linear_quadratic, n))
     return out
@@ -90,7 +91,8 @@ def _time(fn, n, repeats=5) -> float:
 if __name__ == "__main__":
     names = ("loop", "library", "SDPA", "linear")
     rows = []
-    print(f"{'n':>6} {'loop':>10} {'library':>10} {'SDPA':>10} {'linear':>10} {'loop/lib':>9} {'max diff':>9} {'lin. diff':>9}")
+    print(f"{'n':>6} {'loop':>10} {'library':>10} {'SDPA':>10} {'linear':>10} {'loop/lib':>9} {'max diff':>9} "
+          f"{'lin. diff':>9}")
     for n in SIZES:
         t = [(_time(loop, n, 1) if n <= 512 else float("nan")), _time(library, n), _time(pytorch, n), _time(linear, n)]
         diff = np.abs(pytorch(n) - library(n)).max()

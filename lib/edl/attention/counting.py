@@ -29,7 +29,7 @@ def make_counting_data(n: int, *, T: int = T_LEN, V: int = VOCAB, seed: int = 0,
 
     >>> x, y = make_counting_data(1, T=5, V=2, seed=1)
     >>> x.tolist(), y.tolist()
-    ([[1, 1, 1, 1, 0]], [[3, 3, 3, 3, 0]])
+    ([[1, 1, 0, 0, 1]], [[2, 2, 1, 1, 2]])
     """
     n, T, V = v.require_int("n", n, minimum=1), v.require_int("T", T, minimum=1), v.require_int("V", V, minimum=1)
     seed = v.require_int("seed", seed, minimum=0)
@@ -51,7 +51,7 @@ class CountingTransformer(nn.Module):
     def __init__(self, d: int = 16, heads: int = 2, d_ff: int = 32, *, T: int = T_LEN, V: int = VOCAB):
         super().__init__()
         d, heads = v.require_int("d", d, minimum=1), v.require_int("heads", heads, minimum=1)
-        d_ff, T, V = v.require_int("d_ff", d_ff, minimum=1), v.require_int("T", T, minimum=1), v.require_int("V", V, minimum=1)
+        d_ff, T, V = (v.require_int(name, x, minimum=1) for name, x in (("d_ff", d_ff), ("T", T), ("V", V)))
         if d % heads:
             raise ValueError(f"heads must divide d = {d}, got {heads}")
         self.embed = nn.Embedding(V, d)
@@ -74,7 +74,7 @@ class CountingMLP(nn.Module):
 
     def __init__(self, hidden: int = 64, *, T: int = T_LEN, V: int = VOCAB):
         super().__init__()
-        hidden, T, V = v.require_int("hidden", hidden, minimum=1), v.require_int("T", T, minimum=1), v.require_int("V", V, minimum=1)
+        hidden, T, V = (v.require_int(name, x, minimum=1) for name, x in (("hidden", hidden), ("T", T), ("V", V)))
         self.T, self.V = T, V
         self.net = nn.Sequential(nn.Linear(T * V, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(),
                                  nn.Linear(hidden, T * T))
@@ -151,7 +151,8 @@ def train(model, *, steps: int = 600, lr: float = 3e-3, batch_size: int = 64, ev
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     run = Run(model)
     for step in range(1, steps + 1):
-        x, y = stream[0][(step - 1) * batch_size:step * batch_size], stream[1][(step - 1) * batch_size:step * batch_size]
+        batch = slice((step - 1) * batch_size, step * batch_size)
+        x, y = stream[0][batch], stream[1][batch]
         logits, _ = model(x)
         loss = nn.functional.cross_entropy(logits.flatten(0, 1), y.flatten())
         opt.zero_grad()

@@ -16,7 +16,8 @@ from edl.core.exercises import exercise
           title="Causal attention in a few lines",
           cases=[([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, -1.0]], [[1.0], [2.0], [3.0]]),
                  ([[0.5, -1.0, 2.0]], [[1.0, 1.0, 1.0]], [[4.0, -4.0]]),                  # one token: its own value
-                 ([[2.0], [0.0], [-1.0], [3.0]], [[1.0], [2.0], [0.5], [-1.0]], [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 2.0]])],
+                 ([[2.0], [0.0], [-1.0], [3.0]], [[1.0], [2.0], [0.5], [-1.0]],
+                  [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 2.0]])],
           atol=1e-12, rtol=1e-10,
           hint="scores QKᵀ/√d_k, then −∞ above the diagonal (np.triu(..., 1)), a stable softmax per row, times V")
 def _causal_attention(Q, K, V):
@@ -48,7 +49,8 @@ MASK_OUTCOMES = {
 @exercise("ch06.ex.mask-leak", function="rows_that_change", kind="predict",
           title="Which outputs move when the last token changes?", choices=MASK_OUTCOMES,
           cases=[("additive",), ("multiplicative",), ("none",)],
-          hint="for row i, ask which logits of row i depend on the last token, and what weight each gets after the softmax",
+          hint="for row i, ask which logits of row i depend on the last token, and what weight each gets after "
+               "the softmax",
           explanation="With the additive mask the future logits are −∞, their weights exactly 0, so row i < T − 1 "
                       "never sees the last token (a). A 0/1 mask multiplied into the logits turns the future logits "
                       "into 0, and e⁰ = 1 is a weight like any other: the last token's value enters every row (b), "

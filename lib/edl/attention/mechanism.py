@@ -156,8 +156,10 @@ def dot_logits(q, k, *, scaled: bool = True) -> torch.Tensor:
     Book label: ``attn.scaling``. ``q``, ``k`` : shape (..., d), same shape. Each term :math:`q_ik_i` has
     mean 0 and variance :math:`E q_i^2\,E k_i^2=1`; the d terms are independent, so the variances add.
 
-    >>> dot_logits([[1.0, 2.0, 3.0, 4.0]], [[1.0, 1.0, 1.0, 1.0]]).tolist(), dot_logits([2.0], [3.0], scaled=False).item()
-    ([5.0], 6.0)
+    >>> dot_logits([[1.0, 2.0, 3.0, 4.0]], [[1.0, 1.0, 1.0, 1.0]]).tolist()
+    [5.0]
+    >>> dot_logits([2.0], [3.0], scaled=False).item()
+    6.0
     """
     q = _matrix("q", q, 1, batch=True)
     k = _matrix("k", k, 1, like=q, batch=True)
@@ -234,7 +236,8 @@ def linear_attention(Q, K, V, *, causal: bool = False) -> torch.Tensor:
     Q, K, V = _qkv(Q, K, V)
     v.require_bool("causal", causal)
     if K.shape[-2] != Q.shape[-2] and causal:
-        raise ValueError(f"K must have as many rows as Q for causal attention, got {tuple(Q.shape)} and {tuple(K.shape)}")
+        raise ValueError(f"K must have as many rows as Q for causal attention, got {tuple(Q.shape)} and "
+                         f"{tuple(K.shape)}")
     fq, fk = elu_feature(Q), elu_feature(K)
     if not causal:
         S = fk.transpose(-1, -2) @ V                                             # (..., r, d_v)

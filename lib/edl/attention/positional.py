@@ -124,7 +124,8 @@ def learned_positions(X, table) -> torch.Tensor:
     v.require_finite("table", table)
     v.require_shape("table", table, (None, X.shape[-1]), match="X's width")
     if X.shape[-2] > table.shape[0]:
-        raise ValueError(f"X must have at most T_max = {table.shape[0]} positions (the table's rows), got {X.shape[-2]}")
+        raise ValueError(f"X must have at most T_max = {table.shape[0]} positions (the table's rows), "
+                         f"got {X.shape[-2]}")
     return X + table[:X.shape[-2]]
 
 

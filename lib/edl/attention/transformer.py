@@ -87,7 +87,8 @@ def multihead_attention(X, in_proj_weight, out_proj_weight, heads: int, *, in_pr
     if mask is not None:
         mask = v.as_float_tensor("mask", mask, like=X)
         if tuple(mask.shape) != (X.shape[-2], Z.shape[-2]):
-            raise ValueError(f"mask must have shape (T, S) = {(X.shape[-2], Z.shape[-2])} from X and memory, got {tuple(mask.shape)}")
+            raise ValueError(f"mask must have shape (T, S) = {(X.shape[-2], Z.shape[-2])} from X and memory, "
+                             f"got {tuple(mask.shape)}")
     split = lambda t: t.unflatten(-1, (heads, d // heads)).transpose(-3, -2)    # noqa: E731  (..., h, n, d/h)
     H = softmax_attention(split(q), split(k), split(val), mask=mask)               # (..., h, T, d/h)
     return H.transpose(-3, -2).flatten(-2) @ W_out.T + b_out

@@ -140,7 +140,8 @@ def plot_scaling_histograms(n: int = 4000, seed: int = 0) -> Figure:
             density, _ = np.histogram(values, bins=edges, density=True)
             centres = (edges[1:] + edges[:-1]) / 2
             shown = density > 0
-            axis.plot(centres[shown], density[shown], "o-", ms=3, color=f"C{j}", label=f"d = {d} (std {values.std():.1f})")
+            axis.plot(centres[shown], density[shown], "o-", ms=3, color=f"C{j}",
+                      label=f"d = {d} (std {values.std():.1f})")
     ax.set(yscale="log", ylim=(1e-5, 1), xlabel="q·k", title="raw: std √d")
     ax2.set(yscale="log", ylim=(1e-5, 1), xlabel="q·k/√d", title="scaled: std 1")
     style.mark_clipped(ax)
@@ -164,8 +165,9 @@ def plot_causal_masks(L: int = 6, seed: int = 0) -> Figure:
     fig = style.figure(3.3)
     axes = fig.subplots(1, 2)
     norm = Normalize(0, 1)
+    leak = np.triu(multiplicative, 1).sum(1)[0]
     for ax, A, title in ((axes[0], additive, "additive −∞ mask"),
-                         (axes[1], multiplicative, f"0/1 mask × logits: {np.triu(multiplicative, 1).sum(1)[0]:.0%} of row 0 on the future")):
+                         (axes[1], multiplicative, f"0/1 mask × logits: {leak:.0%} of row 0 on the future")):
         im = ax.imshow(A, cmap="viridis", norm=norm)
         ax.set(title=title, xlabel="key j", ylabel="query i")
     style.colorbar(im, axes, label="weight")
