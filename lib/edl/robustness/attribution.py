@@ -211,7 +211,8 @@ def shap_values(f, x, background) -> torch.Tensor:
 
     Book label: ``interp.shap``. ``f`` : ``(..., n) → (...)``; ``x`` : ``(n,)``; ``background`` : ``(B, n)``.
 
-    >>> shap_values(lambda z: z @ torch.tensor([1.0, -2.0], dtype=z.dtype), [1.0, 1.0], [[0.0, 0.0], [1.0, 3.0]]).tolist()
+    >>> f = lambda z: z @ torch.tensor([1.0, -2.0], dtype=z.dtype)
+    >>> shap_values(f, [1.0, 1.0], [[0.0, 0.0], [1.0, 3.0]]).tolist()
     [0.5, 1.0]
     """
     x = _tensor("x", x, ndim=1)

@@ -267,7 +267,8 @@ def operator_norm(W, p, q) -> torch.Tensor:
         return p_norm(W.T, q).amax()
     if math.isinf(p):
         if W.shape[1] > 20:
-            raise ValueError(f"W must have at most 20 columns for p = inf (2^d sign vectors), got shape {tuple(W.shape)}")
+            raise ValueError(f"W must have at most 20 columns for p = inf (2^d sign vectors), "
+                             f"got shape {tuple(W.shape)}")
         signs = torch.tensor(list(itertools.product((-1.0, 1.0), repeat=W.shape[1])), dtype=W.dtype, device=W.device)
         return p_norm(signs @ W.T, q).amax()
     if p == 2 and q == 2:

@@ -161,7 +161,8 @@ def fair_decisions(base_rates, p_pos, p_neg, criterion="none", *, group_weights=
     pos = _distributions("p_pos", p_pos)
     neg = _distributions("p_neg", p_neg)
     if pos.shape != neg.shape:
-        raise ValueError(f"p_pos and p_neg must have the same number of bins, got {tuple(pos.shape)} and {tuple(neg.shape)}")
+        raise ValueError(f"p_pos and p_neg must have the same number of bins, "
+                         f"got {tuple(pos.shape)} and {tuple(neg.shape)}")
     v.require_choice("criterion", criterion, tuple(CRITERIA))
     w = v.as_float_tensor("group_weights", group_weights)
     v.require_shape("group_weights", w, (2,))
@@ -174,8 +175,8 @@ def fair_decisions(base_rates, p_pos, p_neg, criterion="none", *, group_weights=
     constant = float((w * (1 - p)).sum())
     rows = {"tpr": pos, "fpr": neg, "rate": p[:, None] * pos + (1 - p[:, None]) * neg}
     A_eq = [np.concatenate([rows[r][0], -rows[r][1]]) for r in CRITERIA[criterion]]
-    res = scipy.optimize.linprog(-gain, A_eq=np.array(A_eq) if A_eq else None, b_eq=np.zeros(len(A_eq)) if A_eq else None,
-                                 bounds=[(0.0, 1.0)] * (2 * n), method="highs")
+    res = scipy.optimize.linprog(-gain, A_eq=np.array(A_eq) if A_eq else None,
+                                 b_eq=np.zeros(len(A_eq)) if A_eq else None, bounds=[(0.0, 1.0)] * (2 * n), method="highs")
     d = np.clip(res.x, 0.0, 1.0).reshape(2, n)            # HiGHS may leave 1e-16 outside the bounds
     return {"accuracy": constant + float(gain @ d.ravel()), "decision": torch.as_tensor(d),
             **{r: torch.as_tensor((rows[r] * d).sum(1)) for r in rows}}

@@ -105,7 +105,8 @@ def plot_pgd_path(eps: float = 0.5, norm: str = "inf") -> Figure:
 
 
 def pgd_explorer() -> Explorer:
-    return Explorer(plot_pgd_path, [Control("eps", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0], start=4, label="budget ε"),
+    budgets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    return Explorer(plot_pgd_path, [Control("eps", budgets, start=4, label="budget ε"),
                                     Control("norm", ["inf", "2"], label="ball", labels=["ℓ∞", "ℓ2"],
                                             why_few="the two threat models of the chapter")],
                     title="Projected gradient ascent: signed steps in the box, normalised steps in the disc")
@@ -154,7 +155,8 @@ def plot_shap_waterfall(phi, base: float, names=None) -> Figure:
     start = base
     for j, p in enumerate(phi):
         ax.barh(j, p, left=start, color="C3" if p > 0 else "C0")
-        ax.text(start + p + (0.05 if p >= 0 else -0.05), j, f"{p:+.2f}", va="center", ha="left" if p >= 0 else "right", fontsize=9)
+        ax.text(start + p + (0.05 if p >= 0 else -0.05), j, f"{p:+.2f}", va="center", ha="left" if p >= 0 else "right",
+                fontsize=9)
         start += p
     ax.axvline(base, color="0.4", ls=":", label=f"E f = {base:.2f}")
     ax.axvline(start, color="k", label=f"f(x) = {start:.2f}")
@@ -199,8 +201,10 @@ def plot_minimal_perturbations(w=(1.0, 2.0), b: float = -2.0, x=(2.0, 1.5)) -> F
             s = np.linspace(0, 2 * np.pi, 200)
             ax.plot(x[0] + r * np.cos(s), x[1] + r * np.sin(s), color=colours[p], lw=1)
         else:
-            ax.plot(x[0] + r * np.array([-1, 1, 1, -1, -1]), x[1] + r * np.array([-1, -1, 1, 1, -1]), color=colours[p], lw=1)
-        ax.annotate("", xy=(x[0] + d[0], x[1] + d[1]), xytext=x, arrowprops=dict(arrowstyle="->", color=colours[p], lw=2))
+            square = np.array([-1, 1, 1, -1, -1])
+            ax.plot(x[0] + r * square, x[1] + r * np.roll(square, 1), color=colours[p], lw=1)
+        ax.annotate("", xy=(x[0] + d[0], x[1] + d[1]), xytext=x,
+                    arrowprops=dict(arrowstyle="->", color=colours[p], lw=2))
         ax.plot([], [], color=colours[p], lw=2, label=f"{name}: δ*, ‖δ*‖ = {r:.3f}")
     ax.plot(*x, "ko", ms=6, label="x")
     ax.set(xlim=(-0.5, 3.5), ylim=(-1.0, 3.0), aspect="equal", xlabel="x₁", ylabel="x₂",
@@ -219,7 +223,8 @@ def plot_local_lipschitz(local, bound: float) -> Figure:
     ax.hist(local, bins=bins, color="C0", label="σ_max(J_f(x)) at random inputs")
     ax.axvline(bound, color="C3", lw=2, label=f"Π‖Wˡ‖₂ = {bound:.2f}")
     ax.set_xscale("log")
-    ax.set(xlabel="Lipschitz constant (log scale)", ylabel="inputs", title=f"the bound is {bound / local.max():.1f}× the largest local value")
+    ax.set(xlabel="Lipschitz constant (log scale)", ylabel="inputs",
+           title=f"the bound is {bound / local.max():.1f}× the largest local value")
     style.legend_outside(ax, "below", ncols=2)
     return fig
 

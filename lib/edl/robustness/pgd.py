@@ -30,7 +30,8 @@ def _box(x: torch.Tensor, lower, upper) -> tuple[float | None, float | None]:
     if lo is not None and hi is not None and not lo < hi:
         raise ValueError(f"lower must be below upper, got lower={lower!r}, upper={upper!r}")
     if (lo is not None and (x < lo).any()) or (hi is not None and (x > hi).any()):
-        raise ValueError(f"x must lie in [lower, upper] = [{lo}, {hi}], got values from {float(x.min())} to {float(x.max())}")
+        raise ValueError(f"x must lie in [lower, upper] = [{lo}, {hi}], "
+                         f"got values from {float(x.min())} to {float(x.max())}")
     return lo, hi
 
 
