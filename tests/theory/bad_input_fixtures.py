@@ -10,7 +10,6 @@ def theory_fixtures() -> dict:
 
     from tests.core.bad_input import G, a
 
-    T = lambda values: torch.tensor(values, dtype=torch.float64)  # noqa: E731
     B = "ndim+1"
     lr, pb, nt, lz = ("edl.theory." + m for m in ("learning", "pacbayes", "ntk", "lazy"))
     theta = [1.0, 0.0, 0.0, 1.0, 2.0, -1.0]                       # m = 2, d = 2
