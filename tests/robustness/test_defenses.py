@@ -99,3 +99,18 @@ def test_ibp_bounds_and_smoothing_radius():
     assert float(df.smoothing_radius(0.9, 0.05, 2.0)) == pytest.approx((1.2815515655446004 + 1.6448536269514722), abs=1e-9)
     with pytest.raises(ValueError, match="p_b must not exceed p_a"):
         df.smoothing_radius(0.4, 0.6, 1.0)
+
+
+def test_adversarial_training_history_is_pinned():
+    """Seeded: the batches, PGD's inner steps and Adam's updates fix every loss of the history."""
+    X = T([[0.0, 1.0, 0.5], [1.0, 0.0, 0.5], [0.2, 0.3, 0.9], [0.8, 0.6, 0.1]])
+    y = torch.tensor([0, 1, 0, 1])
+    torch.manual_seed(0)
+    net = torch.nn.Linear(3, 2).double()
+    robust = df.adversarial_training(net, X, y, 0.1, epochs=3, lr=0.1, batch_size=3, attack_steps=2, seed=1)
+    assert robust == pytest.approx([0.93858845, 0.76506302, 0.63377011], abs=1e-7)
+    assert net.bias.detach().tolist() == pytest.approx([0.08439862, 0.36193718], abs=1e-7)
+    torch.manual_seed(0)
+    clean = df.adversarial_training(torch.nn.Linear(3, 2).double(), X, y, 0.0, epochs=3, lr=0.1, batch_size=3,
+                                    attack_steps=2, seed=1)
+    assert clean == pytest.approx([0.86433159, 0.72621895, 0.58694762], abs=1e-7)

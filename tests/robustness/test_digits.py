@@ -32,3 +32,11 @@ def test_experiment_structure():
     assert out["eps"] == [0.0, 0.1] and set(out) == {"eps", "standard", "robust"}
     assert out["standard"]["fgsm"][0] == out["standard"]["pgd"][0]          # ε = 0: both are the clean accuracy
     assert isinstance(out["robust"]["pgd"][1], float) and torch.get_num_threads() >= 1
+
+
+def test_robust_accuracy_is_pinned_on_a_seeded_net():
+    _, _, Xte, yte = digits.flat_digits()
+    net = digits.make_net(8, seed=3)
+    got = [digits.robust_accuracy(net, Xte[:100], yte[:100], e, attack=a, steps=3)
+           for e, a in ((0.0, "pgd"), (0.3, "fgsm"), (0.3, "pgd"))]
+    assert got == pytest.approx([0.12, 0.09, 0.05], abs=1e-6)
