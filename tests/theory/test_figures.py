@@ -15,7 +15,7 @@ CASES = {
     "pacbayes.plot_pac_bayes_objective": lambda: pacbayes.plot_pac_bayes_objective(0.2),
     "pacbayes.plot_pac_bayes_bound": lambda: pacbayes.plot_pac_bayes_bound({"E_Q Ê": 0.12, "bound": 0.25, "test": 0.12}),
     "ntk.plot_ntk_width": lambda: ntk.plot_ntk_width(32),
-    "ntk.plot_linearization": lambda: ntk.plot_linearization(0.5),
+    "ntk.plot_linearization": lambda: ntk.plot_linearization(8.0),
     "ntk.plot_kernel_rates": lambda: ntk.plot_kernel_rates([64, 256, 1024], {"lazy": [0.05, 0.012, 0.003],
                                                                               "catapult": [0.3, 0.3, 0.3]}),
     "ntk.plot_spectral_bias": lambda: ntk.plot_spectral_bias(3.0),

@@ -59,13 +59,14 @@ def _line_setup(m: int):
     X = torch.tensor(np.stack([np.linspace(-3, 3, 121), np.full(121, 0.5)], 1))
     theta = ntk.init_two_layer(m, 2, generator=torch.Generator().manual_seed(1))
     u = torch.randn(theta.shape, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
-    return X, theta, u / u.norm() * theta.norm()
+    return X, theta, u / u.norm()
 
 
 @styled
-def plot_linearization(t: float = 0.1) -> Figure:
-    r"""A tanh network moved from :math:`\theta_0` by :math:`\vartheta=t\,\|\theta_0\|\,u` (``u`` a random unit direction),
-    against its linearisation :math:`f_0+\vartheta\cdot\nabla f_0`, along a line of inputs, for a narrow and a wide network."""
+def plot_linearization(t: float = 2.0) -> Figure:
+    r"""A tanh network moved from :math:`\theta_0` by :math:`\vartheta=t\,u` (``u`` a random unit direction, so
+    :math:`\|\vartheta\|=t`) against its linearisation :math:`f_0+\vartheta\cdot\nabla f_0`, along a line of inputs,
+    for a narrow and a wide network."""
     fig = style.figure(3.4)
     axes = fig.subplots(1, 2, sharey=True)
     for ax, m in zip(axes, (8, 2048)):
@@ -85,8 +86,8 @@ def plot_linearization(t: float = 0.1) -> Figure:
 
 
 def linearization_explorer() -> Explorer:
-    ts = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0]
-    return Explorer(plot_linearization, [Control("t", ts, start=2, label="relative move t = ‖ϑ‖/‖θ₀‖")],
+    ts = [0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0]
+    return Explorer(plot_linearization, [Control("t", ts, start=2, label="size of the move t = ‖ϑ‖")],
                     title="Linearisation: a wide network stays close to its tangent model for far larger moves")
 
 
