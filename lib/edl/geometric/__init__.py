@@ -1,5 +1,8 @@
-"""Chapter 7, geometric deep learning: groups, invariance and equivariance, deep sets, graph neural
-networks and spectral graph theory.
+"""Chapter 7, geometric deep learning: groups, invariance and equivariance and the Deep Sets constructions
+(:mod:`.symmetry`), graphs, relabelling, message passing, attention and the Weisfeiler–Lehman test
+(:mod:`.graphs`), graph convolutional networks and shift-invariant filters (:mod:`.gcn`), spectral graph theory
+(:mod:`.spectral`), and the end-to-end experiments on Zachary's karate club and on learned set functions
+(:mod:`.experiments`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
