@@ -72,7 +72,7 @@ def plot_query_key_rank(q: int = 2, seed: int = 0) -> Figure:
     if (sv == 0).any():   # a log axis cannot show 0: drawn on the bottom edge, and said so
         ax2.semilogy(idx[sv == 0], np.full((sv == 0).sum(), floor), "x", color="C0", label="exactly 0 (bottom edge)")
     ax2.axvline(q + 0.5, color="C3", ls="--", lw=1, label=f"rank bound q = {q}")
-    ax2.set(xlabel="index", ylim=(floor, 1e3), title="rank ≤ q")
+    ax2.set(xlabel="index", ylabel="singular value", ylim=(floor, 1e3), title="rank ≤ q")
     style.legend_outside(ax2, "below", ncols=1)
     return fig
 
