@@ -54,3 +54,37 @@ def test_make_sets_and_set_training():
     assert out["deep_sets_shuffle"] <= 1e-12 < 1e-3 < out["mlp_shuffle"]
     assert out["deep_sets_loss"][-1] < out["deep_sets_loss"][0]
     assert sorted(out["mse_by_size"]) == [2, 4, 6, 10, 20]
+
+
+def test_node_classifier_pinned_after_three_steps():
+    A, y = ex.karate_club()
+    X = torch.eye(34, dtype=torch.float64)
+    run = ex.train_node_classifier(A, X, y, epochs=3)
+    assert [round(a * 30) for a in run["test_accuracy"]] == [4, 26, 28]
+    torch.testing.assert_close(run["logits"][[0, 5, 33]], torch.tensor(
+        [[0.238311, -0.171641], [0.259386, -0.169972], [-0.416064, 0.165871]], dtype=torch.float64), atol=2e-6, rtol=0)
+    torch.testing.assert_close(run["hidden"][0, :3], torch.tensor([0.044661, -0.207967, 0.180335], dtype=torch.float64),
+                               atol=2e-6, rtol=0)
+    mlp = ex.train_node_classifier(A, X, y, graph=False, epochs=3, hidden=4, lr=0.1, seed=2)
+    assert [round(a * 30) for a in mlp["test_accuracy"]] == [15, 15, 16]
+    torch.testing.assert_close(mlp["logits"][[0, 5]], torch.tensor([[1.143038, -0.586325], [-0.038766, 0.113271]],
+                                                                    dtype=torch.float64), atol=2e-6, rtol=0)
+
+
+def test_set_models_pinned_after_three_steps():
+    out = ex.train_set_models(size=4, steps=3, n_train=16)
+    assert out["deep_sets_loss"] == pytest.approx([2.85388052, 0.79370882, 0.30116087], abs=1e-7)
+    assert out["mlp_loss"] == pytest.approx([3.53545919, 2.68731354, 1.97525582], abs=1e-7)
+    assert out["deep_sets_mse"] == pytest.approx(0.10248392, abs=1e-7)
+    assert out["mlp_mse"] == pytest.approx(1.29393447, abs=1e-7)
+    assert out["mlp_shuffle"] == pytest.approx(0.0613887, abs=1e-7)
+    assert out["mse_by_size"][20] == pytest.approx(0.40564463, abs=1e-7)
+
+
+def test_make_sets_and_deep_sets_net_pinned():
+    x, t = ex.make_sets(2, 3, seed=5)
+    torch.testing.assert_close(x, torch.tensor([[0.64201501, 0.25975792, 0.36082762], [0.31513261, 0.26611714, 0.8514287]],
+                                               dtype=torch.float64), atol=1e-8, rtol=0)
+    with torch.no_grad():
+        out = ex.DeepSetsNet(width=3, seed=4)(x)
+    torch.testing.assert_close(out, torch.tensor([0.8304453, 0.83338268], dtype=torch.float64), atol=1e-8, rtol=0)
