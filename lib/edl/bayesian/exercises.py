@@ -10,7 +10,7 @@ from sklearn.linear_model import Ridge
 from edl.core.exercises import exercise
 
 
-@exercise("ch09b.ex.gaussian-conditional", function="gaussian_conditional", kind="implement",
+@exercise("ch09.ex.gaussian-conditional", function="gaussian_conditional", kind="implement",
           title="Conditioning a bivariate Gaussian",
           cases=[([0.0, 0.0], [[1.0, 0.5], [0.5, 1.0]], 2.0), ([1.0, -1.0], [[2.0, -0.6], [-0.6, 0.5]], 0.0),
                  ([0.0, 3.0], [[4.0, 0.0], [0.0, 9.0]], 5.0),                     # independent: nothing to learn
@@ -23,7 +23,7 @@ def _gaussian_conditional(mu, Sigma, x1):
     return np.array([mu[1] - P[1, 0] * (x1 - mu[0]) / P[1, 1], 1 / P[1, 1]])
 
 
-@exercise("ch09b.ex.ridge-posterior", function="ridge_posterior_mean", kind="implement",
+@exercise("ch09.ex.ridge-posterior", function="ridge_posterior_mean", kind="implement",
           title="The posterior mean of Bayesian linear regression",
           cases=[([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0], 0.5),
                  ([[1.0], [2.0], [3.0]], [2.0, 4.1, 5.9], 1.0),
@@ -37,7 +37,7 @@ def _ridge_posterior_mean(X, y, sigma2):
     return model.fit(np.asarray(X, float), np.asarray(y, float)).coef_
 
 
-@exercise("ch09b.ex.ula-variance", function="ula_variance", kind="derive",
+@exercise("ch09.ex.ula-variance", function="ula_variance", kind="derive",
           title="The stationary variance of the unadjusted Langevin algorithm",
           tight=[(1e-6,), (1.0,)],                   # η → 0 recovers the target's variance 1; η = 1 doubles it
           cases=[(0.1,), (0.5,), (1.5,), (0.01,)], atol=1e-10, rtol=1e-10,
@@ -54,7 +54,7 @@ ACCEPTANCE = {
 }
 
 
-@exercise("ch09b.ex.hmc-acceptance", function="hmc_acceptance_prediction", kind="predict",
+@exercise("ch09.ex.hmc-acceptance", function="hmc_acceptance_prediction", kind="predict",
           title="How often does HMC accept?", choices=ACCEPTANCE,
           cases=[("leapfrog", 0.3), ("euler", 0.3), ("euler", 0.05), ("leapfrog", 0.8), ("euler", 0.2), ("euler", 1.0)],
           hint="leapfrog's energy error stays O(η²) along a trajectory; Euler's grows like (1 + η²λ)^{L/2}",
@@ -79,7 +79,7 @@ def mh_log_accept(x, x_new):
 '''
 
 
-@exercise("ch09b.ex.mh-hastings-debug", function="mh_log_accept", kind="debug",
+@exercise("ch09.ex.mh-hastings-debug", function="mh_log_accept", kind="debug",
           title="A Metropolis step that forgets its proposal", buggy=MH_BUGGY,
           cases=[(1.0, 2.0), (3.0, 1.5), (2.0, 2.0), (0.5, 4.0), (4.0, 3.5)], atol=1e-10, rtol=1e-10,
           hint="is the log-normal proposal symmetric? compare q(x_new | x) with q(x | x_new)",
@@ -93,7 +93,7 @@ def _mh_log_accept(x, x_new):
     return min(0.0, float(ratio))
 
 
-@exercise("ch09b.ex.relu-kernel", function="relu_kernel", kind="derive",
+@exercise("ch09.ex.relu-kernel", function="relu_kernel", kind="derive",
           title="The ReLU kernel at correlation ρ",
           tight=[(1.0,), (-1.0,), (0.0,)],           # ρ = 1: E relu² = ½; ρ = −1: never both positive; ρ = 0: (E relu)²
           cases=[(0.5,), (-0.5,), (0.9,), (-0.2,)], atol=1e-8, rtol=1e-7,
@@ -104,7 +104,7 @@ def _relu_kernel(rho):
     return _relu_pair_quad(1.0, rho, 1.0)
 
 
-@exercise("ch09b.ex.finite-width-kurtosis", function="kurtosis_at_width", kind="explore",
+@exercise("ch09.ex.finite-width-kurtosis", function="kurtosis_at_width", kind="explore",
           title="How far from Gaussian is a finite-width layer?",
           explorer="edl.bayesian.figures.gaussian.finite_width_explorer",
           cases=[(1,), (5,), (12,), (20,), (60,)], atol=0.06, rtol=0.1,
