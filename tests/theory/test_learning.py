@@ -147,3 +147,8 @@ def test_checks_fail_on_wrong_versions(check, kwargs):
 def test_checks_pass():
     for check in (checks.check_shattering, checks.check_vc_dimension, checks.check_vc_linear):
         assert check().passed
+
+
+def test_polynomial_risks_pinned():
+    assert lr.polynomial_risks(2, 30, generator=torch.Generator().manual_seed(5)).tolist() == pytest.approx(
+        [0.2746451, 0.1748058, 0.01], abs=1e-6)

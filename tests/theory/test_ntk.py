@@ -152,3 +152,22 @@ def test_experiments_small():
 ])
 def test_checks_fail_on_wrong_versions(check, kwargs):
     assert not check(**kwargs).passed
+
+
+def test_experiments_pinned():
+    assert lazy.kernel_change_experiment([8], n=4, d=2, T=1.0).tolist() == pytest.approx([0.0836565], abs=1e-6)
+    assert lazy.kernel_change_experiment([8], regime="catapult", n=4, d=2, T=1.0).tolist() == pytest.approx([0.0939239], abs=1e-6)
+    assert lazy.kernel_change_experiment([8], regime="mean-field", n=4, d=2, T=1.0).tolist() == pytest.approx([0.2687801],
+                                                                                                              abs=1e-6)
+    assert lazy.constancy_experiment([8], n=4, n_test=2, d=2, T=1.0).tolist() == pytest.approx([0.00252077], abs=1e-7)
+    assert lazy.infinite_width_error([8, 32], seeds=2, n=3, d=2).tolist() == pytest.approx([0.6624527, 0.3455631], abs=1e-6)
+
+
+def test_relative_curvature_matches_the_full_hessian():
+    x = t([0.7, -1.1, 0.4])
+    for seed in range(3):
+        theta = ntk.init_two_layer(3, 3, generator=torch.Generator().manual_seed(seed))
+        H = torch.autograd.functional.hessian(lambda th: ntk.two_layer(th, x[None])[0], theta)
+        g2 = ntk.param_jacobian(theta, x[None])[0].pow(2).sum()
+        assert float(lazy.relative_curvature(theta, x)) == pytest.approx(float(torch.linalg.eigvalsh(H).abs().max() / g2),
+                                                                         rel=1e-10)

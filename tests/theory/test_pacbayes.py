@@ -92,3 +92,16 @@ def test_kl_moment_and_implied_constant():
 ])
 def test_checks_fail_on_wrong_versions(check, kwargs):
     assert not check(**kwargs).passed
+
+
+def test_training_pinned():
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(200, 3, generator=g, dtype=F64)
+    out = pb.train_pac_bayes(X, torch.sign(X[:, 0]), steps=50, batch=32, lr=0.1, seed=1)
+    assert float(out["kl"]) == pytest.approx(1.8630807, abs=1e-6)
+    assert out["theta"].tolist() == pytest.approx([1.2536609, -0.0958045, -0.0434409], abs=1e-6)
+    assert out["rho"].tolist() == pytest.approx([-0.7345929, -0.7255730, -0.7727364], abs=1e-6)
+    assert float(pb.train_pac_bayes(X, torch.sign(X[:, 0]), steps=50, batch=32, lr=0.1, prior_std=2.0, seed=1)["kl"]) != \
+        pytest.approx(1.8630807, abs=1e-3)
+    half = pb.train_pac_bayes(X, torch.sign(X[:, 0]), steps=50, batch=32, lr=0.1, delta=0.5, seed=1)
+    assert not torch.allclose(half["theta"], out["theta"])
