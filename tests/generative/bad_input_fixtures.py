@@ -53,6 +53,14 @@ def _zero(a_):
     return 0 * a_
 
 
+def _encode(x):
+    return torch.zeros(len(x), 1, dtype=torch.float64), torch.ones(len(x), 1, dtype=torch.float64)
+
+
+def _decode(z):
+    return torch.full((len(z), 2), 0.5, dtype=torch.float64)
+
+
 def _critic(x):
     return 3 * x.sum(-1)
 
@@ -162,4 +170,13 @@ FIXTURES = {
     P + "gan_metrics.inception_score": dict(p_yx=a([[0.9, 0.1], [0.2, 0.8]], "prob")),
     P + "gan_metrics.kl_data_model": dict(log_p=a([-1.0, -0.5, -1.0], "real"), log_q=a([-1.2, -0.6, -0.9], "real"),
                                           x=a([0.0, 1.0, 2.0], "real", unsorted=[0.0, 2.0, 1.0])),
+    # training
+    P + "training.train_vae": dict(X=a([[0.0, 1.0], [0.5, 0.2], [1.0, 0.0]], "prob"), latent_dim=1, hidden=2,
+                                   steps=2, lr=1e-3, batch=2, seed=a(0, "int")),
+    P + "training.vae_elbo": dict(X=a([[0.0, 1.0], [0.5, 0.2]], "prob"), encode=_encode, decode=_decode, samples=1, seed=a(0, "int")),
+    P + "training.train_flow_2d": dict(X=a([[0.0, 1.0], [0.5, 0.2], [1.0, 0.0]], "real"), layers=1, hidden=2,
+                                       steps=2, lr=1e-3, batch=2, seed=a(0, "int")),
+    P + "training.train_gan_2d": dict(X=a([[0.0, 1.0], [0.5, 0.2], [1.0, 0.0]], "real"), steps=2, hidden=2,
+                                      lr=1e-3, batch=2, latent_dim=1, seed=a(0, "int")),
+    P + "training.ring_data": dict(n=4, modes=8, radius=2.0, sd=0.1, seed=a(0, "int")),
 }

@@ -98,6 +98,8 @@ def vae_elbo(X, encode, decode, samples: int = 1, seed: int = 0) -> torch.Tensor
     """
     X = matrix("X", X)
     v.require_in_range("X", X, 0.0, 1.0)
+    v.require_callable("encode", encode)
+    v.require_callable("decode", decode)
     samples, seed = v.require_int("samples", samples, minimum=1), v.require_int("seed", seed, minimum=0)
     g = torch.Generator().manual_seed(seed)
     mu, s2 = encode(X)
