@@ -123,19 +123,19 @@ def plot_heat_filter(t: float = 0.3) -> Figure:
     longest."""
     d = heat_filter_data(t)
     A, pos, *_ = _heat_setup()
-    fig = style.figure(3.6)
-    ax0, ax1 = fig.subplots(1, 2, width_ratios=[1, 1.2])
+    fig = style.figure(4.0)
+    ax0, ax1 = fig.subplots(1, 2, width_ratios=[1, 1.4])
     sc = draw_graph(ax0, pos, A.numpy(), d["y"], cmap="RdBu_r", norm=Normalize(-1.2, 1.2), size=45)
     ax0.set_title(f"e^(−tL)x at t = {t:g}", fontsize=10)
     fig.suptitle(f"energy xᵀLx = {d['energy']:.2f}, distance to the clean signal {d['error']:.2f}", fontsize=10)
     style.colorbar(sc, ax0, label="signal", orientation="horizontal", location="bottom", fraction=0.05, pad=0.04)
     floor = 1e-4
-    ax1.semilogy(d["lam"], np.maximum(d["x_hat"], floor), "o", ms=3, color="0.6", label="|x̂_k| before")
-    ax1.semilogy(d["lam"], np.maximum(d["y_hat"], floor), "o", ms=3, color="C0", label="|ŷ_k| after")
+    ax1.semilogy(d["lam"], d["x_hat"], "o", ms=3, color="0.6", label="|x̂_k| before")
+    ax1.semilogy(d["lam"], d["y_hat"], "o", ms=3, color="C0", label="|ŷ_k| after")
     ax1.semilogy(d["lam"], np.exp(-t * d["lam"]), "-", color="C3", label="response e^(−tλ)")
     ax1.set(xlabel="graph frequency λ", ylim=(floor, 10), title="spectrum")
     style.mark_clipped(ax1)
-    style.legend_outside(ax1, "right")
+    style.legend_outside(ax1, "below", ncols=2)
     return fig
 
 
