@@ -171,3 +171,12 @@ def test_relative_curvature_matches_the_full_hessian():
         g2 = ntk.param_jacobian(theta, x[None])[0].pow(2).sum()
         assert float(lazy.relative_curvature(theta, x)) == pytest.approx(float(torch.linalg.eigvalsh(H).abs().max() / g2),
                                                                          rel=1e-10)
+
+
+def test_dtype_follows_the_input():
+    theta = ntk.init_two_layer(4, 2, dtype=torch.float32, generator=torch.Generator().manual_seed(0))
+    X = torch.randn(3, 2, generator=torch.Generator().manual_seed(1))
+    assert ntk.empirical_ntk(theta, X).dtype == torch.float32
+    assert ntk.linearized(theta, torch.zeros_like(theta), X).dtype == torch.float32
+    assert ntk.relu_ntk_infinite(X).dtype == torch.float32
+    assert lazy.train_gd(theta, X, torch.zeros(3), lr=0.1, steps=2).dtype == torch.float32
