@@ -1,5 +1,8 @@
-"""Chapter 11: adversarial examples and robust training, attributions and Shapley values, fairness criteria
-and their conflicts.
+"""Chapter 11, robustness, interpretability and fairness: adversarial examples, norms and minimal
+perturbations, DeepFool (:mod:`.attacks`), FGSM and PGD (:mod:`.pgd`), adversarial training, DRO, Jacobian and
+operator norms, certificates (:mod:`.defenses`), sensitivities, missing information and exact Shapley values
+for SHAP and SAGE (:mod:`.attribution`), group fairness criteria and their linear programs (:mod:`.fairness`),
+and a digit classifier attacked and adversarially trained (:mod:`.digits`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
