@@ -50,8 +50,11 @@ def plot_deep_sets(out: dict) -> Figure:
     sizes = sorted(out["mse_by_size"])
     ax1.semilogy(sizes, [out["mse_by_size"][m] for m in sizes], "o-", color="C0")
     ax1.set(xlabel="set size M", ylabel="test MSE", title="Deep Sets, any size", xticks=sizes)
-    gaps = [max(out["deep_sets_shuffle"], 1e-17), out["mlp_shuffle"]]
-    ax2.bar([0, 1], gaps, color=["C0", "0.4"])
+    gaps = [out["deep_sets_shuffle"], out["mlp_shuffle"]]
+    ax2.bar([0, 1], [g if g > 0 else 1e-17 for g in gaps], color=["C0", "0.4"])
+    for i, g in enumerate(gaps):
+        if g == 0:                                   # a log axis cannot show 0: say so on the bar
+            ax2.text(i, 3e-17, "exactly 0", ha="center", fontsize=9)
     ax2.set_yscale("log")
     ax2.set(xticks=[0, 1], xticklabels=["Deep Sets", "MLP"], ylim=(1e-17, 1), ylabel="max |f(x) − f(shuffled x)|",
             title="shuffling the test sets")
