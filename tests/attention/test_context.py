@@ -159,3 +159,17 @@ def test_compare_matches_the_budgets():
     n_tf, n_mlp = result["params"]
     assert n_tf == 2490 and n_mlp == 2375 and n_mlp <= n_tf
     assert result["transformer"].steps == [2] == result["mlp"].steps
+
+
+def test_train_takes_adam_steps_of_size_lr_on_its_own_stream():
+    torch.manual_seed(2)
+    model = ct.CountingMLP(4, T=3, V=2)
+    before = [p.detach().clone() for p in model.parameters()]
+    run = ct.train(model, steps=1, lr=0.01, batch_size=8, every=1, T=3, V=2)
+    moved = max(float((p.detach() - b).abs().max()) for p, b in zip(model.parameters(), before))
+    assert moved == pytest.approx(0.01, rel=1e-4)          # Adam's first step is lr · sign(gradient)
+    x, y = ct.make_counting_data(8, T=3, V=2, seed=1)
+    torch.manual_seed(2)
+    fresh = ct.CountingMLP(4, T=3, V=2)
+    loss = F.cross_entropy(fresh(x)[0].flatten(0, 1), y.flatten())
+    assert run.train_loss == [pytest.approx(float(loss), rel=1e-6)]
