@@ -127,7 +127,8 @@ def check_seq2seq_attention(context=cx.attention_context) -> CheckResult:
     rng = np.random.default_rng(81)
     xi, H = f64(rng.normal(size=(3, 6))), f64(rng.normal(size=(8, 6)))
     c, alpha = context(xi, H)
-    explicit = np.array([[np.exp(xi[i] @ H[t]) for t in range(8)] for i in range(3)])
+    xs, Hs = xi.numpy(), H.numpy()
+    explicit = np.array([[np.exp(xs[i] @ Hs[t]) for t in range(8)] for i in range(3)])
     explicit /= explicit.sum(1, keepdims=True)
     perm = [7, 3, 0, 6, 1, 5, 2, 4]
     ratios = [_gradient_ratio(s) for s in range(5)]
