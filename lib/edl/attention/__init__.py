@@ -1,5 +1,7 @@
-"""Chapter 6, attention and transformers: attention as mixing, scaled dot-product attention, masks,
-positional encodings and the transformer block.
+"""Chapter 6, attention and transformers: attention as mixing, softmax attention, its scaling and masks
+(:mod:`.mechanism`), positional encodings (:mod:`.positional`), multi-head attention and the transformer
+block (:mod:`.transformer`), the cost of a layer, non-local and encoder–decoder attention and contextual
+embeddings (:mod:`.context`), and a one-layer transformer that learns to count (:mod:`.counting`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
