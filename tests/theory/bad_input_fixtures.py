@@ -47,7 +47,7 @@ def theory_fixtures() -> dict:
                                            p=a([0.5, 0.5], "prob", sum_not_one=[0.5, 0.6], zero_mass=[1.0, 0.0]),
                                            phi=a([0.0, 1.0], "real")),
         f"{pb}.mcallester_bound": dict(emp_risk=a(0.1, "prob", ok=B), kl=a(5.0, "nonneg", ok=B), s=a(1000.0, ok=B),
-                                       delta=a(0.05, "prob", zero=0.0, one=1.0), form="course"),
+                                       delta=a(0.05, "prob", zero=0.0, one=1.0), form="mcallester"),
         f"{pb}.gaussian_kl_diag": dict(theta=a([1.0, 0.0], "real", ok=B), sigma=a([1.0, 0.5], ok=B), lam=1.0,
                                        theta0=a([0.0, 0.0], "real", ok="ndim-1")),
         f"{pb}.pac_bayes_objective": dict(emp_risk=a(0.1, "prob", ok=B), kl=a(5.0, "nonneg", ok=B), s=a(1000.0, ok=B),

@@ -79,13 +79,13 @@ def test_kl_moment_and_implied_constant():
     assert checks._kl_moment(1, 0.5) == pytest.approx(math.log(2.0))          # Ê ∈ {0, 1}: kl = log 2 each
     xi = checks._implied_log_constant(pb.mcallester_bound, 100, 0.05, "maurer")
     assert xi == pytest.approx(math.log(20.0), rel=1e-10)
-    assert checks._implied_log_constant(pb.mcallester_bound, 100, 0.05, "course") == pytest.approx(math.log(20.0), rel=1e-10)
+    assert checks._implied_log_constant(pb.mcallester_bound, 100, 0.05, "mcallester") == pytest.approx(math.log(20.0), rel=1e-10)
 
 
 @pytest.mark.parametrize("check, kwargs", [
     (checks.check_donsker_varadhan, dict(gap=lambda q, p, phi: pb.donsker_varadhan_gap(q, p, phi) * 0.5)),
     (checks.check_donsker_varadhan, dict(tilt=lambda p, phi: torch.softmax(phi, 0))),
-    (checks.check_mcallester, dict(bound=lambda e, k, s, d, form="course": pb.mcallester_bound(e, k, s, d, form=form) * 3)),
+    (checks.check_mcallester, dict(bound=lambda e, k, s, d, form="mcallester": pb.mcallester_bound(e, k, s, d, form=form) * 3)),
     (checks.check_gaussian_kl, dict(kl=lambda th, sg, lam, th0=0.0: pb.gaussian_kl_diag(th, sg, lam, th0) * 2)),
     (checks.check_objective, dict(objective=lambda e, k, s, d: torch.as_tensor(e, dtype=F64))),
     (checks.check_reparam, dict(sample=lambda th, rho, eta: th + rho * eta)),

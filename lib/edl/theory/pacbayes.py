@@ -78,14 +78,14 @@ def donsker_varadhan_gap(q, p, phi) -> torch.Tensor:
     return kl + torch.logsumexp(torch.log(p[p > 0]) + phi[p > 0], dim=0) - (q * phi).sum()
 
 
-def mcallester_bound(emp_risk, kl, s, delta, *, form: str = "course") -> torch.Tensor:
+def mcallester_bound(emp_risk, kl, s, delta, *, form: str = "mcallester") -> torch.Tensor:
     r"""McAllester's PAC-Bayes bound: with probability at least :math:`1-\delta` over the sample, for all :math:`Q`,
 
     .. math:: \mathbb E_Q[E(f)]\le\mathbb E_Q[\hat E_S(f)]+\sqrt{\frac2s\Big[\mathrm{KL}(Q\|P)+\ln\frac{2\sqrt s}\delta\Big]}
-       \quad\text{("course")},\qquad\text{or}\quad+\sqrt{\frac{\mathrm{KL}(Q\|P)+\ln(2\sqrt s/\delta)}{2s}}\quad\text{("maurer")}.
+       \quad\text{("mcallester")},\qquad\text{or}\quad+\sqrt{\frac{\mathrm{KL}(Q\|P)+\ln(2\sqrt s/\delta)}{2s}}\quad\text{("maurer")}.
 
     Book label: ``pacbayes.mcallester-bound``. ``emp_risk`` : :math:`\mathbb E_Q\hat E_S` in [0, 1]; ``kl`` :
-    :math:`\mathrm{KL}(Q\|P)\ge0`; ``s`` : sample size; ``delta`` in (0, 1); ``form`` : "course" or "maurer"
+    :math:`\mathrm{KL}(Q\|P)\ge0`; ``s`` : sample size; ``delta`` in (0, 1); ``form`` : "mcallester" or "maurer"
     (the sharper form, by Pinsker from Maurer's kl bound).
 
     >>> round(float(mcallester_bound(0.1, 5.0, 1000, 0.05)), 6), round(float(mcallester_bound(0.1, 5.0, 1000, 0.05, form="maurer")), 6)
@@ -98,10 +98,10 @@ def mcallester_bound(emp_risk, kl, s, delta, *, form: str = "course") -> torch.T
     s = _tensor("s", s, like=emp)
     v.require_positive("s", s)
     delta = v.require_probability("delta", delta, open_low=True, open_high=True)
-    v.require_choice("form", form, ("course", "maurer"))
+    v.require_choice("form", form, ("mcallester", "maurer"))
     v.broadcast_shapes(emp_risk=emp, kl=kl, s=s)
     complexity = kl + torch.log(2 * torch.sqrt(s) / delta)
-    return emp + (torch.sqrt(2 * complexity / s) if form == "course" else torch.sqrt(complexity / (2 * s)))
+    return emp + (torch.sqrt(2 * complexity / s) if form == "mcallester" else torch.sqrt(complexity / (2 * s)))
 
 
 def gaussian_kl_diag(theta, sigma, lam, theta0=0.0) -> torch.Tensor:
@@ -129,7 +129,7 @@ def gaussian_kl_diag(theta, sigma, lam, theta0=0.0) -> torch.Tensor:
 
 
 def pac_bayes_objective(emp_risk, kl, s, delta) -> torch.Tensor:
-    r"""The PAC-Bayes training objective: McAllester's bound ("course" form) as a function of the posterior,
+    r"""The PAC-Bayes training objective: McAllester's bound ("mcallester" form) as a function of the posterior,
 
     .. math:: E_{PAC}(Q)=\mathbb E_Q[\hat E]+\sqrt{\frac2s\Big[\mathrm{KL}(Q\|P)+\ln\frac{2\sqrt s}\delta\Big]}.
 
@@ -140,7 +140,7 @@ def pac_bayes_objective(emp_risk, kl, s, delta) -> torch.Tensor:
     >>> round(float(pac_bayes_objective(0.0, 0.0, 100, 0.05)), 6)
     0.346164
     """
-    return mcallester_bound(emp_risk, kl, s, delta, form="course")
+    return mcallester_bound(emp_risk, kl, s, delta, form="mcallester")
 
 
 def perturb(theta, rho, eta) -> torch.Tensor:

@@ -73,7 +73,7 @@ def check_mcallester(bound=pb.mcallester_bound) -> CheckResult:
     for s in (30, 100, 1000):
         for risk in (0.5, 0.1):
             moment = _kl_moment(s, risk)
-            for form in ("course", "maurer"):
+            for form in ("mcallester", "maurer"):
                 xi = _implied_log_constant(bound, s, 0.05, form)
                 rows.append((moment, xi))
                 ratios.append(math.exp(min(xi - moment, 50.0)))
@@ -91,10 +91,10 @@ def check_mcallester(bound=pb.mcallester_bound) -> CheckResult:
          why="The log term carries the moment E e^{s kl(Ê‖E)}, which grows like √s; ½√(s/δ) falls far below it, so the "
              "'bound' is smaller than the theorem allows and no longer holds with probability 1 − δ.")
 def seed_log_term() -> CheckResult:
-    def wrong(emp, kl, s, delta, form="course"):
+    def wrong(emp, kl, s, delta, form="mcallester"):
         s = f64(s)
         c = f64(kl) + torch.log(0.5 * torch.sqrt(s / delta))
-        return f64(emp) + (torch.sqrt(2 * c / s) if form == "course" else torch.sqrt(c / (2 * s)))
+        return f64(emp) + (torch.sqrt(2 * c / s) if form == "mcallester" else torch.sqrt(c / (2 * s)))
     return check_mcallester(bound=wrong)
 
 
@@ -102,7 +102,7 @@ def seed_log_term() -> CheckResult:
          why="Read as 'holds with probability at least δ', one plugs the confidence (0.95) in for δ: the log term shrinks "
              "from ln(2√s/0.05) to ln(2√s/0.95) and the bound drops below what the theorem guarantees.")
 def seed_confidence_for_delta() -> CheckResult:
-    return check_mcallester(bound=lambda emp, kl, s, delta, form="course": pb.mcallester_bound(emp, kl, s, 1 - delta, form=form))
+    return check_mcallester(bound=lambda emp, kl, s, delta, form="mcallester": pb.mcallester_bound(emp, kl, s, 1 - delta, form=form))
 
 
 @formula("pacbayes.gaussian-kl", reference="torch.distributions.kl_divergence; quad of q log(q/p) per coordinate")

@@ -72,6 +72,7 @@ def plot_pac_bayes_bound(parts: dict) -> Figure:
     for i, val in enumerate(values):
         ax.text(val + 0.005, i, f"{val:.3f}", va="center", fontsize=9.5)
     ax.axvline(0.5, color="0.5", ls=":", lw=1)
+    ax.text(0.505, len(values) - 0.6, "a coin flip", color="0.35", fontsize=9.5, va="bottom")
     ax.set(xlim=(0, 0.6), xlabel="0-1 error", title="A non-vacuous PAC-Bayes bound (d = 20, s = 5000, δ = 0.05)")
     ax.invert_yaxis()
     return fig
