@@ -338,7 +338,7 @@ def seed_ipm_tv() -> CheckResult:
     return check_ipm(tv_factor=1.0)
 
 
-@formula("gan.mode-collapse", reference="Monte Carlo over 10⁴ batches from a uniform support of 1000")
+@formula("gan.mode-collapse", reference="exact enumeration of small supports; Monte Carlo over 10⁴ batches from 1000 values")
 @one_thread
 def check_mode_collapse(prob=gm.duplicate_probability) -> CheckResult:
     rng = np.random.default_rng(157)
@@ -350,6 +350,10 @@ def check_mode_collapse(prob=gm.duplicate_probability) -> CheckResult:
         parts.append(check_monte_carlo(dup, exact, what=f"s = {s}"))
         parts.append(check_close(exact, 1 - math.exp(-s * (s - 1) / 2000), atol=0.02, what=f"≈ 1 − e^(−s(s−1)/2N) ≈ {expected}"))
     parts.append(check_close(float(prob(1001, 1000)), 1.0, atol=0, rtol=1e-15, what="s > N: a duplicate is certain"))
+    cases = ((5, 3), (6, 4), (4, 2), (7, 5))
+    exact = [np.mean([len(set(t)) < s for t in itertools.product(range(N), repeat=s)]) for N, s in cases]
+    parts.append(check_close([float(prob(s, N)) for N, s in cases], exact, atol=1e-12,
+                             what="exact enumeration of every batch for (N, s) = (5, 3), (6, 4), (4, 2), (7, 5)"))
     return all_of(*parts)
 
 
