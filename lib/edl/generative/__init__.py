@@ -1,5 +1,7 @@
-"""Chapter 10, first half: linear autoencoders and PCA, latent-variable models, variational autoencoders,
-normalizing flows and generative adversarial networks.
+"""Chapter 10, first half: linear autoencoders and PCA (:mod:`.linear`), latent-variable models, factor
+analysis and probabilistic PCA (:mod:`.latent`), variational autoencoders and the Gaussian generative
+classifier (:mod:`.vae`), normalizing flows (:mod:`.flows`), generative adversarial networks (:mod:`.gans`,
+:mod:`.gan_metrics`), and the chapter's end-to-end experiments (:mod:`.training`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
