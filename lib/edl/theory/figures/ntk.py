@@ -81,7 +81,9 @@ def plot_linearization(t: float = 2.0) -> Figure:
         ax.set(title=f"m = {m}: max gap {gap:.3f}", xlabel="input x₁ (x₂ = 0.5)", ylim=(-4, 4))
         style.mark_clipped(ax, legend=False)
     axes[0].set_ylabel("output")
-    style.legend_outside(axes[1], "right")
+    handles = [line for line in axes[1].lines if not line.get_label().startswith("_") and line.get_gid() is None]
+    keys = style.clip_keys(axes)[:1]
+    style.legend_outside(axes[1], "right", handles=handles + keys)
     return fig
 
 
