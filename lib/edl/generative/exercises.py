@@ -56,7 +56,7 @@ GDA_OUTCOMES = {"a": "it spirals out, the radius grows without bound",
           explanation="Simultaneous GDA multiplies (θ, ψ) by a matrix with determinant 1 + η² > 1: a rotation that "
                       "also stretches, so it spirals out (a). Alternating GDA's matrix has determinant exactly 1 and "
                       "complex eigenvalues of modulus 1: it circles for ever (b). Extragradient's matrix has "
-                      "determinant (1 − η² + η⁴)² < 1 for 0 < η < 1: the look-ahead damps the rotation (c). The game "
+                      "determinant 1 − η² + η⁴ < 1 for 0 < η < 1: the look-ahead damps the rotation (c). The game "
                       "min_θ max_ψ θψ has its equilibrium at (0, 0), but only one of the three finds it.")
 def _gda_outcome(method):
     # Independent route: iterate the 2 × 2 update matrices directly and compare the radius after 1000 steps.
