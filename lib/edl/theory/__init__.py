@@ -1,5 +1,6 @@
-"""Chapter 9, first half: statistical learning theory and double descent, PAC-Bayes bounds and the neural
-tangent kernel.
+"""Chapter 9, first half: statistical learning theory and double descent (:mod:`.learning`), PAC-Bayes bounds
+and their reparameterised training (:mod:`.pacbayes`), the neural tangent kernel of a two-layer network
+(:mod:`.ntk`) and lazy versus rich training (:mod:`.lazy`).
 """
 
 #: The notebook (in ``notebooks/``) that states this part's formulas.
