@@ -121,3 +121,11 @@ def test_the_checks_fail_on_wrong_formulas():
     assert not ch.check_vbn(vbn=lambda x, R: torch.nn.functional.batch_norm(x, None, None, training=True)).passed
     assert not ch.check_inception(score=lambda P: torch.exp(-(P * torch.log(P.clamp_min(1e-300))).sum(1).mean())).passed
     assert not ch.check_eval_kl(kl=lambda lp, lq, x: gm.kl_data_model(lq, lp, x)).passed
+
+
+def test_toy_gan_follows_the_data_mean_and_scalar_js():
+    th = ga.train_toy_gan(400, 0.05, 0.5, 64, torch.Generator().manual_seed(2), theta0=1.0, data_mean=-1.0)
+    assert float(th[0]) == 1.0 and abs(float(th[-1]) + 1.0) < 0.3
+    js = gm.js_shifted_gaussians(0.5, 1.0)
+    assert js.shape == () and 0 < float(js) < math.log(2)
+    assert float(ga.saddle_objective(f64([0.0]), data_mean=0.0)[0]) == pytest.approx(-math.log(2), abs=1e-12)

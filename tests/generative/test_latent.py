@@ -76,3 +76,17 @@ def test_the_checks_fail_on_wrong_formulas():
     assert not ch.check_fa_rotation(loglik=lambda X, mu, W, psi: 2 * la.fa_log_likelihood(X, mu, W, psi)).passed
     assert not ch.check_fa_posterior(posterior=lambda x, mu, W, psi: (W.T @ (x - mu), torch.eye(2, dtype=x.dtype))).passed
     assert not ch.check_mixture(resp=lambda X, w, m, S: torch.full((X.shape[0], 3), 1 / 3, dtype=X.dtype)).passed
+
+
+def test_quadrature_nodes_and_em_ridge():
+    lik = lambda x, z: -0.5 * (x - z) ** 2 - 0.5 * math.log(2 * math.pi)  # noqa: E731
+    assert float(la.marginal_likelihood(lik, 0.5, nodes=1)) == pytest.approx(scipy.stats.norm.pdf(0.5), abs=1e-15)  # z = 0 only
+    _, _, S, _ = la.gmm_em([[0.0], [2.0]], [1.0], [[1.0]], [[[1.0]]], iters=3, ridge=0.5)
+    assert float(S[0, 0, 0]) == pytest.approx(1.0 + 0.5, abs=1e-14)
+
+
+def test_ppca_posterior_equals_fa_posterior_with_isotropic_noise():
+    W, x = f64([[1.0, 0.2], [0.3, -0.5], [0.4, 0.9]]), f64([0.3, -1.0, 0.5])
+    m1, S1 = la.ppca_posterior(x, f64([0.1, 0.0, 0.0]), W, 0.3)
+    m2, S2 = la.fa_posterior(x, f64([0.1, 0.0, 0.0]), W, f64([0.3, 0.3, 0.3]))
+    assert torch.allclose(m1, m2, atol=1e-14) and torch.allclose(S1, S2, atol=1e-14)

@@ -104,3 +104,14 @@ def test_the_checks_fail_on_wrong_formulas():
     assert not ch.check_price(price=lambda h, m, S, e: 2 * va.price_gradient(h, m, S, e)).passed
     assert not ch.check_sgvb(estimate=lambda x, m, v, s2, e: va.sgvb_estimate(x, m, v, s2, e) + 0.05).passed
     assert not ch.check_beta_vae(optimum=lambda x, s2, b: va.beta_vae_optimum(x, s2, 2 * b)).passed
+
+
+def test_vae_sample_noise_and_gradients_in_log_v():
+    x = va.vae_sample(lambda z: 0 * z, 40_000, 1, 0.5, G(1))
+    assert float(x.var()) == pytest.approx(0.25, abs=0.01)
+    # log p − log q at z = m + √v ε, differentiated in log v by hand
+    x0, th, m, lv, s2, e = 1.2, 0.8, 0.3, math.log(0.5), 0.4, 1.0
+    z = m + math.exp(lv / 2) * e
+    dz = 0.5 * math.exp(lv / 2) * e
+    expected = (-z + th * (x0 - th * z) / s2) * dz + 0.5
+    assert float(va.linear_gaussian_gradients(x0, th, m, lv, s2, [e])[2][0]) == pytest.approx(expected, abs=1e-13)
