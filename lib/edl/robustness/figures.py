@@ -284,7 +284,7 @@ def deepfool_explorer() -> Explorer:
 
 @styled
 def plot_importance(shap_abs, sage, names=None) -> Figure:
-    """Two global importances side by side: the mean |SHAP value| over inputs and SAGE's share of the risk."""
+    """Two global importances side by side: the mean absolute SHAP value over inputs and SAGE's share of the risk."""
     shap_abs, sage = np.asarray(shap_abs, dtype=float), np.asarray(sage, dtype=float)
     names = names or [f"x{j + 1}" for j in range(len(sage))]
     fig = style.figure(3.2)

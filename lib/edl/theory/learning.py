@@ -243,7 +243,7 @@ def rademacher_finite(values, signs) -> torch.Tensor:
 
     .. math:: \hat{\mathfrak R}_{D_n}(G)=\mathbb E_\sigma\Big[\sup_{g\in G}\frac1n\sum_{i=1}^n\sigma_ig(z_i)\Big].
 
-    Book label: ``slt.rademacher-complexity``. ``values`` : (|G|, n) matrix of :math:`g(z_i)`; ``signs`` :
+    Book label: ``slt.rademacher-complexity``. ``values`` : (size of G, n) matrix of :math:`g(z_i)`; ``signs`` :
     (k, n) matrix of ±1 (all :math:`2^n` of them for the exact value, or a Monte Carlo sample).
 
     >>> signs = torch.tensor(list(itertools.product([-1.0, 1.0], repeat=3)))

@@ -73,7 +73,7 @@ def rotation_explorer() -> Explorer:
 
 @styled
 def plot_relative_bias(L: int = 12, seed: int = 0) -> Figure:
-    r"""A relative bias :math:`B_{ij}=b_{i-j}` (clipped at |i − j| ≤ 4) is constant along diagonals; the
+    r"""A relative bias :math:`B_{ij}=b_{i-j}` (clipped where the offset exceeds 4 in absolute value) is constant along diagonals; the
     position part of absolute sinusoidal scores :math:`(X+E)(X+E)^\top` depends on where the window sits."""
     rng = np.random.default_rng(seed)
     B = pe.relative_bias(list(range(L)), torch.tensor(rng.normal(size=9)), clip=4).numpy()

@@ -222,7 +222,7 @@ def approximation_explorer() -> Explorer:
 
 @styled
 def plot_uat_fits(m: int = 40) -> Figure:
-    """Least-squares fits of sin 3x + |x| with m random tanh units and m random squared units."""
+    """Least-squares fits of sin 3x + abs(x) with m random tanh units and m random squared units."""
     x = torch.linspace(-1, 1, 1001, dtype=torch.float64)[:, None]
     y = torch.sin(3 * x[:, 0]) + x[:, 0].abs()
     fig = style.figure(3.4)

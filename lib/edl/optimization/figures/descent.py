@@ -315,7 +315,8 @@ def pl_tight_grad(x: torch.Tensor) -> torch.Tensor:
 
 
 def pl_tight_smoothness(radius: float) -> float:
-    """max |f″| of :func:`pl_tight` on [−radius, radius], on a fine grid (GD from |x₀| ≤ radius stays there)."""
+    """The largest absolute curvature of :func:`pl_tight` on [−radius, radius], on a fine grid (GD started
+    within radius of 0 stays there)."""
     x = torch.linspace(-radius, radius, 200_001, dtype=torch.float64)
     g, dg = 1.1 * x - torch.sin(x), 1.1 - torch.cos(x)
     return float((2 * dg**2 + 2 * g * torch.sin(x)).abs().max())

@@ -14,7 +14,7 @@ from edl.core.validate import require_int, require_scalar
 from edl.recurrent import ctc
 from edl.recurrent import lru
 
-#: Values of ν offered by the LRU mode explorer (|λ| = exp(−e^ν) from 0.999 down to 0.05).
+#: Values of ν offered by the LRU mode explorer (the modulus of λ, exp(−e^ν), from 0.999 down to 0.05).
 NUS = [-7.0, -6.0, -5.0, -4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, 0.0, 1.0]
 #: The CTC explorer's example: T = 5 steps, 3 symbols (0 = blank), label [1, 2].
 CTC_T, CTC_LABEL = 5, (1, 2)

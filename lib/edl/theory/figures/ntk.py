@@ -112,7 +112,7 @@ def plot_kernel_rates(widths, rates: dict, *, ylabel: str = "relative kernel cha
 
 def spectral_bias_data(t: float) -> tuple[np.ndarray, np.ndarray]:
     """The explorer's data: eigenvalues of the tanh NTK (m = 512) on 20 inputs and the residual left along each
-    eigenvector at time ``t`` of the constant-kernel flow, |uₖ·(y − f(t))|."""
+    eigenvector at time ``t`` of the constant-kernel flow, the absolute value of uₖ·(y − f(t))."""
     from edl.theory import lazy
     X, y = lazy.kernel_data(20, 5)
     theta = ntk.init_two_layer(512, 5, generator=torch.Generator().manual_seed(0))
