@@ -1,8 +1,8 @@
 r"""End-to-end training of the chapter's three generative models, small enough to run in seconds on a CPU:
 a VAE on scikit-learn's digits, a coupling flow on a 2-D density, and a GAN on a 2-D mixture.
 
-Chapter 10, experiments. These use the formulas of :mod:`.vae`, :mod:`.flows` and :mod:`.gans` together;
-each returns plain tensors and callables (no classes), with a seeded ``torch.Generator`` for every draw.
+Chapter 10, experiments. These use the formulas of :mod:`edl.generative.vae`, :mod:`edl.generative.flows`
+and :mod:`edl.generative.gans` together; each returns plain tensors and callables (no classes), with a seeded ``torch.Generator`` for every draw.
 """
 
 import math
