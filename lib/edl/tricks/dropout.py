@@ -62,8 +62,8 @@ def mask_probabilities(masks, keep) -> torch.Tensor:
 
     Book label: ``tricks.dropout-ensemble``. ``masks`` : ``(N, R)`` of 0s and 1s; ``keep`` : ``(R,)`` in [0, 1].
 
-    >>> mask_probabilities(all_masks(2), [0.5, 0.9]).tolist()
-    [0.04999999999999999, 0.45, 0.04999999999999999, 0.45]
+    >>> mask_probabilities(all_masks(2), [0.5, 0.9]).round(decimals=8).tolist()
+    [0.05, 0.45, 0.05, 0.45]
     """
     masks = tensor("masks", masks, 2)
     if not ((masks == 0) | (masks == 1)).all():

@@ -92,8 +92,8 @@ def bagged_average(predictions) -> torch.Tensor:
 
     Book label: ``tricks.bagging``. ``predictions`` : ``(K, ...)``, member first.
 
-    >>> bagged_average([[0.2, 0.8], [0.6, 0.4]]).tolist()
-    [0.4, 0.6000000000000001]
+    >>> bagged_average([[0.2, 0.8], [0.6, 0.4]]).round(decimals=8).tolist()
+    [0.4, 0.6]
     """
     predictions = tensor("predictions", predictions)
     v.require_min_ndim("predictions", predictions, 1)

@@ -34,8 +34,8 @@ def l2_penalty(theta, mu: float) -> torch.Tensor:
 def l2_penalty_grad(theta, mu: float) -> torch.Tensor:
     r"""The gradient :math:`\mu\theta` of :math:`\frac\mu2\|\theta\|^2`. Book label: ``tricks.l2-penalty``.
 
-    >>> l2_penalty_grad([3.0, 4.0], 0.1).tolist()
-    [0.30000000000000004, 0.4]
+    >>> l2_penalty_grad([3.0, 4.0], 0.1).round(decimals=8).tolist()
+    [0.3, 0.4]
     """
     theta = tensor("theta", theta)
     mu = positive("mu", mu, strict=False)
@@ -153,8 +153,8 @@ def project_ball(v_, r: float) -> torch.Tensor:
 
     Book label: ``tricks.norm-constraint``. ``v_`` : a vector, or a batch of vectors along the last axis.
 
-    >>> project_ball([3.0, 4.0], 1.0).tolist(), project_ball([0.3, 0.4], 1.0).tolist()
-    ([0.6000000000000001, 0.8], [0.3, 0.4])
+    >>> project_ball([3.0, 4.0], 1.0).round(decimals=8).tolist(), project_ball([0.3, 0.4], 1.0).tolist()
+    ([0.6, 0.8], [0.3, 0.4])
     """
     x = tensor("v_", v_, (1, 2))
     r = positive("r", r)
