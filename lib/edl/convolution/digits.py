@@ -18,17 +18,6 @@ from edl.core import validate as v
 N_TEST = 500
 
 
-def _device(device):
-    if device is None or isinstance(device, torch.device):
-        return device
-    try:
-        found = torch.device(device)
-        torch.empty(0, device=found)
-    except (RuntimeError, TypeError, ValueError) as err:
-        raise ValueError(f"device must name an available torch device, got {device!r}") from err
-    return found
-
-
 def _module(name: str, model, kind=nn.Module):
     if not isinstance(model, kind):
         raise ValueError(f"{name} must be a {kind.__name__}, got {type(model).__name__}")
@@ -62,7 +51,7 @@ def load_digits(device=None, dtype=torch.float32, seed: int = 0):
     from sklearn.datasets import load_digits as _load   # bundled with scikit-learn: no download
 
     seed = v.require_int("seed", seed, minimum=0)
-    device = _device(device)
+    device = v.require_device("device", device)
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
     data = _load()

@@ -53,17 +53,6 @@ def _bool(name: str, value) -> bool:
     return value
 
 
-def _device(device):
-    if device is None or isinstance(device, torch.device):
-        return device
-    try:
-        found = torch.device(device)
-        torch.empty(0, device=found)
-    except (RuntimeError, TypeError, ValueError) as err:
-        raise ValueError(f"device must name an available torch device, got {device!r}") from err
-    return found
-
-
 def _points(name: str, u) -> np.ndarray:
     t = v.as_float_tensor(name, u)
     v.require_ndim(name, t, (0, 1))
@@ -328,7 +317,7 @@ def shift_matrix(N: int, *, dtype=torch.float64, device=None) -> torch.Tensor:
     N = v.require_int("N", N, minimum=1)
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise ValueError(f"dtype must be a floating torch dtype, got {dtype!r}")
-    return torch.roll(torch.eye(N, dtype=dtype, device=_device(device)), 1, dims=0)
+    return torch.roll(torch.eye(N, dtype=dtype, device=v.require_device("device", device)), 1, dims=0)
 
 
 def circulant(h) -> torch.Tensor:

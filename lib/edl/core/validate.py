@@ -203,13 +203,19 @@ def require_dtype(name: str, value) -> torch.dtype:
 
 
 def require_device(name: str, value) -> torch.device | None:
-    """None, a ``torch.device`` or its name (``"cpu"``, ``"cuda:0"``)."""
-    if value is None or isinstance(value, torch.device):
+    """None, or a ``torch.device`` or its name (``"cpu"``, ``"cuda:0"``) that this machine has.
+
+    >>> require_device("device", "cpu")
+    device(type='cpu')
+    """
+    if value is None:
         return value
     try:
-        return torch.device(value)
-    except (TypeError, ValueError, RuntimeError) as err:
-        raise ValueError(f"{name} must be a torch.device or its name, got {_show(value)}") from err
+        found = value if isinstance(value, torch.device) else torch.device(value)
+        torch.empty(0, device=found)  # a CUDA device on a machine without one fails here, not deep in a formula
+    except (TypeError, ValueError, RuntimeError, AssertionError) as err:
+        raise ValueError(f"{name} must name an available torch device, got {_show(value)}") from err
+    return found
 
 
 def require_min_ndim(name: str, t: torch.Tensor, ndim: int) -> None:
