@@ -62,3 +62,16 @@ def test_outputs_compared_by_nbval_print_rounded_floats():
     assert outputs, "no output-checked cells found"
     offenders = {where: too_precise(text) for where, text in outputs if too_precise(text)}
     assert not offenders, f"unrounded floats in output-checked cells: {offenders}"
+
+
+def test_stored_outputs_hold_no_warnings_and_no_paths_of_the_machine_that_ran_them():
+    """A warning printed by a cell shows the path of the Python that ran it: machine-specific, and noise on
+    the page. Cells that expect a warning silence it; nothing else may write to stderr."""
+    found = {}
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        for k, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for out in cell.get("outputs", []):
+                text = out.get("text", "") if out.get("output_type") == "stream" else str(out.get("data", ""))
+                if out.get("name") == "stderr" or re.search(r"(/tmp/|/home/|/root/|/work/|site-packages)", text):
+                    found[f"{path.stem} cell {k}"] = text[:120]
+    assert not found, f"stored outputs with warnings or machine paths: {found}"
