@@ -52,7 +52,8 @@ def _untypeset_math(url: str) -> bool:
 
 def pages() -> list[str]:
     return [p.relative_to(HTML).as_posix() for p in sorted(HTML.rglob("*.html"))
-            if p.relative_to(HTML).parts[0] not in SKIPPED and p.name not in ("search.html", "genindex.html")]
+            if p.relative_to(HTML).parts[0] not in SKIPPED and p.name not in ("search.html", "genindex.html")
+            and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")]  # a redirect is no page
 
 
 def measure(browser, url: str) -> dict:
@@ -62,6 +63,7 @@ def measure(browser, url: str) -> dict:
     start = time.perf_counter()
     page.goto(url, wait_until="load")
     loaded = time.perf_counter() - start
+    page.wait_for_load_state("load")  # a page that navigates once (to its own anchor, say) settles first
     typeset_in_browser = page.evaluate("() => !!(window.MathJax && MathJax.startup)")
     rendered = loaded
     if typeset_in_browser:
@@ -93,7 +95,11 @@ def main(argv=None) -> int:
             browser = pw.chromium.launch(executable_path=shutil.which("chromium"), headless=True,
                                          args=["--no-sandbox", "--disable-gpu"])
             for path in args.pages or pages():
-                runs = [measure(browser, base + path) for _ in range(args.runs)]
+                try:
+                    runs = [measure(browser, base + path) for _ in range(args.runs)]
+                except Exception as err:  # noqa: BLE001 - reported in the table, the other pages still measured
+                    print(f"{path}: not measured ({type(err).__name__}: {str(err).splitlines()[0]})")
+                    continue
                 med = {k: statistics.median(r[k] for r in runs) for k in ("load_s", "math_rendered_s", "bytes")}
                 paints = [r["first_paint_s"] for r in runs if r["first_paint_s"] is not None]
                 results[path] = {**{k: round(v, 3) for k, v in med.items()},
