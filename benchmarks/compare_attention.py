@@ -12,7 +12,6 @@ fitted growth exponents (log–log slopes).
 """
 
 import functools
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -21,6 +20,7 @@ import torch.nn.functional as F
 
 from edl.attention import mechanism as ma
 from edl.core.device import single_threaded
+from timing import median_time
 
 SIZES = (128, 256, 512, 1024, 2048)
 HEADS, WIDTH = 4, 32
@@ -79,22 +79,13 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
     return out
 
 
-def _time(fn, n, repeats=5) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(n)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     names = ("loop", "library", "SDPA", "linear")
     rows = []
     print(f"{'n':>6} {'loop':>10} {'library':>10} {'SDPA':>10} {'linear':>10} {'loop/lib':>9} {'max diff':>9} "
           f"{'lin. diff':>9}")
     for n in SIZES:
-        t = [(_time(loop, n, 1) if n <= 512 else float("nan")), _time(library, n), _time(pytorch, n), _time(linear, n)]
+        t = [(median_time(loop, n, repeats=1) if n <= 512 else float("nan")), median_time(library, n, repeats=5), median_time(pytorch, n, repeats=5), median_time(linear, n, repeats=5)]
         diff = np.abs(pytorch(n) - library(n)).max()
         if n <= 512:
             diff = max(diff, np.abs(loop(n) - library(n)).max())

@@ -9,7 +9,6 @@ the module prints how each cost grows with the image side.
 """
 
 import functools
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ import torch.nn.functional as F
 
 from edl.convolution import layers
 from edl.core.device import single_threaded
+from timing import median_time
 
 SIZES = (16, 32, 64, 128)
 C_IN, C_OUT, K = 3, 8, 5
@@ -64,19 +64,10 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
     return out
 
 
-def _time(fn, n, repeats=3) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(n)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     print(f"{'side':>5} {'direct loop':>12} {'library':>10} {'F.conv2d':>10} {'loop/lib':>9} {'lib/torch':>9} {'max diff':>9}")
     for n in SIZES:
-        t = [_time(f, n, 1 if f is direct else 5) for f in (direct, library, pytorch)]
+        t = [median_time(f, n, repeats=1 if f is direct else 5) for f in (direct, library, pytorch)]
         diff = max(np.abs(direct(n) - library(n)).max(), np.abs(pytorch(n) - library(n)).max())
         print(f"{n:>5} {t[0] * 1e3:>10.1f}ms {t[1] * 1e3:>8.2f}ms {t[2] * 1e3:>8.2f}ms {t[0] / t[1]:>9.0f} "
               f"{t[1] / t[2]:>9.1f} {diff:>9.1e}")

@@ -15,7 +15,6 @@ Run directly, the module prints the timings and the largest differences.
 
 import functools
 import math
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +22,7 @@ import torch
 
 from edl.core.device import single_threaded
 from edl.generative import flows, vae
+from timing import median_time
 
 X0, S2 = 1.3, 0.25
 GRIDS = (20, 50)
@@ -101,18 +101,9 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
     return out
 
 
-def _time(fn, repeats=3) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
     for name, (fast, slow) in cases().items():
-        tf, ts = _time(fast), _time(slow, 1)
+        tf, ts = median_time(fast, repeats=3), median_time(slow, repeats=1)
         print(f"{name}: batched {tf * 1e3:.2f} ms, loop {ts * 1e3:.1f} ms, ×{ts / tf:.0f}, "
               f"max diff {np.abs(fast() - slow()).max():.1e}")

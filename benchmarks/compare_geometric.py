@@ -18,7 +18,6 @@ runs on a GPU and also serves the mean and the max. The dense product overtakes 
 """
 
 import functools
-import time
 from collections.abc import Callable
 
 import networkx as nx
@@ -28,6 +27,7 @@ import torch
 
 from edl.core.device import single_threaded
 from edl.geometric import graphs
+from timing import median_time
 
 SIZES = (1000, 2000, 4000, 8000, 16000)
 DENSE_MAX = 4000      # the dense matrix of 16,000 nodes would take 2 GB
@@ -109,16 +109,6 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
     return out
 
 
-def _time(fn, M, repeats=3) -> float:
-    fn(M)                                   # representations cached, first-call costs paid
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(M)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
     routes = {"scatter": sparse, "dense A@X": dense, "node loop": loop, "scipy CSR": scipy_csr}
@@ -127,7 +117,7 @@ if __name__ == "__main__":
     for M in SIZES:
         for name, fn in routes.items():
             if fn is not dense or M <= DENSE_MAX:
-                times[name][M] = _time(fn, M, 7)
+                times[name][M] = median_time(fn, M, repeats=7, warm=True)
         ref = loop(M)
         diff = max(np.abs(fn(M) - ref).max() for fn in routes.values() if fn is not dense or M <= DENSE_MAX)
         cells = [f"{times[n][M] * 1e3:>9.2f}ms" if M in times[n] else f"{'—':>11}" for n in routes]

@@ -10,7 +10,6 @@ loop pays it C times. Run directly, the module prints how the cost grows with th
 
 import functools
 import math
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -19,6 +18,7 @@ import torch
 from edl.bayesian import dynamics as dy
 from edl.bayesian.checks.dynamics import blr_posterior_problem
 from edl.core.device import single_threaded
+from timing import median_time
 
 CHAINS = (8, 32, 128)
 N_ITER = 100
@@ -63,19 +63,10 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
             for c in CHAINS}
 
 
-def _time(fn, n, repeats=3) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(n)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
     print(f"{'chains':>7} {'one at a time':>14} {'batched':>10} {'speed-up':>9} {'max diff':>9}")
     for c in CHAINS:
-        t_loop, t_batch = _time(one_at_a_time, c, 1), _time(batched, c)
+        t_loop, t_batch = median_time(one_at_a_time, c, repeats=1), median_time(batched, c, repeats=3)
         diff = np.abs(one_at_a_time(c) - batched(c)).max()
         print(f"{c:>7} {t_loop * 1e3:>12.0f}ms {t_batch * 1e3:>8.0f}ms {t_loop / t_batch:>9.1f} {diff:>9.1e}")

@@ -10,7 +10,6 @@ one matrix product. Run directly, the module prints how each cost grows with the
 """
 
 import functools
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ import torch
 
 from edl.core.device import single_threaded
 from edl.theory import ntk
+from timing import median_time
 
 SIZES = ((16, 256), (32, 256), (64, 512), (128, 512))      # (inputs n, width m)
 D = 5
@@ -55,18 +55,9 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
             (functools.partial(library, n, m), functools.partial(per_pair, n, m)) for n, m in SIZES}
 
 
-def _time(fn, args, repeats=3) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     print(f"{'n':>4} {'m':>5} {'per-pair loop':>14} {'batched':>10} {'speed-up':>9} {'max diff':>9}")
     for n, m in SIZES:
-        t_loop, t_lib = _time(per_pair, (n, m)), _time(library, (n, m))
+        t_loop, t_lib = median_time(per_pair, *(n, m), repeats=3), median_time(library, *(n, m), repeats=3)
         diff = np.abs(per_pair(n, m) - library(n, m)).max()
         print(f"{n:>4} {m:>5} {t_loop * 1e3:>12.1f}ms {t_lib * 1e3:>8.2f}ms {t_loop / t_lib:>9.1f} {diff:>9.1e}")

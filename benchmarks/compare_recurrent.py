@@ -9,7 +9,6 @@ each cost grows with :math:`T`.
 """
 
 import functools
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -17,6 +16,7 @@ import torch
 
 from edl.core.device import single_threaded
 from edl.recurrent import lru
+from timing import median_time
 
 LENGTHS = (64, 256, 1024, 4096)
 M = 64
@@ -47,18 +47,9 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
             for T in LENGTHS}
 
 
-def _time(fn, T, repeats=3) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(T)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     print(f"{'T':>6} {'rounds':>7} {'loop':>10} {'scan':>10} {'loop/scan':>10} {'max diff':>9}")
     for T in LENGTHS:
-        t_loop, t_scan = _time(loop, T), _time(scan, T)
+        t_loop, t_scan = median_time(loop, T, repeats=3), median_time(scan, T, repeats=3)
         diff = np.abs(scan(T) - loop(T)).max()
         print(f"{T:>6} {int(np.ceil(np.log2(T))):>7} {t_loop * 1e3:>8.1f}ms {t_scan * 1e3:>8.2f}ms {t_loop / t_scan:>10.1f} {diff:>9.1e}")

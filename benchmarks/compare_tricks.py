@@ -10,7 +10,6 @@ the same class probabilities to rounding. Run directly, the module prints the ti
 
 import functools
 import itertools
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ import torch
 
 from edl.core.device import single_threaded
 from edl.tricks import dropout
+from timing import median_time
 
 UNITS = (8, 10, 12, 14)
 CLASSES = 10
@@ -56,19 +56,10 @@ def cases() -> dict[str, tuple[Callable[[], np.ndarray], Callable[[], np.ndarray
             for R in UNITS}
 
 
-def _time(fn, R, repeats=3) -> float:
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(R)
-        runs.append(time.perf_counter() - start)
-    return float(np.median(runs))
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
     print(f"{'R':>3} {'masks':>7} {'loop':>10} {'batched':>10} {'speed-up':>9} {'max diff':>9}")
     for R in UNITS:
-        t_loop, t_batch = _time(loop, R, 1), _time(batched, R, 5)
+        t_loop, t_batch = median_time(loop, R, repeats=1), median_time(batched, R, repeats=5)
         diff = np.abs(loop(R) - batched(R)).max()
         print(f"{R:>3} {2 ** R:>7,} {t_loop * 1e3:>8.1f}ms {t_batch * 1e3:>8.2f}ms {t_loop / t_batch:>9.0f} {diff:>9.1e}")
