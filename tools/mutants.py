@@ -1,14 +1,16 @@
 """``make mutants``: mutation testing of the formula modules; write ``_build/mutation.json``.
 
     python tools/mutants.py [--part PART ...] [--module edl/PART/TOPIC.py ...] [--workers N] [--at REV]
-                            [--keep] [--json _build/mutation.json] [MUTANT_NAME_OR_GLOB ...]
+                            [--keep] [--json _build/mutation.json] [--work _build/mutation]
+                            [MUTANT_NAME_OR_GLOB ...]
 
 The formula modules are ``lib/edl/<part>/<topic>.py`` of every part in ``edl.PARTS`` (not
 ``checks/``, ``figures``, ``exercises`` or ``edl.core``). mutmut (``tools/mutants_session.py``)
 mutates them in a working copy under ``_build/mutation/`` and kills the mutants with the tests that
 pin their behaviour: each registered formula check as its own test item
 (``tests/core/test_ledger.py::test_formula_check_passes``), the unit tests of every part
-(``tests/<part>/test_*.py`` but the figure tests), the bad-input sweep (``tests/core/test_bad_input*.py``)
+(``tests/<part>/test_*.py`` but the figure tests), the bad-input sweep (``tests/core/test_bad_input*.py``), the seeded-randomness rules
+(``tests/core/test_seeded.py``)
 and the doctests of the formula modules (less the tests in :data:`LEFT_OUT`, each with its reason).
 For each mutant only the tests that called the mutated function in an unmutated run are run, fastest
 first, until one fails. Tests that fail without any mutant are left out and listed in the report.
@@ -76,6 +78,7 @@ def killer_tests(src: Path, all_parts) -> list[str]:
     """The test files, test node and doctest modules that mutants are run against (relative to ``src``)."""
     tests = [CHECKS_AS_TESTS]
     tests += [str(p.relative_to(src)) for p in sorted((src / "tests" / "core").glob("test_bad_input*.py"))]
+    tests += [str(p.relative_to(src)) for p in sorted((src / "tests" / "core").glob("test_seeded.py"))]
     for part in all_parts:
         tests += [str(p.relative_to(src)) for p in sorted((src / "tests" / part).glob("test_*.py"))
                   if p.name != "test_figures.py"]
@@ -356,6 +359,7 @@ def report_only(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global WORK
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", action="append", help="mutate this part's formula modules (repeatable)")
     parser.add_argument("--module", action="append", help="mutate this module, e.g. edl/probability/basics.py")
@@ -363,12 +367,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the previous working copy and results")
     parser.add_argument("--at", metavar="REV", help="test this commit's library and tests, not the working tree")
     parser.add_argument("--json", type=Path, default=ROOT / "_build" / "mutation.json")
+    parser.add_argument("--work", type=Path, default=WORK,
+                        help="working folder (another one lets runs of different modules go on side by side)")
     parser.add_argument("--report-only", action="store_true",
                         help="write the report from the working folder as it is (after an interrupted run)")
     parser.add_argument("--suggest", action="store_true",
                         help="print the survivors of the --json report that are of a known equivalent class, and stop")
     parser.add_argument("names", nargs="*", help="mutants to (re)test, names or globs")
     args = parser.parse_args(argv)
+    WORK = args.work.resolve()
     if args.suggest:
         print("\n".join(suggest(json.loads(args.json.read_text()))))
         return 0
