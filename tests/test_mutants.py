@@ -61,7 +61,7 @@ def test_the_tally_leaves_equivalents_out_and_counts_timeouts_as_killed(tmp_path
     report = mutants.summarise(records, equivalent, 1.0, 2, ["edl/probability/information.py"])
     part = report["parts"]["probability"]
     assert part == {"made": 4, "killed": 2, "survived": 1, "timeout": 1, "no_tests": 0, "equivalent": 1,
-                    "score": round(2 / 3, 4)}
+                    "device_only": 0, "score": round(2 / 3, 4), "score_counting_device_only": round(2 / 3, 4)}
     assert report["formulas"]["bg.entropy"]["made"] == 4
     assert [s["mutant"][-1] for s in report["survivors"]] == ["3"]
     assert report["equivalent"] == [{"module": "edl.probability.information", "function": "entropy",
@@ -114,3 +114,13 @@ def test_the_killers_are_the_checks_unit_tests_and_doctests_but_not_the_figures(
 ])
 def test_known_equivalent_classes(key, equivalent):
     assert (mutants.equivalent_class(key) is not None) == equivalent
+
+
+def test_device_only_mutants_drop_or_blank_a_placement_and_nothing_else():
+    assert mutants.device_only("W = torch.zeros(n, dtype=X.dtype, device=X.device) => W = torch.zeros(n, dtype=X.dtype, )")
+    assert mutants.device_only("a = torch.arange(n, device=x.device) + 1 => a = torch.arange(n, device=None) + 1")
+    assert mutants.device_only("m = make(3).to(data[0].device) => m = make(3).to(None)")
+    assert not mutants.device_only("out = sign(h).to(x.dtype) => out = sign(h).to(None)")  # a dtype, not a place
+    assert not mutants.device_only("i = torch.randint(2, (b,), generator=g, device=g.device) => "
+                                   "i = torch.randint(2, (b,), generator=None, device=g.device)")
+    assert not mutants.device_only("d = x.device if t else torch.device('cpu') => d = None")

@@ -151,7 +151,8 @@ def run_mutmut(workers: int, names: list[str]) -> tuple[float, float]:
 def _progress(log: Path) -> str:
     """The last progress line mutmut printed (``done/total`` and the count per status)."""
     text = log.read_text(errors="replace").replace("\r", "\n").strip().splitlines()
-    return re.sub(r"^\W+", "", text[-1]) if text else "starting"
+    counts = re.findall(r"\d+/\d+[^⠀-⣿]*", text[-1]) if text else []  # the spinner (braille) separates updates
+    return counts[-1].strip() if counts else re.sub(r"^\W+", "", text[-1]) if text else "starting"
 
 
 # ----- the report -----------------------------------------------------------------------------------
@@ -231,6 +232,19 @@ def equivalent_class(key: str) -> str | None:
     return None
 
 
+_DEVICE_PARTS = re.compile(r",?\s*\bdevice\s*=\s*(?:None|[\w.]+)\s*(?=[,)])|\.to\((?:None|[\w.\[\]]+\.device)\)")
+
+
+def device_only(key: str) -> bool:
+    """Whether a mutation only drops or blanks where a tensor is placed (``device=x.device`` -> none, ``None``;
+    ``.to(x.device)`` -> ``.to(None)``): on a CPU-only machine the mutant computes exactly what the original does."""
+    removed, _, added = re.sub(r" #\d+$", "", key).partition(" => ")
+
+    def strip(text):
+        return re.sub(r"\s+", "", re.sub(r",\s*\)", ")", _DEVICE_PARTS.sub("", text)))
+    return removed != added and strip(removed) == strip(added)
+
+
 def suggest(report: dict) -> list[str]:
     """Lines for the equivalent list: the survivors of ``report`` in a known equivalent class."""
     return [f"{s['module']}\t{s['function']}\t{s['key']}\t{reason}" for s in report["survivors"]
@@ -242,10 +256,12 @@ def _tally(rows) -> dict:
     made = len(rows)
     equivalent = sum(r["equivalent"] for r in rows)
     killed = sum(r["status"] in KILLED for r in rows)
-    counted = made - equivalent
+    device = sum(r["device_only"] for r in rows)
+    counted = made - equivalent - device
     return {"made": made, "killed": killed, "survived": counted - killed, "timeout": count["timeout"],
             "no_tests": sum(r["status"] == "no tests" and not r["equivalent"] for r in rows),
-            "equivalent": equivalent, "score": round(killed / counted, 4) if counted else None}
+            "equivalent": equivalent, "device_only": device, "score": round(killed / counted, 4) if counted else None,
+            "score_counting_device_only": round(killed / (counted + device), 4) if counted + device else None}
 
 
 def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None, workers: int, modules: list[str],
@@ -265,6 +281,7 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None,
             reason = None  # killed after all: not equivalent, whatever the list says
         rows.append({"module": module, "part": module.split(".")[1], "function": function, "mutant": r["mutant"],
                      "status": r["status"], "key": key, "diff": r["diff"], "equivalent": reason is not None,
+                     "device_only": reason is None and r["status"] not in KILLED and device_only(key),
                      "reason": reason, "formulas": labels[r["path"]].get(function, []),
                      "seconds": r.get("seconds"), "killed_by": r.get("killed_by")})
     by = defaultdict(list)
@@ -281,7 +298,10 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None,
         "workers": workers, "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1),
         "cpu_seconds": None if cpu_seconds is None else round(cpu_seconds, 1), "target": TARGET,
         "counting": "killed includes timeouts (as mutmut's own score does) and test processes ended by a signal; "
-                    "equivalent mutants are left out: score = killed / (made - equivalent)",
+                    "equivalent mutants are left out, and so are surviving device-only mutants (they drop or blank "
+                    "only a device= placement, which changes nothing on a CPU-only machine: a run on a GPU would "
+                    "test them): score = killed / (made - equivalent - device_only); score_counting_device_only "
+                    "counts them as survivors",
         "modules_mutated": modules, "not_checked": len(unchecked),
         "parts": {k: _tally(v) for (kind, k), v in sorted(by.items()) if kind == "part"},
         "modules": {k: _tally(v) for (kind, k), v in sorted(by.items()) if kind == "module"},
@@ -289,7 +309,8 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None,
         "slowest": [{k: r[k] for k in ("mutant", "status", "seconds")}
                     for r in sorted(rows, key=lambda r: -(r["seconds"] or 0))[:20]],
         "survivors": [{k: r[k] for k in ("module", "function", "mutant", "status", "key", "diff")}
-                      for r in rows if r["status"] not in KILLED and not r["equivalent"]],
+                      for r in rows if r["status"] not in KILLED and not r["equivalent"] and not r["device_only"]],
+        "device_only": [{k: r[k] for k in ("module", "function", "mutant", "key")} for r in rows if r["device_only"]],
         "equivalent": [{k: r[k] for k in ("module", "function", "key", "reason")} for r in rows if r["equivalent"]],
         "stale_equivalents": [{"module": m, "function": f, "key": k} for (m, f, k) in equivalent
                               if (m, f, k) not in made_keys and m.replace(".", "/") + ".py" in modules],
@@ -315,15 +336,15 @@ def _git(*args) -> str:
 
 
 def print_report(report: dict) -> None:
-    print(f"{'part / module':40} {'made':>6} {'killed':>6} {'surv.':>6} {'t/o':>5} {'equiv.':>6} {'score':>7}")
+    print(f"{'part / module':40} {'made':>6} {'killed':>6} {'surv.':>6} {'t/o':>5} {'equiv.':>6} {'device':>6} {'score':>7}")
     for part, tally in report["parts"].items():
         for module, t in report["modules"].items():
             if module.split(".")[1] == part:
                 print(f"  {module:38} {t['made']:6} {t['killed']:6} {t['survived']:6} {t['timeout']:5} "
-                      f"{t['equivalent']:6} {_pct(t['score']):>7}")
+                      f"{t['equivalent']:6} {t['device_only']:6} {_pct(t['score']):>7}")
         flag = "" if tally["score"] is None or tally["score"] >= TARGET else f"  below the {TARGET:.0%} target"
         print(f"{part:40} {tally['made']:6} {tally['killed']:6} {tally['survived']:6} {tally['timeout']:5} "
-              f"{tally['equivalent']:6} {_pct(tally['score']):>7}{flag}")
+              f"{tally['equivalent']:6} {tally['device_only']:6} {_pct(tally['score']):>7}{flag}")
     if report["stale_equivalents"]:
         print(f"{len(report['stale_equivalents'])} entries of {EQUIVALENT.name} match no mutant made in this run")
     cpu = f" ({report['cpu_seconds']:.0f} s of CPU)" if report.get("cpu_seconds") is not None else ""
