@@ -200,7 +200,8 @@ def check_gibbs(sampler=mk.gibbs_bivariate_normal, cond_var=lambda rho: 1 - rho*
 
 
 @functools.cache
-def _tempering_problem():
+def tempering_problem():
+    """The tempering ladder of the check and the chapter: temperatures c_k and log Z_k of exp(-f/c_k) by quadrature."""
     c = np.array([1.0, 2.0, 4.0, 8.0])
     f = lambda x: 8 * (x**2 - 1) ** 2                                                                  # noqa: E731
     logZ = np.log([scipy.integrate.quad(lambda x, ck=ck: np.exp(-f(x) / ck), -np.inf, np.inf)[0] for ck in c])
@@ -209,7 +210,7 @@ def _tempering_problem():
 
 @formula("bayes.tempering", reference="normalisers by scipy.integrate.quad; level occupancy and a KS test vs p₁")
 def check_tempering(normalised=True, temperatures=None) -> CheckResult:
-    c, logZ = _tempering_problem()
+    c, logZ = tempering_problem()
     c = c if temperatures is None else np.asarray(temperatures)
     f = lambda x: 8 * (x**2 - 1) ** 2                                                                  # noqa: E731
     g = torch.Generator().manual_seed(12)

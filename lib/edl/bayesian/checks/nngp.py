@@ -63,7 +63,7 @@ def check_one_hidden_layer(kernel=ng.one_hidden_layer_kernel) -> CheckResult:
 NNGP_SETUP = dict(depth=3, sigma_w2=2.0, sigma_b2=0.1)
 
 
-def _recursion_errors(kernel, widths=(64, 256, 1024), seeds=8):
+def kernel_recursion_errors(kernel, widths=(64, 256, 1024), seeds=8):
     """Relative Frobenius error of the empirical kernels of random nets, averaged over layers and seeds."""
     X = f64(np.random.default_rng(42).normal(size=(4, 5)))
     exact = kernel(X, **NNGP_SETUP)
@@ -85,7 +85,7 @@ def check_kernel_recursion(kernel=ng.nngp_kernel) -> CheckResult:
     step = to_numpy(kernel(X, 1, 2.0, 0.1)[1])
     ref = 0.1 + 2.0 * np.array([[_relu_pair_quad(K0[i, i], K0[i, j], K0[j, j]) for j in range(2)] for i in range(2)])
     widths = (64, 256, 1024)
-    errors = _recursion_errors(kernel, widths)
+    errors = kernel_recursion_errors(kernel, widths)
     slope = float(np.polyfit(np.log(widths), np.log(errors), 1)[0])
     g = torch.Generator().manual_seed(43)
     uv = torch.randn(400_000, 2, generator=g, dtype=F64) @ f64(np.linalg.cholesky(K0)).T
