@@ -144,6 +144,14 @@ def collapse_linear(weights, biases) -> tuple[torch.Tensor, torch.Tensor]:
 
 # --- residual layers ----------------------------------------------------------------------------------
 
+def _residual_args(x, W, b):
+    x, W, b = _layer_args(x, W, b)
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"W must be square for a residual layer (use a projection otherwise), "
+                         f"got shape {tuple(W.shape)}")
+    return x, W, b
+
+
 def residual_layer(x, W, b, phi: str = "tanh") -> torch.Tensor:
     r"""A residual layer: the identity plus a dense layer shifted to vanish at zero parameters.
 
@@ -157,10 +165,7 @@ def residual_layer(x, W, b, phi: str = "tanh") -> torch.Tensor:
     >>> residual_layer([1.0, 2.0], torch.zeros(2, 2), torch.zeros(2), phi="sigmoid").tolist()
     [1.0, 2.0]
     """
-    x, W, b = _layer_args(x, W, b)
-    if W.shape[0] != W.shape[1]:
-        raise ValueError(f"W must be square for a residual layer (use a projection otherwise), "
-                         f"got shape {tuple(W.shape)}")
+    x, W, b = _residual_args(x, W, b)
     fn = _activation(phi)[0]
     return x + (fn(x @ W.T + b) - fn(torch.zeros_like(b)))  # the bracket is exactly 0 at W = 0, b = 0
 
@@ -177,7 +182,7 @@ def residual_jacobian(x, W, b, phi: str = "tanh") -> torch.Tensor:
     >>> residual_jacobian([0.0, 0.0], [[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0], phi="tanh").tolist()
     [[2.0, 2.0], [3.0, 5.0]]
     """
-    x, W, b = _layer_args(x, W, b)
+    x, W, b = _residual_args(x, W, b)
     v.require_ndim("x", x, 1)
     slope = _activation(phi)[1](W @ x + b)
     return torch.eye(W.shape[0], dtype=W.dtype, device=W.device) + slope[:, None] * W
