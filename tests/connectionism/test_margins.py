@@ -101,3 +101,29 @@ def test_inseparable_data_and_bad_input_are_refused():
 def test_dtype_follows_the_input():
     theta, gamma = homogeneous_max_margin(torch.tensor([[1.0, 0.5], [0.2, 1.0]], dtype=torch.float32), [1, 1])
     assert theta.dtype == gamma.dtype == torch.float32
+
+
+def test_the_margin_scales_with_the_data_even_at_tiny_and_huge_scales():
+    """γ*(c x) = c γ*(x): the square's γ* = 1/√2 at scales 1e-7 and 1e7 (the tolerance is relative)."""
+    for c in (1e-7, 1.0, 1e7):
+        theta, gamma = homogeneous_max_margin([[c, 0.0], [0.0, c]], [1, 1])
+        assert float(gamma) == pytest.approx(c / np.sqrt(2), rel=1e-10)
+        assert torch.allclose(theta, torch.full((2,), 2 ** -0.5, dtype=torch.float64), rtol=1e-10)
+
+
+def test_a_margin_below_the_solvers_resolution_is_refused():
+    """z = (±1, δ) has γ* = δ (θ = e₂): δ = 1.2e-6 is solved, δ = 8e-7 (below 1e-6 of |z|) is refused."""
+    _, gamma = homogeneous_max_margin([[1.0, 1.2e-6], [1.0, -1.2e-6]], [1, -1])
+    assert float(gamma) == pytest.approx(1.2e-6, rel=1e-3)
+    with pytest.raises(ValueError, match=r"^x, y must be separable by a hyperplane through the origin: the hard"):
+        homogeneous_max_margin([[1.0, 8e-7], [1.0, -8e-7]], [1, -1])
+
+
+def test_error_messages_name_the_shapes_and_the_data_set():
+    """The expected shape x.shape[:-1] of a batch; a single data set's refusal names no data set."""
+    with pytest.raises(ValueError, match=r"y must have shape x.shape\[:-1\] = \(2, 3\), got \(2, 2\)"):
+        homogeneous_max_margin(torch.ones(2, 3, 2, dtype=torch.float64), torch.ones(2, 2))
+    with pytest.raises(ValueError, match=r"^x, y must be separable by a hyperplane through the origin: "):
+        homogeneous_max_margin([[0.0, 0.0]], [1])  # a point at the origin has margin 0
+    with pytest.raises(ValueError, match=r"origin \(data set 0\): "):
+        homogeneous_max_margin([[[0.0, 0.0]], [[1.0, 0.0]]], [[1], [1]])

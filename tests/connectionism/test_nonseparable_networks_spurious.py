@@ -148,3 +148,131 @@ def test_recall_probability_is_one_without_noise_at_low_load_and_falls_with_nois
         sp.recall_probability(X, [0.1, 1.5])
     with pytest.raises(ValueError, match="indices"):
         sp.mixture_state(X, (0, 1))
+
+
+def test_network_layers_are_float64_and_a_unit_fires_at_exactly_zero():
+    """xor_network and parity_network build float64 layers; 1[W h + b ≥ 0] fires on equality (1 − 1 = 0)."""
+    for layers in (tn.xor_network(), tn.parity_network(1), tn.parity_network(4)):
+        assert all(W.dtype == b.dtype == torch.float64 for W, b in layers)
+    assert tn.threshold_network([[1.0]], [([[1.0]], [-1.0])]).tolist() == [[1.0]]
+    assert tn.threshold_network([[1.0]], [([[1.0]], [-1.0 - 1e-9])]).tolist() == [[0.0]]
+
+
+def test_threshold_network_takes_single_inputs_and_batches_and_follows_the_input_dtype():
+    """A 1-D input is one example; a (2, 4, 2) batch equals its rows; list weights take the input's dtype."""
+    x = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], dtype=torch.float64)
+    assert tn.threshold_network(x[1], tn.xor_network()).tolist() == [1.0]
+    batch = torch.stack([x, x.flip(0)])
+    xor = [0.0, 1.0, 1.0, 0.0]
+    assert tn.threshold_network(batch, tn.xor_network())[..., 0].tolist() == [xor, xor]
+    x32 = torch.tensor([[1.0]], dtype=torch.float32)
+    out = tn.threshold_network(x32, [([[1.0]], [-1.0 - 1e-10])])  # the bias rounds to −1 in float32: fires
+    assert out.dtype == torch.float32 and out.tolist() == [[1.0]]
+
+
+def test_threshold_network_names_the_bad_layer():
+    """Every refusal names layers[l], its W or b, and the input width h.shape[-1]."""
+    good = (f64([[1.0, 1.0]]), f64([0.0]))
+    cases = [
+        ([good, (f64([[1.0]]), f64([0.0]), None)], r"layers\[1\] must be a pair \(W, b\)"),
+        ([good, "Wb"], r"layers\[1\] must be a pair"),
+        ([good, ([[float("nan")]], [0.0])], r"layers\[1\] W must not contain NaN"),
+        ([good, ([[1.0]], [float("nan")])], r"layers\[1\] b must not contain NaN"),
+        ([good, ([[float("inf")]], [0.0])], r"layers\[1\] W must be finite"),
+        ([good, ([[1.0]], [float("-inf")])], r"layers\[1\] b must be finite"),
+        ([good, ([[1.0, 1.0]], [0.0])],
+         r"layers\[1\] must have W of shape \(m, 1\) and b of shape \(m,\), got \(1, 2\)"),
+    ]
+    for layers, message in cases:
+        with pytest.raises(ValueError, match=message):
+            tn.threshold_network([[0.0, 1.0]], layers)
+    with pytest.raises(ValueError, match=r"W of shape \(m, 2\)"):
+        tn.threshold_network(torch.zeros(4, 3, 2, dtype=torch.float64), [(f64([[1.0, 1.0, 1.0]]), f64([0.0]))])
+
+
+# --- edges of the non-separable perceptron ---------------------------------------------------------------
+
+def test_one_epoch_is_accepted_and_shapes_count_epochs():
+    """epochs = 1 (the minimum) runs; E epochs give E+1 starts, E mistake counts and E+1 error counts."""
+    x, y = f64([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), f64([1.0, -1.0, 1.0])
+    for epochs in (1, 3):
+        run = ns.perceptron_epochs(x, y, epochs)
+        assert run.weights.shape == (epochs + 1, 2) and run.mistakes.shape == (epochs,)
+        assert run.errors.shape == (epochs + 1,)
+    assert ns.pocket_and_average(x, y, 1).last.shape == (2,)
+    with pytest.raises(ValueError, match="epochs must be at least 1"):
+        ns.pocket_and_average(x, y, 0)
+
+
+def test_without_a_repeat_the_run_reports_minus_one_and_period_zero():
+    """One epoch from w = 0 ends at a non-zero w, so no start repeats: (repeat_at, period) = (−1, 0)."""
+    run = ns.perceptron_epochs([[1.0, 0.0], [0.0, 1.0]], [1.0, 1.0], 1)
+    assert (run.repeat_at, run.period) == (-1, 0) and run.weights[1].tolist() == [1.0, 1.0]
+
+
+def test_epoch_errors_agree_with_training_errors_of_each_start():
+    """By hand: w goes 0 -> (0, −1) and stays; y x·w = (0, 1, −1, 1) there: 2 wrong (0 counts, 1 does not)."""
+    x, y = f64([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 1.0]]), f64([1.0, -1.0, 1.0, -1.0])
+    run = ns.perceptron_epochs(x, y, 4)
+    assert run.weights[-1].tolist() == [0.0, -1.0] and run.errors.tolist() == [4, 2, 2, 2, 2]
+    assert torch.equal(run.errors, ns.training_errors(x, y, run.weights))
+
+
+def test_results_follow_the_dtype_of_x():
+    """float32 points give float32 weights (the float64 arithmetic is internal); counts stay integers."""
+    x, y = torch.tensor([[0.0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]]), [-1.0, 1.0, 1.0, -1.0]
+    run = ns.perceptron_epochs(x, y, 3)
+    assert run.weights.dtype == torch.float32 and not run.errors.is_floating_point()
+    assert all(t.dtype == torch.float32 for t in ns.pocket_and_average(x, y, 3))
+
+
+def test_the_pocket_keeps_the_first_weights_with_the_fewest_errors():
+    """x = (1, 1), y = (+1, −1): the run alternates w = 1 (1 error) and w = 0 (2 errors); the pocket is 1."""
+    r = ns.pocket_and_average([[1.0], [1.0]], [1.0, -1.0], 2)
+    assert r.pocket.tolist() == [1.0] and r.last.tolist() == [0.0] and r.averaged.tolist() == [0.5]
+
+
+def test_training_errors_batches_and_follows_the_dtype_of_x():
+    """A (2, n) batch of w gives two counts; a list w is read in x's dtype (1 + 1e-10 rounds to 1 in float32)."""
+    x, y = [[1.0, 1.0], [1.0, 0.0]], [1.0, 1.0]
+    assert ns.training_errors(x, y, [[1.0, 1.0], [-1.0, 0.5]]).tolist() == [0, 2]
+    x32 = torch.tensor([[1.0, 1.0]], dtype=torch.float32)
+    assert int(ns.training_errors(x32, [1.0], [1.0 + 1e-10, -1.0])) == 1  # 0 in float32: on the boundary
+    assert int(ns.training_errors(f64([[1.0, 1.0]]), [1.0], [1.0 + 1e-10, -1.0])) == 0
+    with pytest.raises(ValueError, match=r"y must have shape \(3,\), one label per point"):
+        ns.training_errors(torch.zeros(3, 2), [1.0, 1.0], [1.0, 1.0])
+
+
+# --- edges of the spurious-state tools --------------------------------------------------------------------
+
+def test_with_fewer_than_three_patterns_nothing_is_a_mixture():
+    """s = 2 has no 3-mixtures: a state that is neither pattern nor negative is "other"."""
+    X = f64([[1.0, 1.0, 1.0, 1.0], [1.0, -1.0, 1.0, -1.0]])
+    states = f64([[1.0, 1.0, 1.0, 1.0], [-1.0, 1.0, -1.0, 1.0], [1.0, 1.0, -1.0, -1.0]])
+    assert sp.classify_states(states, X) == ["pattern", "negative", "other"]
+
+
+def test_recall_probability_defaults_dtype_and_probe_range():
+    """probes defaults to 1; probes = s is allowed, s + 1 and 0 refused; the result takes flip_fractions' dtype."""
+    X = hop.random_patterns(2, 30, trials=3, generator=torch.Generator().manual_seed(5))
+    g = lambda: torch.Generator().manual_seed(6)  # noqa: E731
+    rho = torch.tensor([0.0, 0.1], dtype=torch.float32)
+    p = sp.recall_probability(X[:, :1], rho, generator=g())  # s = 1: only probes = 1 is possible
+    assert p.dtype == torch.float32 and torch.equal(p, sp.recall_probability(X[:, :1], rho, probes=1, generator=g()))
+    assert sp.recall_probability(X, [0.0], probes=2, generator=g()).tolist() == [1.0]
+    with pytest.raises(ValueError, match=r"probes must be between 1 and the number of patterns 2, got 3"):
+        sp.recall_probability(X, [0.0], probes=3)
+    with pytest.raises(ValueError, match=r"probes must be at least 1, got 0"):
+        sp.recall_probability(X, [0.0], probes=0)
+
+
+def test_recall_probability_draws_only_from_its_generator():
+    """In the transition (ρ ≈ 0.3, α = 1/6) one seed gives one fraction whatever the global generator holds."""
+    X = hop.random_patterns(10, 60, trials=6, generator=torch.Generator().manual_seed(2))
+    runs = []
+    for global_seed in (0, 1):
+        torch.manual_seed(global_seed)
+        runs.append(sp.recall_probability(X, [0.25, 0.35], probes=3, generator=torch.Generator().manual_seed(3)))
+    other = sp.recall_probability(X, [0.25, 0.35], probes=3, generator=torch.Generator().manual_seed(4))
+    assert torch.equal(runs[0], runs[1]) and not torch.equal(runs[0], other)
+    assert 0 < float(runs[0][0]) < 1

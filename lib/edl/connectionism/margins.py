@@ -27,7 +27,7 @@ def _ldp(z: np.ndarray) -> np.ndarray | None:
 
     Lawson and Hanson's reduction: with E = [zᵀ; 1ᵀ] and f = (0, …, 0, 1), solve min ‖E u − f‖ over u ≥ 0;
     the residual r = E u − f is zero exactly when the constraints are infeasible, and otherwise
-    w = −r[:n] / r[n].
+    w = −r[:n] / r[n]. Only r[n] is tested: |r[n]| ≤ ‖r‖, so a small ‖r‖ makes r[n] small too.
     """
     s, n = z.shape
     E = np.vstack([z.T, np.ones((1, s))])
@@ -35,7 +35,7 @@ def _ldp(z: np.ndarray) -> np.ndarray | None:
     f[n] = 1.0
     u, _ = nnls(E, f, maxiter=50 * (n + s))
     r = E @ u - f
-    if abs(r[n]) < 1e-12 or np.linalg.norm(r) < 1e-12:
+    if abs(r[n]) < 1e-12:
         return None
     return -r[:n] / r[n]
 
@@ -51,7 +51,9 @@ def homogeneous_max_margin(x, y) -> tuple[torch.Tensor, torch.Tensor]:
 
     ``x`` : points ``(..., s, n)``; ``y`` : labels ±1, ``(..., s)``. Returns ``(theta, gamma)``: the unit
     vector :math:`\boldsymbol\theta^*`, shape ``(..., n)``, and :math:`\gamma^*`, shape ``x.shape[:-2]``.
-    Raises ``ValueError`` when a data set is not separable by a hyperplane through the origin. Every
+    Raises ``ValueError`` when a data set is not separable by a hyperplane through the origin, or only
+    with :math:`\gamma^*` below about :math:`10^{-6}` times the largest coordinate of ``y x`` (the
+    solver's resolution). Every
     unit separator has margin at most :math:`\gamma^*`, so :math:`(R/\gamma^*)^2` is the smallest of
     Novikoff's bounds for the data.
 
@@ -64,17 +66,18 @@ def homogeneous_max_margin(x, y) -> tuple[torch.Tensor, torch.Tensor]:
     x = v.as_float_tensor("x", x)
     v.require_finite("x", x)
     v.require_ndim("x", x, (2, 3))
-    y = v.as_float_tensor("y", y, like=x)
+    y = v.as_float_tensor("y", y)
     if y.shape != x.shape[:-1]:
         raise ValueError(f"y must have shape x.shape[:-1] = {tuple(x.shape[:-1])}, got {tuple(y.shape)}")
     if not ((y == 1) | (y == -1)).all():
         raise ValueError(f"y must hold labels -1 or +1, got {y.unique().tolist()}")
-    z = (y.unsqueeze(-1) * x).detach().cpu().double().numpy()
+    z = y.detach().cpu().double().numpy()[..., None] * x.detach().cpu().double().numpy()
     single = z.ndim == 2
     z = z[None] if single else z
     thetas, gammas = [], []
     for k, zk in enumerate(z):
-        w = _ldp(zk)
+        scale = np.abs(zk).max()  # the program in units of the largest coordinate: the tolerance is relative
+        w = None if scale == 0 else _ldp(zk / scale)
         if w is None or (zk @ w).min() <= 0:
             where = "" if single else f" (data set {k})"
             raise ValueError(f"x, y must be separable by a hyperplane through the origin{where}: "

@@ -21,7 +21,7 @@ def _data(x, y) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
     x = v.as_float_tensor("x", x)
     v.require_finite("x", x)
     v.require_ndim("x", x, 2)
-    y = v.as_float_tensor("y", y, like=x)
+    y = v.as_float_tensor("y", y)  # read in float64 on the CPU below, whatever x is
     if y.shape != x.shape[:1]:
         raise ValueError(f"y must have shape ({x.shape[0]},), one label per point of x, got {tuple(y.shape)}")
     if not ((y == 1) | (y == -1)).all():

@@ -65,7 +65,7 @@ def classify_states(x, patterns) -> list[str]:
     triples = [torch.sign(f @ X[list(c)]) for c in itertools.combinations(range(X.shape[0]), 3) for f in flips]
     mixtures = torch.stack(triples) if triples else X[:0]
     n = X.shape[1]
-    is_mixture = ((x @ mixtures.T).abs() == n).any(-1) if len(mixtures) else torch.zeros(len(x), dtype=torch.bool)
+    is_mixture = ((x @ mixtures.T).abs() == n).any(-1)  # (m, 0) -> all False when s < 3
     names = []
     for k in range(x.shape[0]):
         names.append("pattern" if (m[k] == 1).any() else "negative" if (m[k] == -1).any()

@@ -30,8 +30,8 @@ def threshold_network(x, layers) -> torch.Tensor:
     for l, layer in enumerate(layers):
         if not isinstance(layer, (list, tuple)) or len(layer) != 2:
             raise ValueError(f"layers[{l}] must be a pair (W, b), got {layer!r}")
-        W = v.as_float_tensor(f"layers[{l}] W", layer[0], like=h).to(h)  # weights follow the input
-        b = v.as_float_tensor(f"layers[{l}] b", layer[1], like=h).to(h)
+        W = v.as_float_tensor(f"layers[{l}] W", layer[0]).to(h)  # weights and biases follow the input
+        b = v.as_float_tensor(f"layers[{l}] b", layer[1]).to(h)
         v.require_finite(f"layers[{l}] W", W)
         v.require_finite(f"layers[{l}] b", b)
         if W.ndim != 2 or W.shape[1] != h.shape[-1] or b.shape != W.shape[:1]:
