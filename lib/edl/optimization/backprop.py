@@ -47,9 +47,7 @@ def _act(act) -> "Activation":
 def _tensors(name, values, ndim):
     ts = v.as_tensor_list(name, values)
     for i, t in enumerate(ts):
-        v.require_ndim(f"{name}[{i}]", t, ndim)
-        if t.numel() == 0:
-            raise ValueError(f"{name}[{i}] must not be empty, got shape {tuple(t.shape)}")
+        v.require_ndim(f"{name}[{i}]", t, ndim)  # v.as_tensor_list has already refused an empty one
     return ts
 
 
@@ -125,7 +123,7 @@ def _check_mlp(x, weights, biases):
     if x.shape[-1] != weights[0].shape[1]:
         raise ValueError(f"x must have {weights[0].shape[1]} features (the first layer's input width), "
                          f"got shape {tuple(x.shape)}")
-    return x
+    return x, weights, biases
 
 
 def mlp_forward(x, weights, biases, act="tanh") -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -141,14 +139,19 @@ def mlp_forward(x, weights, biases, act="tanh") -> tuple[list[torch.Tensor], lis
     >>> bool(torch.allclose(post[-1], torch.tanh(W[1] @ torch.tanh(W[0] @ torch.ones(3).double() + b[0]) + b[1])))
     True
     """
-    x = _check_mlp(x, weights, biases)
+    pre, post, _ = _forward(x, weights, biases, act)
+    return pre, post
+
+
+def _forward(x, weights, biases, act):
+    """:func:`mlp_forward`, also returning the weights as tensors (they may be given as nested lists)."""
+    x, weights, biases = _check_mlp(x, weights, biases)
     act = _act(act)
-    weights, biases = v.as_tensor_list("weights", weights), v.as_tensor_list("biases", biases)
     pre, post = [], [x]
     for W, b in zip(weights, biases):
         pre.append(post[-1] @ W.T + b)  # (B, n_l): a^l = W^l x^{l-1} + b^l
         post.append(act.phi(pre[-1]))
-    return pre, post
+    return pre, post, weights
 
 
 def backprop(x, y, weights, biases, act="tanh") -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
@@ -172,7 +175,7 @@ def backprop(x, y, weights, biases, act="tanh") -> tuple[list[torch.Tensor], lis
     True
     """
     act = _act(act)
-    pre, post = mlp_forward(x, weights, biases, act)
+    pre, post, weights = _forward(x, weights, biases, act)
     y = v.as_float_tensor("y", y, like=post[-1])
     v.require_finite("y", y)
     v.require_same_shape("y", y, "the network output", post[-1])
@@ -200,9 +203,8 @@ def layer_jacobians(x, weights, biases, act="tanh") -> list[torch.Tensor]:
     True
     """
     act = _act(act)
-    x = _check_mlp(x, weights, biases)
-    v.require_ndim("x", x, 1)
-    pre, _ = mlp_forward(x, weights, biases, act)
+    pre, post, weights = _forward(x, weights, biases, act)
+    v.require_ndim("x", post[0], 1)
     return [act.dphi(a)[:, None] * W for a, W in zip(pre, weights)]  # diag(φ'(a^l)) W^l
 
 
@@ -269,7 +271,7 @@ def xi_parameter_gradients(x, weights, biases, loss_grad: Callable, act="tanh"):
     """
     act = _act(act)
     v.require_callable("loss_grad", loss_grad)
-    pre, post = mlp_forward(x, weights, biases, act)
+    pre, post, weights = _forward(x, weights, biases, act)
     v.require_ndim("x", post[0], 1)
     xi = xi_recursion(loss_grad(post[-1]), layer_jacobians(post[0], weights, biases, act))
     grad_b = [xi[l + 1] * act.dphi(pre[l]) for l in range(len(weights))]
@@ -353,8 +355,8 @@ def mlp_jvp(x, u, weights, biases, act="tanh") -> torch.Tensor:
     True
     """
     act = _act(act)
-    pre, _ = mlp_forward(x, weights, biases, act)
-    v.require_ndim("x", pre[0], 1)
+    pre, post, weights = _forward(x, weights, biases, act)
+    v.require_ndim("x", post[0], 1)  # the input's shape in the message (pre[0] has the first layer's width)
     u = v.as_float_tensor("u", u, like=pre[0])
     v.require_finite("u", u)
     if u.ndim == 0 or u.shape[-1] != weights[0].shape[1]:
@@ -379,8 +381,8 @@ def mlp_vjp(x, vec, weights, biases, act="tanh") -> torch.Tensor:
     True
     """
     act = _act(act)
-    pre, _ = mlp_forward(x, weights, biases, act)
-    v.require_ndim("x", pre[0], 1)
+    pre, post, weights = _forward(x, weights, biases, act)
+    v.require_ndim("x", post[0], 1)  # the input's shape in the message (pre[0] has the first layer's width)
     vec = v.as_float_tensor("vec", vec, like=pre[0])
     v.require_finite("vec", vec)
     if vec.ndim == 0 or vec.shape[-1] != weights[-1].shape[0]:
