@@ -80,7 +80,10 @@ def fill_probability(s, n, r) -> torch.Tensor:
     n, r = v.require_positive_scalar("n", n), v.require_scalar("r", r)
     if not 0 <= r <= n:
         raise ValueError(f"r must lie in [0, n] = [0, {n}], got {r}")
-    return -torch.expm1(s * math.log1p(-(r / n) ** 2))
+    q = (r / n) ** 2  # the chance that one pair turns a given synapse on
+    if q == 1:  # r = n: one pair fills every synapse (log1p(-1) would be -inf)
+        return (s > 0).to(s.dtype)
+    return -torch.expm1(s * math.log1p(-q))
 
 
 def retrieve(theta, x, r: int | None = None) -> torch.Tensor:
