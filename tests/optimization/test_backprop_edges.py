@@ -88,7 +88,8 @@ def test_activation_errors_name_the_argument():
 # --- forward, backward, jvp and vjp with a non-default activation and with nested-list weights -----
 
 def test_sigmoid_jvp_vjp_and_xi_gradients_match_torch_func():
-    x, u, vec = torch.tensor(_X, dtype=F64), torch.tensor([0.3, -1.0, 2.0], dtype=F64), torch.tensor([1.0, -0.5], dtype=F64)
+    x, u = torch.tensor(_X, dtype=F64), torch.tensor([0.3, -1.0, 2.0], dtype=F64)
+    vec = torch.tensor([1.0, -0.5], dtype=F64)
     W, b = _tensors(_W), _tensors(_B)
     f = _f("sigmoid")
     torch.testing.assert_close(bp.mlp_jvp(x, u, W, b, "sigmoid"), torch.func.jvp(f, (x,), (u,))[1], rtol=1e-12, atol=0)
@@ -110,7 +111,8 @@ def test_nested_list_weights_give_the_same_results_as_tensors():
         (bp.layer_jacobians(x, _W, _B), bp.layer_jacobians(x, W, b)),
         ([bp.mlp_jvp(x, [1.0, 0.0, 0.0], _W, _B)], [bp.mlp_jvp(x, [1.0, 0.0, 0.0], W, b)]),
         ([bp.mlp_vjp(x, [0.0, 1.0], _W, _B)], [bp.mlp_vjp(x, [0.0, 1.0], W, b)]),
-        (bp.xi_parameter_gradients(x, _W, _B, torch.ones_like)[0], bp.xi_parameter_gradients(x, W, b, torch.ones_like)[0]),
+        (bp.xi_parameter_gradients(x, _W, _B, torch.ones_like)[0],
+         bp.xi_parameter_gradients(x, W, b, torch.ones_like)[0]),
     ]
     for ours, ref in pairs:
         assert len(ours) == len(ref) and all(torch.equal(p, q) for p, q in zip(ours, ref))
