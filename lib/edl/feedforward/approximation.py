@@ -218,12 +218,15 @@ def random_feature_fit(x, y, m: int, activation: str = "tanh", *, x_test=None, w
     y = _float("y", y, like=x)
     v.require_shape("y", y, (x.shape[0],), match="x")
     v.require_generator("generator", generator)
-    state = None if generator is None else generator.get_state()
+    # the units for x_test are drawn again from the same state (of the global generator when none is given)
+    state = torch.random.get_rng_state() if generator is None else generator.get_state()
     Phi = random_features(x, m, activation, weight_scale=weight_scale, bias_range=bias_range, generator=generator)
     beta = least_squares_readout(Phi, y)
     if x_test is x:
         return Phi @ beta
-    if state is not None:
+    if generator is None:
+        torch.random.set_rng_state(state)
+    else:
         generator.set_state(state)
     Phi_test = random_features(x_test, m, activation, weight_scale=weight_scale, bias_range=bias_range,
                                generator=generator)
