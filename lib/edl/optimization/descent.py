@@ -78,7 +78,7 @@ def gd_quadratic(eigenvalues, x0, eta, steps: int) -> torch.Tensor:
     eta = _pos("eta", eta, like=lam)
     steps = v.require_int("steps", steps, minimum=0)
     factor = 1 - eta[..., None] * lam  # (..., d): per-mode factor 1 − ηλ_i
-    t = torch.arange(steps + 1, dtype=lam.dtype, device=lam.device).reshape(-1, *[1] * factor.ndim)
+    t = torch.arange(steps + 1, device=lam.device).reshape(-1, *[1] * factor.ndim)  # exact whole exponents
     with torch.no_grad():
         return factor**t * x0
 

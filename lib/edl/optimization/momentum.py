@@ -22,8 +22,8 @@ def _float(name, value, like=None):
     return t
 
 
-def _fraction(name, value, *, closed_low=True):
-    return v.require_probability(name, value, open_low=not closed_low, open_high=True)
+def _fraction(name, value):
+    return v.require_probability(name, value, open_high=True)
 
 
 def _state(theta_name, theta, **state):
