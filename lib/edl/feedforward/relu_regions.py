@@ -264,6 +264,8 @@ def count_regions_lp(W, b, box: float = 1e4, margin: float = 1e-9) -> int:
     """
     W, b = _layer(W, b)
     box, margin = v.require_positive_scalar("box", box), v.require_positive_scalar("margin", margin, strict=False)
+    if margin >= 1:
+        raise ValueError(f"margin must be below 1, the cap on t (every cell would be dropped), got {margin}")
     Wn, bn = W.detach().cpu().double().numpy(), b.detach().cpu().double().numpy()
     m, n = Wn.shape
     if m > 16:
@@ -316,13 +318,15 @@ def deep_activation_patterns(layers, x) -> torch.Tensor:
     >>> deep_activation_patterns(layers, torch.tensor([[1.0, -1.0]], dtype=torch.float64)).tolist()
     [[True, False]]
     """
-    h, patterns = _float("x", x), []
+    patterns = []
     if isinstance(layers, (str, bytes, torch.Tensor)) or not isinstance(layers, (list, tuple)) or not layers:
         raise ValueError(f"layers must be a non-empty list of (W, b) pairs, got {v._show(layers)}")
     for l, layer in enumerate(layers):
         if not (isinstance(layer, (list, tuple)) and len(layer) == 2):
             raise ValueError(f"layers[{l}] must be a pair (W, b), got {v._show(layer)}")
         W, b = _layer(*layer, names=(f"layers[{l}][0]", f"layers[{l}][1]"))
+        if l == 0:
+            h = _float("x", x, like=W)  # a list or array of points takes the dtype of the first layer
         if h.ndim == 0 or h.shape[-1] != W.shape[1]:
             what = "x" if l == 0 else f"the output of layers[{l - 1}]"
             raise ValueError(f"layers[{l}][0] must have {h.shape[-1] if h.ndim else '?'} columns to take {what}, "
