@@ -22,12 +22,16 @@ def test_defaults_are_the_documented_ones():
     """weight_scale = bias_range = 5 and repeats = 1: leaving them out equals passing them."""
     x = torch.tensor([[0.0, 1.0], [0.5, -0.5], [1.0, 0.25]], dtype=F64)
     y = torch.tensor([1.0, 0.0, -1.0], dtype=F64)
-    assert torch.equal(ap.random_features(x, 4, generator=G(0)),
-                       ap.random_features(x, 4, "tanh", weight_scale=5.0, bias_range=5.0, generator=G(0)))
-    assert torch.equal(ap.random_feature_fit(x, y, 2, x_test=x[:2], generator=G(1)),
-                       ap.random_feature_fit(x, y, 2, "tanh", x_test=x[:2], weight_scale=5.0, bias_range=5.0,
-                                             generator=G(1)))
-    assert torch.equal(ap.maurey_cosine_mse(x, 3, generator=G(2)), ap.maurey_cosine_mse(x, 3, 1, generator=G(2)))
+    close = dict(rtol=1e-12, atol=1e-12)
+    default = dict(weight_scale=5.0, bias_range=5.0)
+    torch.testing.assert_close(ap.random_features(x, 4, generator=G(0)),
+                               ap.random_features(x, 4, "tanh", **default, generator=G(0)), **close)
+    x_test = [[0.2, 0.3]]  # one unit and the constant on three points: a least-squares fit, not an interpolant
+    fit = ap.random_feature_fit(x, y, 1, x_test=x_test, generator=G(1))
+    torch.testing.assert_close(fit, ap.random_feature_fit(x, y, 1, "tanh", x_test=x_test, **default, generator=G(1)),
+                               **close)
+    torch.testing.assert_close(ap.maurey_cosine_mse(x, 3, generator=G(2)),
+                               ap.maurey_cosine_mse(x, 3, 1, generator=G(2)), **close)
 
 
 # --- the random units -------------------------------------------------------------------------------------
