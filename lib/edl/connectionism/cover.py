@@ -98,8 +98,8 @@ def separability_probability(s, n) -> torch.Tensor:
     i = torch.arange(int(n.max()), dtype=s.dtype, device=s.device)  # summation index
     log_binom = (torch.lgamma(s.unsqueeze(-1)) - torch.lgamma(i + 1)
                  - torch.lgamma(s.unsqueeze(-1) - i))  # log C(s-1, i)
-    keep = (i < n.unsqueeze(-1)) & (i <= s.unsqueeze(-1) - 1)
-    log_sum = torch.logsumexp(torch.where(keep, log_binom, -torch.inf), -1)
+    # terms i >= s vanish by themselves: lgamma(s - i) = +inf at the non-positive integers
+    log_sum = torch.logsumexp(torch.where(i < n.unsqueeze(-1), log_binom, -torch.inf), -1)
     return torch.exp(log_sum + (1 - s) * math.log(2.0)).clamp(max=1.0)
 
 
@@ -211,8 +211,9 @@ def linearly_separable(x, y=None, *, affine: bool = False) -> torch.Tensor:
     Method: the phase-1 simplex method (Bland's rule, which terminates) decides, for all B data sets
     in lockstep, whether 0 is a convex combination of the points :math:`\mathbf z_i=y_i\mathbf x_i`.
     Each answer is then certified: "not separable" by the multipliers
-    :math:`\boldsymbol\lambda\ge0,\ \sum\lambda_i=1,\ \|\sum\lambda_i\mathbf z_i\|\le10^{-9}\max\|\mathbf z_i\|`
-    read from the final basis, "separable" by the dual vector :math:`\mathbf w` read from the
+    :math:`\boldsymbol\lambda\ge0,\ \sum\lambda_i=1,\ \|\sum\lambda_i\mathbf z_i\|\le10^{-9}`
+    read from the final basis (each coordinate of the :math:`\mathbf z_i` first divided by its largest
+    magnitude, which changes no answer and makes the tolerances relative to the data), "separable" by the dual vector :math:`\mathbf w` read from the
     reduced costs, checked to give :math:`\min_i\mathbf z_i\cdot\mathbf w>0`. A data set whose
     certificate fails (near-degenerate input) is decided by :func:`separable_lp` instead. The
     pivoting runs in NumPy float64 on the CPU; the result is placed on the device of ``x``.
@@ -232,15 +233,18 @@ def linearly_separable(x, y=None, *, affine: bool = False) -> torch.Tensor:
     z = y[..., None] * x  # (B, s, n): separable iff z_i . w > 0 for all i
     if affine:
         z = np.concatenate([z, y[..., None]], -1)
+    # separability is invariant under a positive rescaling of each coordinate (z_ij w_j = (z_ij / c_j)(c_j w_j)):
+    # give every coordinate the largest entry 1, so the tolerances below are relative to the data
+    col = np.abs(z).max(-2, keepdims=True)
+    z = z / np.where(col > 0, col, 1.0)
     B, s, n = z.shape
     value, T, basis = _gordan_simplex(z)
     # certificate of "not separable": lam >= 0 summing to 1 with sum lam_i z_i = 0
     lam = np.zeros((B, s + n + 1))
     np.put_along_axis(lam, basis, T[:, :n + 1, -1], 1)
     lam = lam[:, :s].clip(min=0)
-    scale = np.linalg.norm(z, axis=-1).max(-1)
     residual = np.linalg.norm((lam[..., None] * z).sum(1), axis=-1)
-    hull_ok = (lam.sum(1) > 0.5) & (residual <= 1e-9 * scale)
+    hull_ok = (lam.sum(1) > 0.5) & (residual <= 1e-9)
     # certificate of "separable": w = -(dual of the first n rows) = (reduced cost of artificial) - 1
     w = T[:, -1, s:s + n] - 1
     margin_ok = np.einsum("bsn,bn->bs", z, w).min(-1) > 0
