@@ -25,8 +25,8 @@ def _float(name, value, like=None, ndim=0):
     return t
 
 
-def _bits(name, value, like=None):
-    t = _float(name, value, like=like)
+def _bits(name, value):
+    t = _float(name, value)
     if not ((t == 0) | (t == 1)).all():
         raise ValueError(f"{name} must hold bits 0 or 1, got {t.unique().tolist()}")
     return t
@@ -74,7 +74,7 @@ def mcp_neuron(x, sigma, theta) -> torch.Tensor:
     """
     x = _bits("x", x)
     v.require_min_ndim("x", x, 1)
-    sigma = _float("sigma", sigma, like=x)
+    sigma = _float("sigma", sigma)  # ±1, exact in any dtype; the sum is cast back to x's dtype
     if sigma.ndim != 1 or sigma.shape[0] != x.shape[-1] or not ((sigma == 1) | (sigma == -1)).all():
         raise ValueError(f"sigma must be a vector of signs +1/-1, one per input (the last axis of x, "
                          f"shape {tuple(x.shape)}), got {sigma.tolist()}")
@@ -246,7 +246,7 @@ def hyperplane_foot(w, b) -> torch.Tensor:
     sq = (w * w).sum(-1, keepdim=True)
     if (sq == 0).any():
         raise ValueError(f"w must be nonzero, got {w.tolist()}")
-    return -b.unsqueeze(-1) / sq * w if b.ndim else -b / sq * w
+    return -b.unsqueeze(-1) / sq * w  # a 0-d b becomes (1,), which broadcasts like the scalar
 
 
 def margin(x, y, w, b=0.0) -> torch.Tensor:
@@ -360,7 +360,7 @@ def perceptron_update(w, x, y) -> torch.Tensor:
     w = _weights(w, x)
     y = _labels(y, x, v.broadcast_shapes(w=w, x=x))
     mistake = (y * (x * w).sum(-1) <= 0).unsqueeze(-1)
-    return torch.where(mistake, w + y.unsqueeze(-1) * x if y.ndim else w + y * x, w)
+    return torch.where(mistake, w + y.unsqueeze(-1) * x, w)  # a 0-d y becomes (1,), as good as the scalar
 
 
 class _Run(NamedTuple):
