@@ -46,8 +46,8 @@ def test_max_margin_classifier_and_trajectory_follow_the_dtype_of_x():
 # --- closed forms -----------------------------------------------------------------------------------------
 
 def test_max_margin_classifier_matches_the_closed_form_tightly():
-    """x₁' = 0.7 x₁ + 0.2: the support vectors x₁' = 0.9 (+) and −0.5 (−) give w = (1/0.7, 0), b = −0.2/0.7,
-    γ = 0.7; the other points are farther. The solver's tolerances are tight enough for 1e-10."""
+    """x₁' = 0.7 x₁ + 0.2: the support vectors x₁' = 0.9 (+) and −0.5 (−) give w = (1/0.7, 0),
+    b = −0.2/0.7, γ = 0.7; the other points are farther. The solver's tolerances are tight enough for 1e-10."""
     x = f64([[1.0, 0.0], [-1.0, 0.0], [3.0, 5.0], [-3.0, 5.0], [2.0, -1.0]])
     x = x * f64([0.7, 1.3]) + f64([0.2, -0.1])
     w, b, gamma = pc.max_margin_classifier(x, [1.0, -1.0, 1.0, -1.0, 1.0])
