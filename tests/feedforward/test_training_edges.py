@@ -164,3 +164,14 @@ def _net():
 def test_refusals_name_the_argument_exactly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_overfitting_runs_are_seeded_and_independent_of_the_other_sizes():
+    """Each size's run draws its data and start from its own seeded generators: the run for s = 6 is the same
+    whether s = 4 is listed beside it or not."""
+    one = tr.overfitting_experiment(sizes=(6,), width=3, steps=4, record_every=2, noise=0.1)[6]
+    two = tr.overfitting_experiment(sizes=(4, 6), width=3, steps=4, record_every=2, noise=0.1)[6]
+    assert one is not two
+    for key in ("steps", "train", "test"):
+        assert torch.equal(one[key], two[key])
+    assert one["steps"].tolist() == [0, 2, 4]
