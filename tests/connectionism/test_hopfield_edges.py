@@ -64,7 +64,7 @@ def test_update_unit_with_batched_weights_equals_each_network_alone():
 
 
 def test_retrieve_sync_equals_run_sync_with_the_hebbian_weights():
-    """The low-rank sync retrieval ends where run_sync with Θ = Σ ξξᵀ − sI ends, from the same corrupted start."""
+    """The low-rank sync retrieval ends where run_sync with Θ = Σ ξξᵀ − sI ends, from the same start."""
     X = hop.random_patterns(12, 40, trials=3, generator=_gen(3), dtype=torch.float64)
     out = hop.retrieve_sync(X, probes=5, flip_fraction=0.2, generator=_gen(4))
     start = hop.corrupt(X[:, :5], 0.2, generator=_gen(4))
