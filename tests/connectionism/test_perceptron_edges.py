@@ -207,3 +207,13 @@ def test_planted_data_sets_are_independent_with_both_labels_and_the_conditioned_
     phi, Q = math.exp(-gamma**2 / 2) / math.sqrt(2 * math.pi), 0.5 * math.erfc(gamma / math.sqrt(2))
     mean, var = phi / Q, 1 + gamma * phi / Q - (phi / Q) ** 2
     assert abs(float(along.abs().mean()) - mean) < 4 * math.sqrt(var / (B * s))
+
+
+def test_perceptron_loss_labels_one_point_or_one_per_point():
+    """One point takes one label (in x's dtype); a set of points needs one label per point, not a scalar."""
+    loss = pc.perceptron_loss([1.0, 1.0], torch.tensor([1.0, -2.0], dtype=F32), 1.0)
+    assert loss.dtype == F32 and float(loss) == 1.0  # max(0, −1·(1 − 2)) = 1
+    with pytest.raises(ValueError, match=r"^y must have shape x.shape\[:-1\] = \(2,\), got \(\)"):
+        pc.perceptron_loss([1.0, 1.0], f64([[1.0, 0.0], [0.0, 1.0]]), 1.0)
+    with pytest.raises(ValueError, match=r"^y must broadcast to the batch shape \(\), got shape \(2,\)"):
+        pc.perceptron_loss([1.0, 1.0], f64([1.0, 0.0]), [1.0, 1.0])
