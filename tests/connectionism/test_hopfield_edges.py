@@ -184,3 +184,16 @@ def test_capacity_formulas_at_their_smallest_arguments():
     assert hop.stable_unit_probability(1, 5) == 1.0 and hop.stable_unit_probability(3, 2) == 0.25
     assert hop.load(0, 10) == 0.0
     assert hop.perfect_recall_threshold(2) == pytest.approx(2 / (2 * math.log(2)))
+
+
+def test_learned_weights_of_one_pattern_are_its_hebbian_weights():
+    """From W = 0 every unit fails the first pattern, so one update gives (ξξᵀ − I)/n, the Hebbian weights; its
+    aligned fields (n − 1)/n exceed the margin ½ and the second epoch changes nothing."""
+    X = hop.random_patterns(1, 7, generator=_gen(13), dtype=torch.float64)
+    W, ok = hop.perceptron_weights(X, margin=0.5)
+    assert ok and torch.allclose(W, hop.hebbian_weights(X), rtol=0, atol=1e-15)
+
+
+def test_orders_must_hold_non_negative_whole_numbers():
+    with pytest.raises(ValueError, match=r"^orders must hold whole numbers >= 0, got \[\[0\.0, -1\.0\]\]"):
+        hop.run_async(torch.zeros(2, 2), torch.ones(2), orders=[[0.0, -1.0]])
