@@ -144,3 +144,29 @@ def test_tune_errors_name_lrs():
         nr.tune("SGD", 0.1)
     with pytest.raises(ValueError, match=r"^lrs must be positive"):
         nr.tune("SGD", [0.1, -0.1])
+
+
+@pytest.mark.parametrize("optimizer, nesterov", [("heavy ball", False), ("Nesterov", True)])
+def test_two_momentum_steps_use_momentum_point_nine(optimizer, nesterov):
+    """torch's SGD with momentum μ = 0.9: v ← μv + g, then W ← W - η v (heavy ball) or W ← W - η(g + μv) (Nesterov),
+    with the gradients g of the two seeded minibatches from chapter 2's hand-written backward."""
+    run = nr.train_network(optimizer, 0.3, steps=2, batch_size=4, widths=(2, 3, 1), seed=1, record_every=1)
+    X, y, _, _ = nr.race_data()
+    params = [p for pair in zip(*_start((2, 3, 1), 1)) for p in pair]  # W1, b1, W2, b2
+    picks = torch.randint(len(y), (2, 4), generator=torch.Generator().manual_seed(3))
+    velocity, losses = [torch.zeros_like(p) for p in params], []
+    for t in range(2):
+        losses.append(tr.loss(X, y, params[0::2], params[1::2]))
+        gW, gb = tr.backward(X[picks[t]], y[picks[t]], params[0::2], params[1::2])
+        grads = [g for pair in zip(gW, gb) for g in pair]
+        velocity = [0.9 * u + g for u, g in zip(velocity, grads)]
+        params = [p - 0.3 * ((g + 0.9 * u) if nesterov else u) for p, g, u in zip(params, grads, velocity)]
+    losses.append(tr.loss(X, y, params[0::2], params[1::2]))
+    torch.testing.assert_close(run["train"], torch.stack(losses), rtol=1e-12, atol=0)
+
+
+def test_defaults_are_600_steps_recorded_every_20_batches_of_32_seed_0_and_the_32_32_network():
+    assert nr.train_network("SGD", 0.1, widths=(2, 1))["steps"].tolist() == list(range(0, 601, 20))
+    short = nr.train_network("SGD", 0.1, steps=1, record_every=1)
+    explicit = nr.train_network("SGD", 0.1, steps=1, record_every=1, batch_size=32, seed=0, widths=(2, 32, 32, 1))
+    assert short["train"].tolist() == explicit["train"].tolist() and short["test"] == explicit["test"]

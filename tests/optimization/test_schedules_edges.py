@@ -116,3 +116,4 @@ def test_scheduled_sgd_errors_name_the_argument(kwargs, message):
     call = dict(A=[[1.0], [2.0], [3.0]], b=[1.0, 2.0, 3.0], schedule=[0.1], chains=1) | kwargs
     with pytest.raises(ValueError, match=message):
         sc.sgd_least_squares_scheduled(**call)
+

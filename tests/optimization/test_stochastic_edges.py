@@ -18,6 +18,7 @@ def test_lists_take_the_float32_of_the_tensor_they_go_with():
     assert st.least_squares_gradients(A32, [1.0, 0.0], [1.0, 1.0]).dtype == F32
     assert st.sgd_step(torch.ones(2), [1.0, 2.0], 0.5).dtype == F32
     assert st.sgd_step(torch.ones(2), [1.0, 2.0], [0.5, 0.25]).tolist() == [0.5, 0.5]
+    assert st.sgd_step(torch.ones(2), [1.0, 2.0], [0.5, 0.25]).dtype == F32
     assert st.sign_sgd_step(torch.ones(2), [1.0, -2.0], [0.5, 0.25]).dtype == F32
     assert st.svrg_gradient(torch.tensor([3.0]), [2.0], [0.5]).dtype == F32
     assert st.polyak_update(torch.tensor([1.0]), [4.0], 2).dtype == F32
@@ -122,6 +123,24 @@ def test_sgd_mean_estimation_default_start_and_zero_step():
     assert st.sgd_mean_estimation([[2.0]], [0.5], x0=1.0).tolist() == [[1.5]]
     assert st.sgd_mean_estimation([[2.0, 4.0]], [0.0, 1.0], x0=3.0).tolist() == [[3.0, 4.0]]
     assert st.sgd_mean_estimation([[2.0]], [1]).dtype == F64
+    assert st.sgd_mean_estimation([[2.0]], [0.0], x0=0.1).tolist() == [[0.1]]  # x0 held in float64, not rounded
+
+
+def test_float32_runs_take_float64_steps_as_float32():
+    """Steps given in float64 with a float32 problem run exactly as the same steps given in float32."""
+    a = torch.tensor([[0.3, 1.7, -0.2, 2.9]])
+    steps = torch.tensor([0.1, 0.7, 0.3, 0.9], dtype=F64)
+    torch.testing.assert_close(st.sgd_mean_estimation(a, steps, 0.1), st.sgd_mean_estimation(a, steps.float(), 0.1),
+                               rtol=0, atol=0)
+    seen = []
+
+    def grad(x, k):
+        seen.append(x.dtype)
+        return x - 0.3
+
+    runs = [st.projected_sgd(grad, torch.tensor([0.7]), s, -5.0, 5.0) for s in (steps, steps.float())]
+    torch.testing.assert_close(runs[0], runs[1], rtol=0, atol=0)
+    assert set(seen) == {F32}
 
 
 def test_sgd_bound_boundaries():
@@ -161,11 +180,11 @@ def test_least_squares_noise_of_an_exactly_fit_problem():
 # --- simulations: tiny cases whose outcome is exact whatever is drawn --------------------------------
 
 def test_sgd_least_squares_one_example():
-    """n = 1, a = 2, b = 2 (x* = 1, e0 = -1): a batch of r copies of the one example averages to it, so
+    """n = 1, a = 2, b = 2 (x* = 1, e0 = 2 from x0 = 3): a batch of r copies of the one example averages to it, so
     e_k = (1 - 4η)^k e0 for any r; recorded at k = 0, 2, 4 for two rates and two chains."""
-    out = st.sgd_least_squares([[2.0]], [2.0], [0.0], [0.1, 0.2], 4, 2, batch_size=3, record_every=2)
+    out = st.sgd_least_squares([[2.0]], [2.0], [3.0], [0.1, 0.2], 4, 2, batch_size=3, record_every=2)
     k = torch.tensor([0, 2, 4])
-    expected = torch.stack([(1 - 4 * torch.tensor(eta, dtype=F64)) ** (2 * k) for eta in (0.1, 0.2)])
+    expected = torch.stack([4 * (1 - 4 * torch.tensor(eta, dtype=F64)) ** (2 * k) for eta in (0.1, 0.2)])
     assert out.shape == (2, 2, 3)
     torch.testing.assert_close(out, expected[:, None, :].expand(2, 2, 3), rtol=1e-12, atol=0)
 

@@ -318,11 +318,11 @@ def sgd_floor(A, b, eta: float, batch_size: int = 1) -> torch.Tensor:
     S = torch.linalg.solve(lhs, eta**2 / r * Sigma.reshape(-1)).reshape(d, d)
     S = (S + S.T) / 2
     # the stationary solution is a second moment only if the mean-square dynamics are stable
-    stable = torch.linalg.eigvalsh(S).min() >= -1e-12 * S.abs().max() and _mean_square_stable(lhs, eta, d)
+    stable = torch.linalg.eigvalsh(S).min() >= -1e-12 * S.abs().max() and _mean_square_stable(lhs, d)
     return torch.trace(S) if stable else torch.tensor(math.inf, dtype=A.dtype, device=A.device)
 
 
-def _mean_square_stable(lhs: torch.Tensor, eta: float, d: int) -> bool:
+def _mean_square_stable(lhs: torch.Tensor, d: int) -> bool:
     # S_{k+1} = (I - lhs) S_k + noise: stable iff the spectral radius of I - lhs is < 1
     transition = torch.eye(d * d, dtype=lhs.dtype, device=lhs.device) - lhs
     return bool(torch.linalg.eigvals(transition).abs().max() < 1)
