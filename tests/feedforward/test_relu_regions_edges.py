@@ -247,3 +247,35 @@ def test_deep_patterns_take_the_dtype_of_the_first_layer():
     """Points given as a list take the dtype of float32 layers (they were float64 and the product failed)."""
     layers = [(torch.eye(2, dtype=F32), torch.zeros(2, dtype=F32)), (torch.ones(1, 2, dtype=F32), torch.zeros(1, dtype=F32))]
     assert rr.deep_activation_patterns(layers, [[1.0, -2.0]]).tolist() == [[True, False, True]]
+
+
+def test_random_draws_come_from_the_generator_alone():
+    """One seed gives the same net and the same Montufar function whatever the global generator holds."""
+    torch.manual_seed(1)
+    a = rr.random_relu_net(2, [3, 2], generator=torch.Generator().manual_seed(7))
+    m1 = rr.montufar_net(torch.linspace(0, 1, 9, dtype=F64), 3, 2, generator=torch.Generator().manual_seed(7))
+    torch.manual_seed(2)
+    b = rr.random_relu_net(2, [3, 2], generator=torch.Generator().manual_seed(7))
+    m2 = rr.montufar_net(torch.linspace(0, 1, 9, dtype=F64), 3, 2, generator=torch.Generator().manual_seed(7))
+    assert all(torch.equal(p, q) for la, lb in zip(a, b) for p, q in zip(la, lb)) and torch.equal(m1, m2)
+    assert {t.dtype for layer in a for t in layer} == {F64}   # the default dtype, for W and b alike
+
+
+def test_rounding_follows_the_dtype_of_the_weights():
+    """A list bias is rounded to float32 beside float32 weights: -0.99999999999 becomes -1, so the point x = 1
+    sits on the hyperplane (inactive); maxout rounds float64 pieces to float32 points."""
+    assert rr.activation_patterns(torch.tensor([[1.0]]), [-0.99999999999], [[1.0]]).tolist() == [[False]]
+    assert rr.activation_patterns(torch.tensor([[1.0]], dtype=F64), [-0.99999999999], [[1.0]]).tolist() == [[True]]
+    out = rr.maxout(torch.tensor([[2.0, 1.0]]), torch.eye(2, dtype=F64), torch.tensor([0.1, 0.2], dtype=F64))
+    assert out.dtype == F32 and out.tolist() == [torch.tensor(2.1, dtype=F32).item()]
+
+
+def test_lp_margin_zero_and_plane_count_at_a_unit_point():
+    """margin = 0 is accepted; three lines through (1, 0) give 6 regions (the merging scale is positive there)."""
+    assert rr.count_regions_lp(torch.eye(2, dtype=F64), torch.zeros(2, dtype=F64), margin=0.0) == 4
+    assert rr.count_regions_plane([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [-1.0, 0.0, -1.0]) == 6
+
+
+def test_grid_points_refuses_an_unknown_device_by_name():
+    with pytest.raises(ValueError, match=r"^device must name an available torch device, got 'nowhere'$"):
+        rr.grid_points(0.0, 1.0, 2, device="nowhere")

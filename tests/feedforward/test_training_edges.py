@@ -175,3 +175,28 @@ def test_overfitting_runs_are_seeded_and_independent_of_the_other_sizes():
     for key in ("steps", "train", "test"):
         assert torch.equal(one[key], two[key])
     assert one["steps"].tolist() == [0, 2, 4]
+
+
+def test_overfitting_experiment_smallest_arguments():
+    """One training point, width 1, one step recorded every step: all accepted (each minimum is 1)."""
+    run = tr.overfitting_experiment(sizes=[1], width=1, steps=1, record_every=1, noise=0.0)[1]
+    assert run["steps"].tolist() == [0, 1] and run["weights"][0].shape == (1, 2)
+
+
+def test_random_draws_come_from_the_generator_alone():
+    """One seed gives the same data and the same start whatever the global generator holds."""
+    torch.manual_seed(1)
+    X1, _ = tr.two_moons(6, generator=_g(7))
+    W1, _ = tr.init_network([2, 3, 1], generator=_g(7))
+    torch.manual_seed(2)
+    X2, _ = tr.two_moons(6, generator=_g(7))
+    W2, _ = tr.init_network([2, 3, 1], generator=_g(7))
+    assert torch.equal(X1, X2) and all(torch.equal(p, q) for p, q in zip(W1, W2))
+
+
+def test_twenty_bad_labels_are_shown_as_a_tensor():
+    """Up to 19 labels the message lists them; from 20 on it shows the tensor."""
+    with pytest.raises(ValueError, match=r"got tensor\(\["):
+        tr.loss([[0.0, 0.0]] * 20, [0.5] * 20, *_net())
+    with pytest.raises(ValueError, match=r"got \[0\.5, "):
+        tr.loss([[0.0, 0.0]] * 19, [0.5] * 19, *_net())
