@@ -62,6 +62,15 @@ def test_maxent_one_newton_step_by_hand():
     assert float(w[0]) == pytest.approx((1.5 - 4 / 3) / (14 / 9 + 1e-12), rel=1e-12)
 
 
+def test_maxent_near_the_boundary_reaches_the_log_odds():
+    """Two states {0, 1} with target mean 1 - 1e-12: the optimum is w = log(mu / (1 - mu)), where the curvature
+    (1e-12) is as small as the ridge added to the Hessian; the ridge must damp the Newton steps, not reverse them."""
+    mu = 1 - 1e-12
+    w, p = gr.maxent_fit([[0.0], [1.0]], [mu], iters=1000)
+    assert float(w[0]) == pytest.approx(math.log(mu / (1 - mu)), abs=1e-3)
+    assert float(p[0]) == pytest.approx(1e-12, rel=1e-3)
+
+
 # --- exact values by enumeration ------------------------------------------------------------------
 
 def test_bn_log_joint_with_two_parents_matches_a_table_lookup():
