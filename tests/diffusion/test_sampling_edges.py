@@ -39,6 +39,13 @@ def test_time_embedding_is_float32_whatever_the_default_dtype():
     assert e.dtype == torch.float32 and torch.equal(e, sa.time_embedding(torch.tensor([1, 5]), 10, 4))
 
 
+@pytest.mark.parametrize("t", [torch.tensor(3), torch.tensor([[1], [2]])], ids=["0-d", "2-d"])
+def test_time_embedding_wants_a_vector_of_steps(t):
+    """t is (N,): a scalar or a column is refused by name (a column once gave a 3-d embedding)."""
+    with pytest.raises(ValueError, match=r"^t must have 1 dimension\(s\), got shape"):
+        sa.time_embedding(t, 10, 4)
+
+
 # --- EpsMLP -----------------------------------------------------------------------------------------
 
 def test_epsmlp_defaults():

@@ -185,6 +185,7 @@ def time_embedding(t, T: int, dim: int = 16) -> torch.Tensor:
         t = torch.as_tensor(t)
     except (TypeError, ValueError, RuntimeError) as err:
         raise ValueError(f"t must be a tensor of step indices, got {t!r}") from err
+    v.require_ndim("t", t, 1)
     freqs = 1000.0 ** (torch.arange(dim // 2, device=t.device, dtype=torch.float32) / (dim // 2))
     angle = (t.to(torch.float32) / T)[:, None] * freqs[None, :]
     return torch.cat([torch.sin(angle), torch.cos(angle)], -1)
