@@ -309,7 +309,11 @@ def simple_loss(eps_model, x0, t, noise, abar) -> torch.Tensor:
         raise ValueError(f"t must be integer steps in 1..{len(ab)}, one per row of x0, got {t.tolist()}")
     a = ab[t - 1].unsqueeze(-1)
     xt = torch.sqrt(a) * x0 + torch.sqrt(1 - a) * e
-    return ((e - eps_model(xt, t)) ** 2).sum(-1).mean()
+    pred = eps_model(xt, t)
+    if not isinstance(pred, torch.Tensor) or pred.shape != xt.shape:
+        raise ValueError(f"eps_model must return a tensor of the shape of x_t {tuple(xt.shape)}, "
+                         f"got {tuple(pred.shape) if isinstance(pred, torch.Tensor) else type(pred).__name__}")
+    return ((e - pred) ** 2).sum(-1).mean()
 
 
 def gaussian_optimal_eps(x, abar, m, s2) -> torch.Tensor:

@@ -79,7 +79,7 @@ def markov_joint(p0, kernels) -> torch.Tensor:
     v.require_distribution("kernels", K)
     joint = p
     for k in K:
-        joint = joint.unsqueeze(-1) * k[(None,) * (joint.ndim - 1)]  # (..., S) -> (..., S, S)
+        joint = joint.unsqueeze(-1) * k  # (..., S, 1) * (S, S) -> (..., S, S): k broadcasts on the last two axes
     return joint
 
 

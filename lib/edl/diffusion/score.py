@@ -83,16 +83,14 @@ def mixture_score(x, means, var, weights=None) -> torch.Tensor:
         raise ValueError(f"means must have {x.shape[1]} columns like x, got shape {tuple(mu.shape)}")
     var = _scalar("var", var, like=x)
     v.require_positive("var", var)
-    if weights is None:
-        logw = torch.full((mu.shape[0],), -math.log(mu.shape[0]), dtype=x.dtype, device=x.device)
-    else:
+    diff = mu[None, :, :] - x[:, None, :]                       # (N, K, d)
+    logits = -(diff**2).sum(-1) / (2 * var)                     # (N, K); equal weights: softmax ignores a shift
+    if weights is not None:
         w = _float("weights", weights, like=x)
         if w.shape != mu.shape[:1]:
             raise ValueError(f"weights must have shape ({mu.shape[0]},), one per row of means, got {tuple(w.shape)}")
         v.require_distribution("weights", w)
-        logw = torch.log(w)
-    diff = mu[None, :, :] - x[:, None, :]                       # (N, K, d)
-    logits = logw - (diff**2).sum(-1) / (2 * var)               # (N, K)
+        logits = logits + torch.log(w)
     r = torch.softmax(logits, -1)
     return (r[..., None] * diff).sum(1) / var
 
