@@ -131,3 +131,133 @@ def test_train_ddpm_learning_rate_schedule(monkeypatch):
     for warmup in (0, 1):
         sa.train_ddpm(DATA, BETAS, 8, torch.Generator().manual_seed(0), warmup=warmup, batch=4, width=4, depth=1)
         assert seen[-1][1](0) == 1.0
+
+
+# --- ring data, MMD and nearest modes -----------------------------------------------------------------
+
+def test_ring_data_edges():
+    """n = 1 and sigma = 0 are valid (sigma = 0 returns the centres themselves); rows get their own noise."""
+    x, y = sa.ring_data(1, torch.Generator().manual_seed(0))
+    assert x.shape == (1, 2) and y.shape == (1,)
+    x, y = sa.ring_data(50, torch.Generator().manual_seed(0), k=4, radius=3.0, sigma=0.0)
+    assert torch.equal(x, sa.ring_means(4, 3.0)[y])
+    x, _ = sa.ring_data(3, torch.Generator().manual_seed(0), k=1, radius=1.0, sigma=0.5)
+    assert len({tuple(row) for row in x.tolist()}) == 3
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64])
+def test_ring_data_dtype(dtype):
+    x, _ = sa.ring_data(4, torch.Generator().manual_seed(0), dtype=dtype)
+    assert x.dtype == dtype
+
+
+def test_ring_data_draws_only_from_its_generator():
+    torch.manual_seed(11)
+    x1, y1 = sa.ring_data(30, torch.Generator().manual_seed(4))
+    torch.manual_seed(12)
+    x2, y2 = sa.ring_data(30, torch.Generator().manual_seed(4))
+    assert torch.equal(x1, x2) and torch.equal(y1, y2)
+
+
+def _mmd_by_pairs(x, y, h):
+    k = lambda a, b: math.exp(-sum((p - q) ** 2 for p, q in zip(a, b)) / (2 * h * h))  # noqa: E731
+    mean = lambda A, B: sum(k(a, b) for a in A for b in B) / (len(A) * len(B))  # noqa: E731
+    return mean(x, x) + mean(y, y) - 2 * mean(x, y)
+
+
+@pytest.mark.parametrize("h", [0.5, 2.0])
+def test_mmd2_matches_a_double_loop_over_pairs(h):
+    x, y = [[1.0, 0.0], [0.0, 0.5]], [[3.0, 1.0], [-1.0, 2.0], [0.5, 0.5]]
+    assert float(sa.mmd2(x, y, h)) == pytest.approx(_mmd_by_pairs(x, y, h), rel=1e-12)
+
+
+def test_mmd2_default_bandwidth_and_dtype():
+    """The default bandwidth is 0.5; y is cast to x's dtype (float32 here)."""
+    x, y = [[1.0, 0.0], [0.0, 0.5]], [[3.0, 1.0], [0.5, 0.5]]
+    assert float(sa.mmd2(x, y)) == pytest.approx(_mmd_by_pairs(x, y, 0.5), rel=1e-12)
+    out = sa.mmd2(torch.tensor(x, dtype=torch.float32), torch.tensor(y, dtype=torch.float64))
+    assert out.dtype == torch.float32 and float(out) == pytest.approx(_mmd_by_pairs(x, y, 0.5), rel=1e-5)
+
+
+def test_nearest_mode_casts_the_means_to_x():
+    x = torch.tensor([[0.9, 0.1], [-2.0, 0.0]], dtype=torch.float32)
+    assert sa.nearest_mode(x, sa.ring_means(4, 1.0)).tolist() == [0, 2]
+
+
+# --- the optimal denoiser ---------------------------------------------------------------------------------
+
+BETAS4 = [0.1, 0.2, 0.3, 0.4]
+
+
+def _abar(t):
+    return math.prod(1 - b for b in BETAS4[:t])
+
+
+def test_optimal_eps_is_the_scaled_autograd_score_of_the_noisy_mixture():
+    """eps*(x, t) = -sqrt(1 - abar_t) grad log q_t(x), q_t the mixture of N(sqrt(abar_t) mu_k, (abar_t s2 + 1 - abar_t) I):
+    the gradient by autograd of the log-density, at steps 1..4."""
+    means = torch.tensor([[1.0, 0.0], [-1.0, 2.0]], dtype=torch.float64)
+    s2 = 0.3
+    eps = sa.optimal_eps_mixture(means, s2, BETAS4)
+    x = torch.tensor([[0.5, 0.5], [-1.0, 1.0], [2.0, -1.0], [0.0, 0.0]], dtype=torch.float64)
+    t = torch.tensor([1, 2, 3, 4])
+    got = eps(x, t)
+    for i in range(4):
+        a = _abar(int(t[i]))
+        var = a * s2 + 1 - a
+        xi = x[i].clone().requires_grad_(True)
+        logq = torch.logsumexp(-((xi - math.sqrt(a) * means) ** 2).sum(-1) / (2 * var), 0)
+        (g,) = torch.autograd.grad(logq, xi)
+        assert torch.allclose(got[i], -math.sqrt(1 - a) * g, rtol=1e-12, atol=1e-14)
+
+
+def test_optimal_eps_for_point_data():
+    """sigma2 = 0 is valid: data at one point mu gives eps* = (x - sqrt(abar) mu) / sqrt(1 - abar), in x's dtype."""
+    eps = sa.optimal_eps_mixture(torch.tensor([[1.0, -2.0]], dtype=torch.float32), 0.0, BETAS4)
+    x = torch.tensor([[0.3, 0.4]], dtype=torch.float32)
+    out = eps(x, torch.tensor([3]))
+    a = _abar(3)
+    want = [(0.3 - math.sqrt(a)) / math.sqrt(1 - a), (0.4 + 2 * math.sqrt(a)) / math.sqrt(1 - a)]
+    assert out.dtype == torch.float32 and out[0].tolist() == pytest.approx(want, rel=1e-5)
+
+
+# --- ancestral sampling ---------------------------------------------------------------------------------
+
+def test_ancestral_sample_difference_of_two_predictors_is_deterministic():
+    """The same seed draws the same z whatever the predictor, so the difference of two runs is noise-free: with
+    eps = 0 and eps = c, each step t adds beta_t / sqrt(1 - abar_t) c and divides by sqrt(1 - beta_t)."""
+    betas, c = [0.1, 0.2], 0.7
+    xT = torch.tensor([[0.5, -1.0], [2.0, 0.0]], dtype=torch.float64)
+    zero = sa.ancestral_sample(lambda x, t: torch.zeros_like(x), betas, xT, torch.Generator().manual_seed(0),
+                               trajectory=True)
+    const = sa.ancestral_sample(lambda x, t: torch.full_like(x, c), betas, xT, torch.Generator().manual_seed(0),
+                                trajectory=True)
+    abar = [1 - betas[0], (1 - betas[0]) * (1 - betas[1])]
+    d1 = betas[1] / math.sqrt(1 - abar[1]) * c / math.sqrt(1 - betas[1])
+    d0 = (d1 + betas[0] / math.sqrt(1 - abar[0]) * c) / math.sqrt(1 - betas[0])
+    diff = zero - const
+    assert torch.allclose(diff[1], torch.full_like(xT, d1), rtol=1e-12)
+    assert torch.allclose(diff[2], torch.full_like(xT, d0), rtol=1e-12)
+
+
+def test_ancestral_sample_variance_choice():
+    """With eps = 0 and T = 2 the only noise enters at t = 2, sigma_2 z with the same z for both choices: the
+    deviations from the noise-free path are in the ratio sqrt(beta_2 / tilde beta_2) = sqrt((1 - abar_2) / beta_1).
+    The default is "beta"."""
+    betas = [0.1, 0.2]
+    xT = torch.tensor([[0.5, -1.0], [2.0, 0.0]], dtype=torch.float64)
+    run = lambda **kw: sa.ancestral_sample(lambda x, t: torch.zeros_like(x), betas, xT,  # noqa: E731
+                                           torch.Generator().manual_seed(0), **kw)
+    base = xT / math.sqrt((1 - betas[0]) * (1 - betas[1]))
+    beta, tilde = run(variance="beta") - base, run(variance="tilde") - base
+    abar2 = (1 - betas[0]) * (1 - betas[1])
+    assert torch.allclose(beta, tilde * math.sqrt((1 - abar2) / betas[0]), rtol=1e-12)
+    assert torch.equal(run(), run(variance="beta"))
+
+
+def test_ancestral_sample_keeps_float32():
+    means = torch.tensor([[1.0, 0.0]], dtype=torch.float32)
+    eps = sa.optimal_eps_mixture(means, 0.1, BETAS4)
+    out = sa.ancestral_sample(eps, BETAS4, torch.zeros(3, 2), torch.Generator().manual_seed(0))
+    assert out.dtype == torch.float32
+    assert eps(torch.zeros(3, 2), torch.tensor([1, 2, 3])).dtype == torch.float32
