@@ -61,14 +61,15 @@ def _polar(M):
     return U @ Vt
 
 
-def test_muon_defaults_against_the_docstring_rule():
-    """Muon with its defaults (lr 1e-3, weight decay 0.1, momentum 0.95, Nesterov) and the exact polar factor,
-    three steps with different gradients, against a numpy transcription of the class docstring."""
+@pytest.mark.parametrize("nesterov", [None, False])
+def test_muon_defaults_against_the_docstring_rule(nesterov):
+    """Muon with its defaults (lr 1e-3, weight decay 0.1, momentum 0.95, Nesterov; then without Nesterov) and the
+    exact polar factor, three steps with different gradients, against a numpy transcription of the class docstring."""
     g = torch.Generator().manual_seed(5)
     W0 = torch.randn(5, 3, generator=g, dtype=F64)
     grads = [torch.randn(5, 3, generator=g, dtype=F64) for _ in range(3)]
     W = torch.nn.Parameter(W0.clone())
-    opt = ad.Muon([W], exact=True)
+    opt = ad.Muon([W], exact=True) if nesterov is None else ad.Muon([W], exact=True, nesterov=nesterov)
     for G in grads:
         W.grad = G.clone()
         opt.step()
@@ -77,7 +78,8 @@ def test_muon_defaults_against_the_docstring_rule():
     for G in grads:
         G = G.numpy()
         buf = mu * buf + (1 - mu) * G
-        w = w * (1 - lr * wd) - lr * scale * _polar((1 - mu) * G + mu * buf)
+        direction = buf if nesterov is False else (1 - mu) * G + mu * buf
+        w = w * (1 - lr * wd) - lr * scale * _polar(direction)
     np.testing.assert_allclose(W.detach().numpy(), w, rtol=1e-12, atol=0)
 
 
