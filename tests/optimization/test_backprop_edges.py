@@ -158,3 +158,11 @@ def test_rnn_gradient_bound_at_zero_steps_and_zero_factors():
     assert bp.rnn_gradient_bound(0.5, 2.0, torch.tensor([0.0, 1.0, 2.0])).tolist() == [1.0, 1.0, 1.0]
     with pytest.raises(ValueError, match=r"^t must be non-negative"):
         bp.rnn_gradient_bound(1.0, 0.5, -1.0)
+
+
+def test_relu_derivative_at_zero_is_zero():
+    """The convention H(0) = 0, in the Jacobian and in the activation's derivative (as torch's relu backward)."""
+    assert bp.jacobian_relu([0.0, -0.0, 2.0]).diagonal().tolist() == [0.0, 0.0, 1.0]
+    z = torch.zeros(2, dtype=F64, requires_grad=True)
+    (grad,) = torch.autograd.grad(torch.relu(z).sum(), z)
+    assert bp.activation("relu").dphi(z.detach()).tolist() == grad.tolist() == [0.0, 0.0]
