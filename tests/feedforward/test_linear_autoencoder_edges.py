@@ -191,3 +191,11 @@ def test_projector_and_truncation_have_no_negative_zeros():
     Xr, _ = ae.eckart_young(X, 1)
     assert P.tolist() == [[1.0, 0.0], [0.0, 0.0]] and not bool(torch.signbit(P).any())
     assert Xr.tolist() == [[0.0, 3.0], [0.0, 0.0]] and not bool(torch.signbit(Xr).any())
+
+
+def test_als_after_one_step_depends_on_the_seeded_start_only():
+    """steps = 1 is allowed; one step from the start B leaves its trace: the seed fixes it, another seed moves it."""
+    X = torch.diag(torch.tensor([1.0, 0.99, 0.5], dtype=F64))
+    a = ae.als_low_rank(X, 1, 1, generator=G(0))
+    torch.testing.assert_close(a, ae.als_low_rank(X, 1, 1, generator=G(0)), rtol=0, atol=1e-12)
+    assert float((a - ae.als_low_rank(X, 1, 1, generator=G(1))).abs().max()) > 0.1
