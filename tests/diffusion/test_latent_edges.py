@@ -147,3 +147,25 @@ def test_python_parameters_take_the_float32_dtype_of_the_data(call):
 def test_errors_name_the_argument_and_the_numbers(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_soft_threshold_at_zero_and_lasso_edges():
+    """tau = 0 and lam = 0 are allowed: S_0 is the identity and the lasso objective is ½|x - Dh|²; a batch of codes
+    gives one objective per row, as single calls do."""
+    u = [-2.0, 0.5, 3.0]
+    assert la.soft_threshold(u, 0.0).tolist() == u
+    D = [[1.0, 0.5, 0.0], [0.0, 1.0, -0.3]]
+    assert float(la.lasso_objective([1.0, 2.0, 3.0], D, [1.0, -1.0], 0.0)) == pytest.approx(
+        0.5 * ((1.0 - 2.0) ** 2 + (-1.0 - (2.0 - 0.9)) ** 2), rel=1e-14)
+    H, X = [[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]], [[1.0, -1.0], [0.5, 0.5]]
+    both = la.lasso_objective(H, D, X, 0.3)
+    assert both.shape == (2,)
+    for i in range(2):
+        assert float(both[i]) == pytest.approx(float(la.lasso_objective(H[i], D, X[i], 0.3)), rel=1e-14)
+
+
+def test_lasso_objective_keeps_float32_and_names_x():
+    out = la.lasso_objective(t32([1.0, 0.0]), [[1.0, 0.0], [0.0, 1.0]], [1.0, 1.0], 0.5)
+    assert out.dtype == F32 and float(out) == 1.0
+    with pytest.raises(ValueError, match=r"^x must have 2 entries per row, one per row of D, got shape \(3,\)$"):
+        la.lasso_objective([1.0, 0.0, 0.0], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], [1.0, 1.0, 1.0], 0.5)
