@@ -166,3 +166,64 @@ def test_relu_derivative_at_zero_is_zero():
     z = torch.zeros(2, dtype=F64, requires_grad=True)
     (grad,) = torch.autograd.grad(torch.relu(z).sum(), z)
     assert bp.activation("relu").dphi(z.detach()).tolist() == grad.tolist() == [0.0, 0.0]
+
+
+# --- bounds and regimes on chosen singular values ----------------------------------------------------
+
+def test_norm_bounds_are_products_of_extreme_singular_values():
+    """Linear φ(z) = z (κ = κ_inf = 1): lower = Π σ_min, upper = Π σ_max; a non-square layer makes the lower bound 0;
+    tanh (κ_inf = 0) makes it 0 as well."""
+    W = [torch.diag(torch.tensor([3.0, 1.0, 2.0], dtype=F64)), torch.diag(torch.tensor([0.5, 2.0, 1.0], dtype=F64))]
+    assert bp.jacobian_norm_bounds(W, bp.activation("linear")).tolist() == [0.5, 6.0]
+    assert bp.jacobian_norm_bounds(W, "tanh").tolist() == [0.0, 6.0]
+    wide = [torch.tensor([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]], dtype=F64)]
+    assert bp.jacobian_norm_bounds(wide, bp.activation("linear")).tolist() == pytest.approx([0.0, 3.0], rel=1e-14)
+
+
+def test_gradient_regime_boundaries_and_smallest_singular_value():
+    lin = bp.activation("linear")
+    eye = torch.eye(3, dtype=F64)
+    assert bp.gradient_regime([eye], "tanh") == "undetermined"  # κ‖W‖ = 1 is not < 1
+    assert bp.gradient_regime([eye], lin) == "undetermined"  # κ_inf σ_min = 1 is not > 1
+    assert bp.gradient_regime([torch.diag(torch.tensor([3.0, 2.0, 0.5], dtype=F64))], lin) == "undetermined"
+    assert bp.gradient_regime([torch.diag(torch.tensor([3.0, 2.0, 1.5], dtype=F64))], lin) == "exploding"
+    assert bp.gradient_regime([torch.tensor([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]], dtype=F64)], lin) == "undetermined"
+
+
+# --- shapes, messages and dtypes ---------------------------------------------------------------------
+
+def test_layer_shape_errors_name_the_layer():
+    with pytest.raises(ValueError,
+                       match=r"^weights\[1\] must have 3 columns, the rows of weights\[0\], got shape \(2, 4\)$"):
+        bp.mlp_forward([1.0, 2.0], [torch.ones(3, 2, dtype=F64), torch.ones(2, 4, dtype=F64)],
+                       [torch.zeros(3, dtype=F64), torch.zeros(2, dtype=F64)])
+    with pytest.raises(ValueError,
+                       match=r"^biases\[1\] must have shape \(2,\) to match weights\[1\], got shape \(3,\)$"):
+        bp.mlp_forward([1.0, 2.0], [torch.ones(3, 2, dtype=F64), torch.ones(2, 3, dtype=F64)],
+                       [torch.zeros(3, dtype=F64), torch.zeros(3, dtype=F64)])
+    with pytest.raises(ValueError,
+                       match=r"^jacobians\[1\] must have 2 rows to match jacobians\[2\], got shape \(3, 2\)$"):
+        bp.xi_recursion([1.0], [torch.ones(2, 2), torch.ones(3, 2), torch.ones(1, 2)])
+    with pytest.raises(ValueError, match=r"^y and the network output must have the same shape, got \(3,\) and \(2,\)$"):
+        bp.backprop([1.0, 2.0, 3.0], [0.0, 0.0, 0.0], *bp.init_mlp([3, 2]))
+    with pytest.raises(ValueError, match=r"^widths must list at least an input and an output width, got \[3\]$"):
+        bp.init_mlp([3])
+    with pytest.raises(ValueError, match=r"^dtype must be a floating dtype, got torch\.int64$"):
+        bp.init_mlp([3, 2], dtype=torch.int64)
+
+
+def test_jacobians_of_a_scalar_function_are_its_gradient():
+    """f(z) = ‖z‖²: forward mode stacks N scalars into the gradient 2z; reverse mode gives one row."""
+    x = [1.0, -2.0, 0.5]
+    J, passes = bp.jacobian_forward_mode(lambda z: (z**2).sum(), x)
+    assert J.tolist() == [2.0, -4.0, 1.0] and passes == 3
+    J, passes = bp.jacobian_reverse_mode(lambda z: (z**2).sum(), x)
+    assert J.tolist() == [[2.0, -4.0, 1.0]] and passes == 1
+
+
+def test_clip_by_norm_edges():
+    """A norm below 1 but above θ is still clipped; a zero row stays zero; a per-row threshold list keeps float32."""
+    assert bp.clip_by_norm([0.3, 0.4], 0.25).tolist() == pytest.approx([0.15, 0.2], rel=1e-15)
+    assert bp.clip_by_norm([[0.0, 0.0], [3.0, 4.0]], 10.0).tolist() == [[0.0, 0.0], [3.0, 4.0]]
+    out = bp.clip_by_norm(torch.tensor([[3.0, 4.0], [6.0, 8.0]]), [[1.0], [20.0]])
+    assert out.dtype == torch.float32 and out.flatten().tolist() == pytest.approx([0.6, 0.8, 6.0, 8.0], rel=1e-6)

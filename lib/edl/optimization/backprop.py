@@ -549,5 +549,5 @@ def clip_by_norm(g, threshold) -> torch.Tensor:
     v.require_finite("threshold", threshold)
     v.require_positive("threshold", threshold)
     norm = torch.linalg.vector_norm(g, dim=-1, keepdim=True)
-    scale = torch.clamp(threshold / torch.where(norm > 0, norm, torch.ones_like(norm)), max=1.0)
+    scale = torch.clamp(threshold / norm, max=1.0)  # a zero row: θ/0 = inf, clamped to 1, leaves it zero
     return scale * g
