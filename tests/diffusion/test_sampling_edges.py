@@ -285,3 +285,12 @@ def test_ancestral_sample_keeps_float16():
 
 def test_ring_means_with_one_centre():
     assert sa.ring_means(1, 2.0).tolist() == [[2.0, 0.0]]
+
+
+def test_ring_means_snaps_only_below_1e_12():
+    """Entries under 1e-12 in magnitude are rounding of exact zeros and become 0; 1e-12 itself is kept: for this
+    radius r cos(pi/2) rounds to exactly 1e-12 in float64 (found by stepping r by ulps)."""
+    r = 16331.239353195368
+    assert r * float(torch.cos(torch.tensor(math.pi / 2, dtype=torch.float64))) == 1e-12
+    assert float(sa.ring_means(4, r)[1, 0]) == 1e-12
+    assert float(sa.ring_means(4, 1.0)[1, 0]) == 0.0
