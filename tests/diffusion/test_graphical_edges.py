@@ -233,3 +233,12 @@ def test_draws_do_not_depend_on_the_global_generator(call):
 def test_errors_name_the_argument_and_the_numbers(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_a_non_binary_x_is_shown_as_a_list_up_to_19_entries():
+    """The message lists the values of a small x (under 20 entries) and shows a larger one as a tensor."""
+    f = lambda i, prefix: torch.full((prefix.shape[0],), 0.5, dtype=torch.float64)  # noqa: E731
+    with pytest.raises(ValueError, match=r"^x must hold 0/1 values, got \[\[0\.5, 0\.0"):
+        gr.ar_log_prob([[0.5] + [0.0] * 18], f)
+    with pytest.raises(ValueError, match=r"^x must hold 0/1 values, got tensor\(\[\[0\.5"):
+        gr.ar_log_prob([[0.5] + [0.0] * 19], f)
