@@ -160,6 +160,7 @@ def test_stability_threshold_defaults_and_batches():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: gd.gradient_descent(sq_grad, 1.0, 0.1, 1), r"^x0 must have at least 1 dimension"),
+    (lambda: gd.gd_quadratic([1.0, 10.0], 1.0, 0.1, 2), r"^x0 must have at least 1 dimension"),
     (lambda: gd.tangent_gap(sq, sq_grad, 3.0, 1.0), r"^w must have at least 1 dimension"),
     (lambda: gd.logistic_loss(0.5, [[1.0]], [1.0]), r"^w must have at least 1 dimension"),
     (lambda: gd.gradient_flow_quadratic([[2.0, 0.0], [0.0, 1.0]], [1.0, 1.0, 1.0], 0.5),
@@ -174,7 +175,7 @@ def test_stability_threshold_defaults_and_batches():
      r"^mu must broadcast to the batch of x, shape \(1,\), got shape \(2,\)$"),
     (lambda: gd.smoothness_gap(sq, sq_grad, [[0.0, 1.0]], [[1.0, 0.0]], [1.0, 1.0]),
      r"^L must broadcast to the batch of x, shape \(1,\), got shape \(2,\)$"),
-], ids=["gd-x0-scalar", "pair-scalar", "logistic-w-scalar", "flow-theta0", "logistic-w", "logistic-y", "chord-lam",
+], ids=["gd-x0-scalar", "quadratic-x0-scalar", "pair-scalar", "logistic-w-scalar", "flow-theta0", "logistic-w", "logistic-y", "chord-lam",
         "strong-mu", "smooth-L"])
 def test_error_messages(call, message):
     with pytest.raises(ValueError, match=message):
