@@ -291,3 +291,15 @@ def test_sgd_least_squares_accepts_a_scalar_rate_and_a_zero_step_count_is_refuse
         st.sgd_least_squares([[1.0]], [1.0], [0.0], [[0.1]], 1, 1)
     with pytest.raises(ValueError, match=r"^num_chains must be at least 1, got 0$"):
         st.sgd_least_squares([[1.0]], [1.0], [0.0], [0.1], 1, 0)
+
+
+@pytest.mark.parametrize("angle", [0.3, 1.1])
+def test_rotated_one_direction_noise_keeps_its_exact_floor(angle):
+    """The one-direction problem above in rotated coordinates and with b scaled by 10⁴: S is singular and large
+    (about 1.8·10⁷), so rounding leaves its zero eigenvalue slightly off zero; the floor is still 10⁸ s, not inf."""
+    c, s_ = math.cos(angle), math.sin(angle)
+    e1, e2 = [c, s_], [-s_, c]
+    eta, h = 0.3, 2 / 3
+    s = eta**2 * h / (2 * eta * h - eta**2 * h)
+    floor = st.sgd_floor([e1, e1, e2], [1e4, -1e4, 5e4], eta)
+    assert float(floor) == pytest.approx(1e8 * s, rel=1e-10)
