@@ -227,3 +227,13 @@ def test_clip_by_norm_edges():
     assert bp.clip_by_norm([[0.0, 0.0], [3.0, 4.0]], 10.0).tolist() == [[0.0, 0.0], [3.0, 4.0]]
     out = bp.clip_by_norm(torch.tensor([[3.0, 4.0], [6.0, 8.0]]), [[1.0], [20.0]])
     assert out.dtype == torch.float32 and out.flatten().tolist() == pytest.approx([0.6, 0.8, 6.0, 8.0], rel=1e-6)
+
+
+def test_jvp_and_vjp_read_list_vectors_in_the_network_dtype():
+    W, b = bp.init_mlp([3, 2], dtype=torch.float32)
+    assert bp.mlp_jvp(torch.ones(3), [1.0, 0.0, 0.0], W, b).dtype == torch.float32
+    assert bp.mlp_vjp(torch.ones(3), [0.0, 1.0], W, b).dtype == torch.float32
+    with pytest.raises(ValueError, match=r"^vec must have 2 entries per cotangent, got shape \(3,\)$"):
+        bp.mlp_vjp(torch.ones(3), [1.0, 0.0, 0.0], W, b)
+    with pytest.raises(ValueError, match=r"^u must have 3 entries per tangent, got shape \(2,\)$"):
+        bp.mlp_jvp(torch.ones(3), [1.0, 0.0], W, b)
