@@ -197,3 +197,32 @@ def test_learned_weights_of_one_pattern_are_its_hebbian_weights():
 def test_orders_must_hold_non_negative_whole_numbers():
     with pytest.raises(ValueError, match=r"^orders must hold whole numbers >= 0, got \[\[0\.0, -1\.0\]\]"):
         hop.run_async(torch.zeros(2, 2), torch.ones(2), orders=[[0.0, -1.0]])
+
+
+def test_sync_dynamics_keep_half_precision():
+    """float16 states stay float16 through run_sync and retrieve_sync (the ±1 updates take the states' dtype)."""
+    W = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    final, _ = hop.run_sync(W, torch.tensor([1.0, -1.0, -1.0], dtype=torch.float16))
+    assert final.dtype == torch.float16
+    X = hop.random_patterns(3, 10, trials=2, generator=_gen(14), dtype=torch.float16)
+    assert hop.retrieve_sync(X).dtype == torch.float16
+
+
+def test_run_sync_detects_each_two_cycle_on_its_own():
+    """Units 0 and 1 swap, unit 2 has field 0 (→ +1). By hand: (1, −1, −1) → (−1, 1, 1) → (1, −1, 1)
+    → (−1, 1, 1) closes its 2-cycle at step 3; (1, −1, 1) → (−1, 1, 1) → (1, −1, 1) closes at step 2 and stops."""
+    W = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    final, period = hop.run_sync(W, torch.tensor([[1.0, -1.0, -1.0], [1.0, -1.0, 1.0]]))
+    assert final.tolist() == [[-1.0, 1.0, 1.0], [1.0, -1.0, 1.0]] and period.tolist() == [2, 2]
+
+
+def test_retrieve_sync_equals_run_sync_where_two_cycles_occur():
+    """At load 6/8 many corrupted starts fall into 2-cycles whose two states have different overlaps; the
+    low-rank retrieval stops on the same state as run_sync."""
+    X = hop.random_patterns(6, 8, trials=20, generator=_gen(0), dtype=torch.float64)
+    start = hop.corrupt(X, 0.25, generator=_gen(100))
+    W = hop.hebbian_weights(X, normalize=False)
+    final, period = hop.run_sync(W, start, max_steps=30)
+    other = torch.stack([hop.sync_step(W[t], final[t]) for t in range(20)])
+    assert ((period == 2) & (hop.overlap(final, X) != hop.overlap(other, X))).sum() >= 5
+    assert torch.equal(hop.retrieve_sync(X, flip_fraction=0.25, generator=_gen(100)), hop.overlap(final, X))

@@ -217,3 +217,11 @@ def test_perceptron_loss_labels_one_point_or_one_per_point():
         pc.perceptron_loss([1.0, 1.0], f64([[1.0, 0.0], [0.0, 1.0]]), 1.0)
     with pytest.raises(ValueError, match=r"^y must broadcast to the batch shape \(\), got shape \(2,\)"):
         pc.perceptron_loss([1.0, 1.0], f64([1.0, 0.0]), [1.0, 1.0])
+
+
+def test_one_float32_point_with_a_python_bias_stays_float32():
+    """For one point the sum is 0-d, so a float64 0-d bias would promote it: the bias takes x's dtype."""
+    x32 = torch.tensor([1.0, 2.0], dtype=F32)
+    assert pc.threshold_unit(x32, [1.0, 1.0], b=0.5).dtype == F32
+    assert pc.signed_distance(x32, [3.0, 4.0], b=0.5).dtype == F32
+    assert pc.margin(x32, 1.0, [3.0, 4.0], b=0.5).dtype == F32
