@@ -210,7 +210,7 @@ def test_sync_dynamics_keep_half_precision():
 
 def test_run_sync_detects_each_two_cycle_on_its_own():
     """Units 0 and 1 swap, unit 2 has field 0 (→ +1). By hand: (1, −1, −1) → (−1, 1, 1) → (1, −1, 1)
-    → (−1, 1, 1) closes its 2-cycle at step 3; (1, −1, 1) → (−1, 1, 1) → (1, −1, 1) closes at step 2 and stops."""
+    → (−1, 1, 1) closes its 2-cycle at step 3; (1, −1, 1) → (−1, 1, 1) → (1, −1, 1) closes at step 2."""
     W = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     final, period = hop.run_sync(W, torch.tensor([[1.0, -1.0, -1.0], [1.0, -1.0, 1.0]]))
     assert final.tolist() == [[-1.0, 1.0, 1.0], [1.0, -1.0, 1.0]] and period.tolist() == [2, 2]
