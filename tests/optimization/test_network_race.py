@@ -98,6 +98,13 @@ def test_an_overflowing_run_stops_at_inf():
     assert run["steps"].tolist() == [0, 1] and math.isinf(float(run["train"][1])) and math.isinf(run["test"])
 
 
+def test_a_run_whose_loss_turns_nan_records_inf():
+    """RMSprop's first step is lr·g/√(0.01 g²) = ±10·lr, which overflows to ±inf for lr = 1e308: the weights mix
+    +inf and -inf, the logits and both losses are NaN, and the run reports them as inf."""
+    run = nr.train_network("RMSprop", 1e308, steps=3, widths=(2, 3, 1), record_every=1)
+    assert run["steps"].tolist() == [0, 1] and run["train"][1].item() == math.inf and run["test"] == math.inf
+
+
 def test_race_data_is_two_seeded_moons_draws_and_cached():
     X, y, X_test, y_test = nr.race_data(6, 0.1, 3)
     g = torch.Generator().manual_seed(3)
