@@ -303,3 +303,13 @@ def test_rotated_one_direction_noise_keeps_its_exact_floor(angle):
     s = eta**2 * h / (2 * eta * h - eta**2 * h)
     floor = st.sgd_floor([e1, e1, e2], [1e4, -1e4, 5e4], eta)
     assert float(floor) == pytest.approx(1e8 * s, rel=1e-10)
+
+
+@pytest.mark.parametrize("call", [
+    lambda g: st.sgd_least_squares([[1.0]], [1.0], [0.0], [0.1], 1, 1, generator=g),
+    lambda g: st.svrg_least_squares([[1.0]], [1.0], [0.0], 0.1, 1, 1, generator=g),
+    lambda g: st.minibatch_gradients([[1.0], [2.0]], 1, 1, generator=g),
+], ids=["sgd_least_squares", "svrg_least_squares", "minibatch_gradients"])
+def test_a_seed_in_place_of_a_generator_is_refused_naming_generator(call):
+    with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator or None, got 5$"):
+        call(5)
