@@ -226,3 +226,11 @@ def test_retrieve_sync_equals_run_sync_where_two_cycles_occur():
     other = torch.stack([hop.sync_step(W[t], final[t]) for t in range(20)])
     assert ((period == 2) & (hop.overlap(final, X) != hop.overlap(other, X))).sum() >= 5
     assert torch.equal(hop.retrieve_sync(X, flip_fraction=0.25, generator=_gen(100)), hop.overlap(final, X))
+
+
+def test_learned_weights_update_a_unit_whose_field_equals_the_margin():
+    """n = 4, margin ¾: after one update the aligned fields are exactly 3/4 = the margin, which still counts as
+    failing (≤), so a second update doubles the weights: W = 2 (ξξᵀ − I)/4."""
+    X = hop.random_patterns(1, 4, generator=_gen(15), dtype=torch.float64)
+    W, ok = hop.perceptron_weights(X, margin=0.75)
+    assert ok and torch.equal(W, 2 * hop.hebbian_weights(X))
