@@ -131,7 +131,7 @@ def test_plane_count_tolerance_is_an_angle():
     assert rr.count_regions_plane([[10.0, 0.0], [10.0, 1e-3]], [0.0, 1.0], tol=1e-3) == 3   # sin = 1e-4
     assert rr.count_regions_plane([[1.0, 0.0], [1.0, 1e-3]], [0.0, 1.0], tol=1e-5) == 4
     W, b = [[1.0, 0.0], [1.0, 0.01], [0.0, 1.0]], [0.0, 1.0, 2.0]   # sin of the first pair about 0.01
-    assert rr.count_regions_plane(W, b, tol=0.005) == 7 == rr.count_regions_lp(W, b)
+    assert rr.count_regions_plane(W, b, tol=0.007) == 7 == rr.count_regions_lp(W, b)
 
 
 def test_count_pieces_thresholds():
@@ -279,3 +279,9 @@ def test_lp_margin_zero_and_plane_count_at_a_unit_point():
 def test_grid_points_refuses_an_unknown_device_by_name():
     with pytest.raises(ValueError, match=r"^device must name an available torch device, got 'nowhere'$"):
         rr.grid_points(0.0, 1.0, 2, device="nowhere")
+
+
+def test_pattern_codes_refuses_entries_other_than_zero_and_one():
+    with pytest.raises(ValueError, match=r"^patterns must hold 0/1 \(or bool\) entries along a last axis, "
+                                         r"got tensor\(\[2\., 0\.\]\)$"):
+        rr.pattern_codes([2, 0])
