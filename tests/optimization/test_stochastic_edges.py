@@ -313,3 +313,9 @@ def test_rotated_one_direction_noise_keeps_its_exact_floor(angle):
 def test_a_seed_in_place_of_a_generator_is_refused_naming_generator(call):
     with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator or None, got 5$"):
         call(5)
+
+
+def test_plain_sgd_variant_unit_steps_land_on_the_drawn_target_in_every_chain():
+    """b = ±1 on a = 1 (x* = 0), η = 1: every plain SGD step sets a chain to the drawn b_i, at distance 1."""
+    out = st.svrg_least_squares([[1.0], [1.0]], [1.0, -1.0], [[3.0], [-2.0]], 1.0, 2, 2, variance_reduced=False)
+    torch.testing.assert_close(out, torch.tensor([[3.0, 1.0, 1.0], [2.0, 1.0, 1.0]], dtype=F64), rtol=1e-12, atol=1e-15)
