@@ -149,7 +149,8 @@ def test_capacity_formulas_at_the_ends_of_their_ranges():
     """s = 0 stores nothing; r = 0 or r = n give the closed forms 0, 1, n, 0; half fill needs 0 < r < n."""
     assert float(will.fill_probability(0, 10, 3)) == 0.0 and float(will.bits_per_synapse(0, 10, 3)) == 0.0
     assert float(will.fill_probability(5, 10, 0)) == 0.0 and float(will.fill_probability(5, 10, 10)) == 1.0
-    assert will.fill_probability([0.0, 1.0, 2.5], 10, 10).tolist() == [0.0, 1.0, 1.0]  # 1 − 0^s, with 0⁰ = 1
+    full = will.fill_probability(torch.tensor([0.0, 1.0, 2.5], dtype=torch.float32), 10, 10)  # 1 − 0^s, 0⁰ = 1
+    assert full.dtype == torch.float32 and full.tolist() == [0.0, 1.0, 1.0]
     assert float(will.spurious_estimate(10, 0, 0.3)) == 10.0 and float(will.spurious_estimate(10, 10, 0.3)) == 0.0
     assert math.isclose(will.half_fill_load(256, 1), math.log(2) / -math.log1p(-1 / 256**2), rel_tol=1e-15)
     with pytest.raises(ValueError, match=r"r must lie in \(0, n\) = \(0, 10\.0\), got 10"):
