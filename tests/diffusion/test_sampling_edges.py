@@ -294,3 +294,14 @@ def test_ring_means_snaps_only_below_1e_12():
     assert r * float(torch.cos(torch.tensor(math.pi / 2, dtype=torch.float64))) == 1e-12
     assert float(sa.ring_means(4, r)[1, 0]) == 1e-12
     assert float(sa.ring_means(4, 1.0)[1, 0]) == 0.0
+
+
+def test_ancestral_sample_takes_betas_in_the_dtype_of_xT():
+    """A list of betas is used in xT's dtype: the same float32 samples, bit for bit, as a float32 tensor of betas
+    (betas kept in float64 would give a more precise alpha-bar and other float32 roundings)."""
+    b = [0.1, 0.2, 0.3, 0.4]
+    eps = sa.optimal_eps_mixture(torch.tensor([[1.0, 0.0]]), 0.1, b)
+    xT = torch.randn(50, 2, generator=torch.Generator().manual_seed(1))
+    from_list = sa.ancestral_sample(eps, b, xT, torch.Generator().manual_seed(0))
+    from_f32 = sa.ancestral_sample(eps, torch.tensor(b, dtype=torch.float32), xT, torch.Generator().manual_seed(0))
+    assert from_list.dtype == torch.float32 and torch.equal(from_list, from_f32)
