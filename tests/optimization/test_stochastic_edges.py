@@ -124,6 +124,8 @@ def test_sgd_mean_estimation_default_start_and_zero_step():
     assert st.sgd_mean_estimation([[2.0, 4.0]], [0.0, 1.0], x0=3.0).tolist() == [[3.0, 4.0]]
     assert st.sgd_mean_estimation([[2.0]], [1]).dtype == F64
     assert st.sgd_mean_estimation([[2.0]], [0.0], x0=0.1).tolist() == [[0.1]]  # x0 held in float64, not rounded
+    assert st.sgd_mean_estimation([[2.0]], [0.1]).tolist() == [[0.1 * 2.0]]  # a list step read in float64
+    assert st.projected_sgd(lambda x, k: -torch.ones_like(x), [0.0], [0.1, 0.1], -1.0, 1.0)[0].tolist() == [[0.0, 0.1]]
 
 
 def test_float32_runs_take_float64_steps_as_float32():

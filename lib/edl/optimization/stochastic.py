@@ -226,7 +226,7 @@ def sgd_mean_estimation(a, steps, x0: float = 0.0) -> torch.Tensor:
     """
     a = _float("a", a)
     v.require_ndim("a", a, 2)
-    steps = v.as_float_tensor("steps", steps, like=a).to(a.dtype)
+    steps = v.as_tensor("steps", steps, dtype=a.dtype, device=a.device)  # in a's dtype, whatever it came in
     v.require_ndim("steps", steps, 1)
     v.require_finite("steps", steps)
     v.require_positive("steps", steps, strict=False)
@@ -437,7 +437,7 @@ def projected_sgd(stochastic_gradient, x0, steps, low: float, high: float) -> tu
     x = _float("x0", x0)
     v.require_ndim("x0", x, (0, 1))
     x = x.reshape(-1).clone()
-    steps = v.as_float_tensor("steps", steps, like=x).to(x.dtype)
+    steps = v.as_tensor("steps", steps, dtype=x.dtype, device=x.device)  # in x's dtype, whatever it came in
     v.require_ndim("steps", steps, 1)
     v.require_finite("steps", steps)
     v.require_positive("steps", steps, strict=False)
