@@ -133,3 +133,26 @@ def test_vdm_log_q_refusals():
         fw.vdm_log_q([[0.0]], [0.0], [1.0])
     with pytest.raises(ValueError, match=re.escape("xs must have shape (T, *x0.shape) = (2, 1, 3) for the 2 steps")):
         fw.vdm_log_q(torch.zeros(2, 3, 1), torch.zeros(1, 3), [0.5, 0.5])
+
+
+def test_linear_schedule_edges():
+    """T = 1 gives [β_1]; T = 2 gives both ends; β_T = 1 is refused; the dtype asked for is the dtype returned."""
+    assert fw.linear_schedule(1, 0.1, 0.3, dtype=F64).tolist() == [0.1]
+    assert fw.linear_schedule(1, 0.1, 0.3, dtype=F64).dtype == F64
+    assert fw.linear_schedule(2, 0.1, 0.3).tolist() == pytest.approx([0.1, 0.3], rel=1e-15)
+    with pytest.raises(ValueError, match=r"^beta_T must lie in \(0\.0, 1\.0\)"):
+        fw.linear_schedule(3, 0.1, 1.0)
+
+
+@pytest.mark.parametrize("betas", [[0.0, 0.5], [0.5, 1.0]])
+def test_betas_on_the_closed_boundary_are_refused(betas):
+    with pytest.raises(ValueError, match=r"^betas must lie in \(0, 1\), got \["):
+        fw.alpha_bar(betas)
+
+
+def test_betas_message_lists_up_to_19_entries():
+    """Fewer than 20 betas are listed in full; 20 or more are shown as the tensor."""
+    with pytest.raises(ValueError, match=r"got \[0\.5, "):
+        fw.alpha_bar([0.5] * 18 + [1.5])
+    with pytest.raises(ValueError, match=r"got tensor\("):
+        fw.alpha_bar([0.5] * 19 + [1.5])

@@ -167,8 +167,6 @@ def linear_schedule(T: int, beta_1: float = 1e-4, beta_T: float = 0.02, *, dtype
     lo, hi = v.require_scalar("beta_1", beta_1), v.require_scalar("beta_T", beta_T)
     v.require_in_range("beta_1", lo, 0.0, 1.0, closed=False)
     v.require_in_range("beta_T", hi, 0.0, 1.0, closed=False)
-    if T == 1:
-        return torch.full((1,), lo, dtype=dtype, device=device)
     return torch.linspace(lo, hi, T, dtype=dtype, device=device)
 
 
@@ -193,8 +191,7 @@ def cosine_schedule(T: int, s: float = 0.008, max_beta: float = 0.999, *, dtype=
     v.require_in_range("max_beta", max_beta, 0.0, 1.0, closed=False)
     t = torch.arange(T + 1, dtype=dtype, device=device)
     f = torch.cos((t / T + s) / (1 + s) * math.pi / 2) ** 2
-    abar = f / f[0]
-    return torch.clamp(1 - abar[1:] / abar[:-1], max=max_beta)
+    return torch.clamp(1 - f[1:] / f[:-1], max=max_beta)  # ᾱ_t/ᾱ_{t-1} = f(t)/f(t-1): f(0) cancels
 
 
 def alpha_bar(betas) -> torch.Tensor:
