@@ -177,3 +177,8 @@ def test_defaults_are_600_steps_recorded_every_20_batches_of_32_seed_0_and_the_3
     short = nr.train_network("SGD", 0.1, steps=1, record_every=1)
     explicit = nr.train_network("SGD", 0.1, steps=1, record_every=1, batch_size=32, seed=0, widths=(2, 32, 32, 1))
     assert short["train"].tolist() == explicit["train"].tolist() and short["test"] == explicit["test"]
+
+
+def test_tune_accepts_a_single_rate():
+    best, run, finals = nr.tune("SGD", [0.2], steps=2, widths=(2, 1), record_every=1)
+    assert best == 0.2 and list(finals) == [0.2] and len(run["train"]) == 3

@@ -161,6 +161,7 @@ def test_noise_free_problem_has_floor_zero_while_stable_and_inf_beyond():
     assert float(st.sgd_floor(I2, [1.0, 2.0], 0.5)) == 0.0
     assert float(st.sgd_floor(I2, [1.0, 2.0], 1.9)) == 0.0
     assert math.isinf(float(st.sgd_floor(I2, [1.0, 2.0], 2.5)))
+    assert st.sgd_floor(I2, [1.0, 2.0], 2.5).dtype == F64 == st.sgd_floor(I2, [1.0, 2.0], 0.5).dtype
 
 
 def test_floor_with_noise_in_one_direction_only_is_the_one_dimensional_floor():
