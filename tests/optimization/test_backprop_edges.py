@@ -237,3 +237,8 @@ def test_jvp_and_vjp_read_list_vectors_in_the_network_dtype():
         bp.mlp_vjp(torch.ones(3), [1.0, 0.0, 0.0], W, b)
     with pytest.raises(ValueError, match=r"^u must have 3 entries per tangent, got shape \(2,\)$"):
         bp.mlp_jvp(torch.ones(3), [1.0, 0.0], W, b)
+
+
+def test_init_mlp_names_a_bad_device():
+    with pytest.raises(ValueError, match=r"^device must name an available torch device"):
+        bp.init_mlp([2, 1], device="no-such-device")

@@ -182,3 +182,8 @@ def test_defaults_are_600_steps_recorded_every_20_batches_of_32_seed_0_and_the_3
 def test_tune_accepts_a_single_rate():
     best, run, finals = nr.tune("SGD", [0.2], steps=2, widths=(2, 1), record_every=1)
     assert best == 0.2 and list(finals) == [0.2] and len(run["train"]) == 3
+
+
+def test_race_data_needs_two_points():
+    with pytest.raises(ValueError, match=r"^s must be at least 2, got 1$"):
+        nr.race_data(1)
