@@ -120,6 +120,8 @@ def test_device_only_mutants_drop_or_blank_a_placement_and_nothing_else():
     assert mutants.device_only("W = torch.zeros(n, dtype=X.dtype, device=X.device) => W = torch.zeros(n, dtype=X.dtype, )")
     assert mutants.device_only("a = torch.arange(n, device=x.device) + 1 => a = torch.arange(n, device=None) + 1")
     assert mutants.device_only("m = make(3).to(data[0].device) => m = make(3).to(None)")
+    assert mutants.device_only("y = x.to(device=cs[0].device, dtype=t) => y = x.to(dtype=t)")
+    assert mutants.device_only("y = x.to(device=x0.device, dtype=t) => y = x.to(device=None, dtype=t)")
     assert not mutants.device_only("out = sign(h).to(x.dtype) => out = sign(h).to(None)")  # a dtype, not a place
     assert not mutants.device_only("i = torch.randint(2, (b,), generator=g, device=g.device) => "
                                    "i = torch.randint(2, (b,), generator=None, device=g.device)")

@@ -232,7 +232,7 @@ def equivalent_class(key: str) -> str | None:
     return None
 
 
-_DEVICE_PARTS = re.compile(r",?\s*\bdevice\s*=\s*(?:None|[\w.]+)\s*(?=[,)])|\.to\((?:None|[\w.\[\]]+\.device)\)")
+_DEVICE_PARTS = re.compile(r",?\s*\bdevice\s*=\s*(?:None|[\w.\[\]]+)\s*(?=[,)])|\.to\((?:None|[\w.\[\]]+\.device)\)")
 
 
 def device_only(key: str) -> bool:
@@ -241,7 +241,7 @@ def device_only(key: str) -> bool:
     removed, _, added = re.sub(r" #\d+$", "", key).partition(" => ")
 
     def strip(text):
-        return re.sub(r"\s+", "", re.sub(r",\s*\)", ")", _DEVICE_PARTS.sub("", text)))
+        return re.sub(r"\(,", "(", re.sub(r"\s+", "", re.sub(r",\s*\)", ")", _DEVICE_PARTS.sub("", text))))
     return removed != added and strip(removed) == strip(added)
 
 

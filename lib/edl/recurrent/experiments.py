@@ -177,7 +177,9 @@ class LRUClassifier(nn.Module):
         scale = 1 / math.sqrt(2 * n_in)
         self.B = nn.Parameter(torch.randn(m, n_in, 2, generator=g) * scale)
         self.C = nn.Parameter(torch.randn(m, m, 2, generator=g) / math.sqrt(m))
-        self.head = nn.Sequential(nn.Linear(m, 16), nn.ReLU(), nn.Linear(16, 1))
+        with torch.random.fork_rng(devices=[]):  # the head from the seed too, not from the global generator
+            torch.manual_seed(int(torch.randint(2**62, (), generator=g)))
+            self.head = nn.Sequential(nn.Linear(m, 16), nn.ReLU(), nn.Linear(16, 1))
 
     def forward(self, x):
         lam = torch.polar(torch.exp(-torch.exp(self.nu)), self.phi)         # (m,)
