@@ -194,6 +194,21 @@ def test_planted_data_refuses_integer_dtypes_and_stays_finite_at_a_large_margin(
     assert torch.isfinite(x).all() and (pc.set_margin(x, y, w) >= 6.0 - 1e-6).all()
 
 
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_planted_data_at_a_margin_beyond_float64_rounding_of_its_cdf(dtype):
+    """At γ = 10, Φ(γ) rounds to 1 in float64 (the lower-tail inversion gave infinite points): the points stay
+    finite, every margin is at least γ, and the share beyond γ + 0.1 is the exact Φ(−γ − 0.1)/Φ(−γ) = 0.35."""
+    gamma, t, B, s = 10.0, 0.1, 4, 2000
+    x, y, w = pc.planted_margin_data(B, s, 3, gamma, generator=_gen(5), dtype=dtype)
+    margins = (y * (x @ w.unsqueeze(-1)).squeeze(-1)).double()  # every point's margin, not the least
+    assert x.dtype == dtype and torch.isfinite(x).all() and (margins >= gamma * (1 - 1e-6)).all()
+    share = math.erfc((gamma + t) / math.sqrt(2)) / math.erfc(gamma / math.sqrt(2))
+    assert abs(float((margins > gamma + t).double().mean()) - share) < 4 * math.sqrt(share * (1 - share) / (B * s))
+    assert torch.isfinite(pc.planted_margin_data(1, 5, 2, 37.5)[0]).all()
+    with pytest.raises(ValueError, match=r"^gamma must be at most 37.5 .* got 37.6$"):
+        pc.planted_margin_data(1, 5, 2, 37.6)
+
+
 def test_planted_data_sets_are_independent_with_both_labels_and_the_conditioned_normal():
     """Across data sets the points are uncorrelated; labels are ±1 about half each; |x·w*| has the mean
     φ(γ)/Q(γ) of a standard normal conditioned on |c| > γ (inverse Mills ratio)."""

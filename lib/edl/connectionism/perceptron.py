@@ -515,10 +515,13 @@ def planted_margin_data(batch: int, s: int, n: int, gamma: float, *, generator: 
     w_star = w_star / w_star.norm(dim=-1, keepdim=True)
     g = torch.randn(batch, s, n, generator=generator, dtype=dtype, device=device)
     g = g - (g @ w_star.unsqueeze(-1)) * w_star.unsqueeze(1)  # the part orthogonal to w*: N(0, I - w* w*^T)
-    # the part along w*: a standard normal conditioned on |c| > gamma, by inverting its tail CDF
+    # the part along w*: a standard normal conditioned on |c| > gamma, by inverting its upper tail
+    # Φ(-c) = (1 - u) Φ(-γ) in float64; the lower-tail form Φ(c) = Φ(γ) + u (1 - Φ(γ)) rounds Φ(γ) to 1 past γ ≈ 8.3
     u = torch.rand(batch, s, generator=generator, dtype=dtype, device=device)
-    tail = torch.special.ndtr(torch.tensor(gamma, dtype=dtype, device=g.device))
-    c = torch.special.ndtri(tail + u * (1 - tail))
+    tail = torch.special.log_ndtr(torch.tensor(-gamma, dtype=torch.float64, device=g.device)).exp()  # ndtr(-γ) is 0 past γ ≈ 8.3
+    if tail < torch.finfo(torch.float64).tiny:
+        raise ValueError(f"gamma must be at most 37.5 (the normal mass beyond it underflows float64), got {gamma}")
+    c = (-torch.special.ndtri(tail * (1 - u.double()))).to(dtype)
     sign = torch.randint(0, 2, (batch, s), generator=generator, device=g.device).to(dtype) * 2 - 1
     x = g + (sign * c).unsqueeze(-1) * w_star.unsqueeze(1)
     y = torch.sign((x @ w_star.unsqueeze(-1)).squeeze(-1))
