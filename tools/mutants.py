@@ -264,6 +264,11 @@ def _tally(rows) -> dict:
             "score_counting_device_only": round(killed / (counted + device), 4) if counted + device else None}
 
 
+def tree_commit() -> str:
+    """The commit of the library and tests in the working tree, flagged when they hold uncommitted changes."""
+    return _git("rev-parse", "HEAD") + (" with uncommitted changes" if _git("status", "--porcelain", "lib", "tests") else "")
+
+
 def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None, workers: int, modules: list[str],
               src: Path = ROOT, commit: str = "", cpu_seconds: float | None = None) -> dict:
     labels = {m: labels_by_function(src / "lib" / m) for m in modules}
@@ -294,7 +299,7 @@ def summarise(records: list[dict], equivalent: dict, wall_seconds: float | None,
     return {
         "tool": f"mutmut {_version('mutmut')}, each mutant's tests run from one pytest session (tools/mutants_session.py)",
         "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "commit": commit or _git("rev-parse", "HEAD") + (" with uncommitted changes" if _git("status", "--porcelain", "lib", "tests") else ""),
+        "commit": commit or tree_commit(),
         "workers": workers, "wall_seconds": None if wall_seconds is None else round(wall_seconds, 1),
         "cpu_seconds": None if cpu_seconds is None else round(cpu_seconds, 1), "target": TARGET,
         "counting": "killed includes timeouts (as mutmut's own score does) and test processes ended by a signal; "
@@ -412,12 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"--part must name parts in edl.PARTS {all_parts}, got {sorted(unknown)}")
     modules = args.module or [m for p in (args.part or all_parts) for m in formula_modules(src, p)]
+    commit = _git("rev-parse", args.at) if args.at else tree_commit()  # before the run: commits may land during it
     stage(src, modules, killer_tests(src, all_parts))
     print(f"mutation testing {len(modules)} formula modules with {args.workers} workers (log: {WORK / 'mutmut.log'})")
     seconds, cpu = run_mutmut(args.workers, args.names)
     results = json.loads((WORK / "results.json").read_text())
     records = results["mutants"]
-    commit = _git("rev-parse", args.at) if args.at else ""
     report = summarise(records, read_equivalent(), seconds, args.workers, modules, src, commit, cpu)
     report["tests_failing_without_mutants"] = results["failing_tests"]
     report["tests_left_out"] = LEFT_OUT
