@@ -1,0 +1,76 @@
+"""Edge cases of edl.recurrent.lru that its mutation run exposed: error messages for non-square matrices,
+array-like second arguments taking the first argument's dtype, the shortest kernel and 0-D / 2-D eigenvalues."""
+
+import math
+
+import pytest
+import torch
+
+from edl.recurrent import lru
+
+F32 = torch.float32
+
+
+@pytest.mark.parametrize("call", [
+    lambda A: lru.recurrence_kernel(A, [[1.0], [1.0]], 2),
+    lambda A: lru.diagonalize(A),
+])
+def test_a_non_square_A_is_refused_by_name_with_its_square_shape(call):
+    """A (2, 3) matrix has no powers and no eigenvalues: the error names A and the square shape (2, 2) it needs."""
+    with pytest.raises(ValueError, match=r"^A must have shape \(2, 2\), got shape \(2, 3\)$"):
+        call([[0.5, 0.0, 1.0], [0.0, 0.5, 1.0]])
+
+
+def test_recurrence_kernel_names_A_when_B_has_the_wrong_number_of_rows():
+    """B must have as many rows as A: the message says the expected shape comes from A."""
+    with pytest.raises(ValueError, match=r"^B must have shape \(2, any\) to match A, got shape \(3, 1\)$"):
+        lru.recurrence_kernel([[0.5, 0.0], [0.0, 0.5]], [[1.0], [1.0], [1.0]], 2)
+
+
+def test_recurrence_kernel_of_length_one_is_B_itself():
+    """T = 1 is the shortest valid kernel: K_0 = A^0 B = B, shape (1, m, n)."""
+    B = [[1.0, -2.0], [0.5, 3.0]]
+    K = lru.recurrence_kernel([[0.9, 0.1], [0.2, 0.3]], B, 1)
+    assert K.shape == (1, 2, 2)
+    assert K[0].tolist() == B
+
+
+def test_recurrence_kernel_with_a_list_B_keeps_the_float32_of_A():
+    """A list B takes A's float32: K_j = A^j B by hand for a diagonal A, float32 throughout."""
+    A = torch.tensor([[0.5, 0.0], [0.0, -2.0]], dtype=F32)
+    K = lru.recurrence_kernel(A, [[1.0], [1.0]], 3)
+    assert K.dtype == F32
+    torch.testing.assert_close(K[:, :, 0], torch.tensor([[1.0, 1.0], [0.5, -2.0], [0.25, 4.0]], dtype=F32))
+
+
+def test_convolve_kernel_with_a_list_x_keeps_the_float32_of_K():
+    """A list x takes K's float32: z_1 = K_0 x_0 = 2, z_2 = K_0 x_1 + K_1 x_0 = 2*3 + 1*1 = 7."""
+    K = torch.tensor([[[2.0]], [[1.0]]], dtype=F32)
+    z = lru.convolve_kernel(K, [[1.0], [3.0]])
+    assert z.dtype == F32
+    assert z.flatten().tolist() == [2.0, 7.0]
+
+
+def test_exp_parameterization_accepts_a_scalar_and_a_matrix():
+    """nu may be 0-D (one eigenvalue) or 2-D (a batch of them): the modulus is exp(-exp(nu)), the angle phi."""
+    lam = lru.exp_parameterization(0.0, math.pi / 2)
+    assert lam.shape == () and lam.dtype == torch.complex128
+    assert abs(complex(lam) - 1j * math.exp(-1.0)) < 1e-15
+    nu = torch.tensor([[0.0, math.log(2.0)], [math.log(0.5), 0.0]], dtype=torch.float64)
+    lam2 = lru.exp_parameterization(nu, torch.zeros(2, 2, dtype=torch.float64))
+    want = torch.tensor([[math.exp(-1.0), math.exp(-2.0)], [math.exp(-0.5), math.exp(-1.0)]], dtype=torch.float64)
+    torch.testing.assert_close(lam2.real, want, atol=1e-15, rtol=0)
+
+
+def test_exp_parameterization_with_a_list_phi_keeps_the_float32_of_nu():
+    """A list phi takes nu's float32, so the eigenvalues are complex64: exp(-1) at angle pi."""
+    lam = lru.exp_parameterization(torch.zeros(1, dtype=F32), [math.pi])
+    assert lam.dtype == torch.complex64
+    assert lam.real.tolist() == pytest.approx([-math.exp(-1.0)], rel=1e-6)
+
+
+def test_recover_history_with_a_list_zeta_keeps_the_complex64_of_lam():
+    """float32 eigenvalues +-0.5 with a list state zeta_j = x_1 + lam_j x_0 = (1.5, 0.5): x = (1, 1) in float32."""
+    x = lru.recover_history(torch.tensor([0.5, -0.5], dtype=F32), [1.5, 0.5])
+    assert x.dtype == F32
+    torch.testing.assert_close(x, torch.tensor([1.0, 1.0], dtype=F32), atol=1e-6, rtol=0)
