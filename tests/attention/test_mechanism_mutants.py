@@ -120,3 +120,16 @@ def test_linear_attention_step_reads_lists_in_the_dtype_of_s():
     h, S, z = ma.linear_attention_step(torch.zeros(1, 1, dtype=F32), [0.0], [0.0], [0.0], [5.0])
     assert (h.dtype, S.dtype, z.dtype) == (F32, F32, F32)
     assert (h.tolist(), S.tolist(), z.tolist()) == ([5.0], [[5.0]], [1.0])
+
+
+def test_linear_attention_step_messages_name_the_side_of_s():
+    """S is 2 x 1: z, q and k must have S's 2 rows and v_ its 1 column, and each message says so."""
+    S, good = [[0.0], [0.0]], [0.0, 0.0]
+    with pytest.raises(ValueError, match=r"^z must have shape \(2,\) to match S's rows, got shape \(1,\)$"):
+        ma.linear_attention_step(S, [0.0], good, good, [1.0])
+    with pytest.raises(ValueError, match=r"^q must have shape \(2,\) to match S's rows, got shape \(1,\)$"):
+        ma.linear_attention_step(S, good, [0.0], good, [1.0])
+    with pytest.raises(ValueError, match=r"^k must have shape \(2,\) to match S's rows, got shape \(1,\)$"):
+        ma.linear_attention_step(S, good, good, [0.0], [1.0])
+    with pytest.raises(ValueError, match=r"^v_ must have shape \(1,\) to match S's columns, got shape \(2,\)$"):
+        ma.linear_attention_step(S, good, good, good, [1.0, 2.0])
