@@ -20,6 +20,14 @@ def test_standardize_lists_exactly_the_constant_columns():
         nm.standardize([[0.0, 5.0], [4.0, 5.0]])
 
 
+# --- batch_norm ------------------------------------------------------------------------------------------
+
+def test_batch_norm_refuses_eps_zero_on_a_constant_unit_with_the_full_message():
+    """eps = 0 when a unit is constant over the batch: the whole message, starting with the argument's name."""
+    with pytest.raises(ValueError, match=r"^eps must be positive when a unit is constant over the batch, got 0$"):
+        nm.batch_norm([[1.0, 2.0], [1.0, 3.0]], eps=0.0)
+
+
 # --- batch_norm_backward ----------------------------------------------------------------------------------
 
 def test_batch_norm_backward_refuses_bad_ranks_and_names_them():
