@@ -30,7 +30,7 @@ def test_integrators_and_flow_take_theta_float32_for_list_momenta_and_masses():
 
 @pytest.mark.parametrize("fn", [dy.hamiltonian, dy.hamiltonian_flow])
 def test_hamiltonian_refusals_name_the_argument(fn):
-    """A 1-D v_ is refused for its dimension, a v_ of another shape names theta, a mass of the wrong size names theta."""
+    """A 1-D v_ is refused for its dimension; a v_ of another shape and a mass of the wrong size name theta."""
     f = (lambda t: t) if fn is dy.hamiltonian_flow else (lambda t: (t**2).sum(-1))
     with pytest.raises(ValueError, match=r"^v_ must have 2 dimension\(s\), got shape \(2,\)$"):
         fn(f, [[1.0, 0.0]], [1.0, 0.0])

@@ -75,7 +75,8 @@ def test_sample_gp_keeps_float32_under_a_float64_default():
     previous = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     try:
-        f = gp.sample_gp(torch.tensor([0.0, 1.0], dtype=F32), torch.eye(2, dtype=F32), 3, torch.Generator().manual_seed(2))
+        f = gp.sample_gp(torch.tensor([0.0, 1.0], dtype=F32), torch.eye(2, dtype=F32), 3,
+                         torch.Generator().manual_seed(2))
     finally:
         torch.set_default_dtype(previous)
     assert f.dtype == F32

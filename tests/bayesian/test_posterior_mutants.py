@@ -38,7 +38,8 @@ def test_grid_posterior_refusals_name_the_argument(theta, prior, likelihood, mes
 
 def test_grid_posterior_refuses_a_grid_that_rises_then_falls():
     """[0, 2, 1] is above its first point everywhere but not increasing: every neighbouring pair is compared."""
-    with pytest.raises(ValueError, match=r"^theta must be an increasing grid of at least 2 points, got \[0.0, 2.0, 1.0\]$"):
+    with pytest.raises(ValueError, match=r"^theta must be an increasing grid of at least 2 points, "
+                                         r"got \[0.0, 2.0, 1.0\]$"):
         po.grid_posterior([0.0, 2.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 1.0])
 
 

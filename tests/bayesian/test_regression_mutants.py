@@ -40,7 +40,8 @@ def test_function_space_posterior_keeps_float32_under_a_float64_default():
     previous = torch.get_default_dtype()
     torch.set_default_dtype(F64)
     try:
-        m, S = rg.function_space_posterior(torch.tensor([[1.0], [1.0]], dtype=F32), torch.tensor([1.0, 3.0], dtype=F32), 1.0)
+        m, S = rg.function_space_posterior(torch.tensor([[1.0], [1.0]], dtype=F32),
+                                           torch.tensor([1.0, 3.0], dtype=F32), 1.0)
     finally:
         torch.set_default_dtype(previous)
     assert m.dtype == F32 and S.dtype == F32
@@ -50,7 +51,8 @@ def test_function_space_posterior_keeps_float32_under_a_float64_default():
 @pytest.mark.parametrize("call, message", [
     (lambda: rg.posterior_general([[1.0, 0.0]], [1.0], 1.0, [[1.0]]),
      r"^Sigma must have shape \(2, 2\) to match X, got shape \(1, 1\)$"),
-    (lambda: rg.predictive([[2.0]], [1.5, 1.0], [[0.25]], 1.0), r"^mean must have shape \(1,\) to match x_star, got shape \(2,\)$"),
+    (lambda: rg.predictive([[2.0]], [1.5, 1.0], [[0.25]], 1.0),
+     r"^mean must have shape \(1,\) to match x_star, got shape \(2,\)$"),
     (lambda: rg.predictive([[2.0]], [1.5], [[0.25, 0.0]], 1.0),
      r"^cov must have shape \(1, 1\) to match x_star, got shape \(1, 2\)$"),
 ])
