@@ -74,3 +74,57 @@ def test_spectral_gap_accepts_a_detailed_balance_gap_of_exactly_the_tolerance():
     T2 = torch.tensor([[1 - 4e-10, 4e-10], [0.0, 1.0]], dtype=F64)
     with pytest.raises(ValueError, match=r"^T must be reversible with respect to pi \(detailed balance fails\)$"):
         mk.spectral_gap(torch.tensor([1.0, 1.0], dtype=F64), T2)
+
+
+def test_metropolis_hastings_matrix_refusals_name_the_argument():
+    """A 2-D b is refused for its dimension; a proposal of the wrong size names b."""
+    with pytest.raises(ValueError, match=r"^b must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        mk.metropolis_hastings_matrix([[1.0, 1.0]], [[0.5, 0.5], [0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"^Q must have shape \(3, 3\) to match b, got shape \(2, 2\)$"):
+        mk.metropolis_hastings_matrix([1.0, 1.0, 1.0], [[0.5, 0.5], [0.5, 0.5]])
+
+
+def test_mh_log_ratio_list_proposal_takes_the_float32_of_x_and_refusals():
+    """x_new as a list takes x's float32: log N(1)/N(0) = -½ with a flat proposal; a 1-D or mis-shaped x_new is
+    refused naming x."""
+    lp = lambda z: -0.5 * (z**2).sum(-1)                                    # noqa: E731
+    lq = lambda to, frm: torch.zeros(len(to), dtype=to.dtype)               # noqa: E731
+    r = mk.mh_log_ratio(lp, lq, torch.tensor([[0.0]], dtype=F32), [[1.0]])
+    assert r.dtype == F32 and r.tolist() == [-0.5]
+    with pytest.raises(ValueError, match=r"^x_new must have 2 dimension\(s\), got shape \(1,\)$"):
+        mk.mh_log_ratio(lp, lq, [[0.0]], [1.0])
+    with pytest.raises(ValueError, match=r"^x_new must have shape \(1, 1\) to match x, got shape \(1, 2\)$"):
+        mk.mh_log_ratio(lp, lq, [[0.0]], [[1.0, 2.0]])
+
+
+def test_tempering_log_accept_list_normalisers_take_the_float32_of_x():
+    """log_Z as a list takes x's float32: at x = 1, levels c = (1, 4), Z = (1, 2): -¼ - log 2 + 1 = 0.75 - log 2."""
+    lpt = lambda x, k: -x**2 / torch.tensor([1.0, 4.0], dtype=x.dtype)[k]  # noqa: E731
+    a = mk.tempering_log_accept(lpt, torch.tensor([1.0], dtype=F32), torch.tensor([0]), torch.tensor([1]),
+                                [0.0, 0.6931471805599453])
+    assert a.dtype == F32 and a.tolist() == pytest.approx([0.75 - 0.6931471805599453], rel=1e-6)
+    with pytest.raises(ValueError, match=r"^log_Z must have 1 dimension\(s\), got shape \(1, 1\)$"):
+        mk.tempering_log_accept(lpt, [1.0], torch.tensor([0]), torch.tensor([0]), [[0.0]])
+
+
+def test_simulated_tempering_list_arguments_take_the_float32_of_c_and_refusals():
+    """log_Z and x0 as lists take c's float32 (the states come back in float32); mis-shaped ones are refused."""
+    c = torch.tensor([1.0, 2.0], dtype=F32)
+    xs, ks = mk.simulated_tempering(lambda x: x**2, c, [0.0, 0.0], [0.0, 1.0], 3, 0.5, torch.Generator().manual_seed(0))
+    assert xs.dtype == F32 and ks.dtype == torch.int64 and xs.shape == ks.shape == (3, 2)
+    g = torch.Generator()
+    with pytest.raises(ValueError, match=r"^log_Z must have shape \(2,\) to match c, got shape \(1,\)$"):
+        mk.simulated_tempering(lambda x: x, [1.0, 2.0], [0.0], [0.0], 1, 1.0, g)
+    with pytest.raises(ValueError, match=r"^log_Z must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        mk.simulated_tempering(lambda x: x, [1.0, 2.0], [[0.0, 0.0]], [0.0], 1, 1.0, g)
+    with pytest.raises(ValueError, match=r"^x0 must have 1 dimension\(s\), got shape \(1, 1\)$"):
+        mk.simulated_tempering(lambda x: x, [1.0, 2.0], [0.0, 0.0], [[0.0]], 1, 1.0, g)
+
+
+def test_samplers_keep_float32_states():
+    """float32 starting points give float32 Metropolis–Hastings and Gibbs samples and acceptance rates."""
+    walk = lambda x, g: x + torch.randn(x.shape, generator=g, dtype=x.dtype)  # noqa: E731
+    xs, acc = mk.metropolis_hastings(lambda z: -0.5 * (z**2).sum(-1), torch.zeros(2, 1, dtype=F32), walk, None, 3,
+                                     torch.Generator().manual_seed(0))
+    assert xs.dtype == F32 and acc.dtype == F32
+    assert mk.gibbs_bivariate_normal(0.5, 3, torch.zeros(1, 2, dtype=F32), torch.Generator()).dtype == F32
