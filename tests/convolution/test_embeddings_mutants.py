@@ -64,3 +64,11 @@ def test_list_arguments_take_the_dtype_of_float32_embeddings():
     assert sk.dtype == F32 and cb.dtype == F32
     torch.testing.assert_close(sk, torch.softmax(Y @ W[2], 0), atol=1e-6, rtol=0)
     torch.testing.assert_close(cb, torch.softmax(Y @ (W[0] + W[3]), 0), atol=1e-6, rtol=0)
+
+
+def test_list_centre_vector_takes_the_dtype_of_float32_output_embeddings():
+    """logbilinear_probs(list x, float32 Y) is float32 and equals torch.softmax of Y x."""
+    Y = torch.tensor([[1.0, 0.5], [-0.5, 2.0], [0.0, 1.0]], dtype=F32)
+    out = em.logbilinear_probs([0.25, -1.0], Y)
+    assert out.dtype == F32
+    torch.testing.assert_close(out, torch.softmax(Y @ torch.tensor([0.25, -1.0], dtype=F32), 0), atol=1e-6, rtol=0)

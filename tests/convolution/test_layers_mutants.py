@@ -138,3 +138,57 @@ def test_conv_macs_names_a_zero_image_size():
     """d = 0 is refused as d (not as q exceeding d)."""
     with pytest.raises(ValueError, match=r"^d must be at least 1, got 0$"):
         ly.conv_macs(0, 1)
+
+
+# --- conv2d, conv1d, _pair -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda: ly.conv2d(torch.ones(1, 3, 3, dtype=F32), [[[[1.0, 1e300]]]]),
+    lambda: ly.conv1d(torch.ones(1, 3, dtype=F32), [[[1.0, 1e300]]]),
+])
+def test_conv_layers_list_kernel_takes_the_dtype_of_x(call):
+    """A list kernel is converted to the float32 input's dtype before it is checked: 1e300 is refused as w."""
+    with pytest.raises(ValueError, match=r"^w must be finite, got \[.*inf"):
+        call()
+
+
+def test_conv1d_default_stride_is_one():
+    """Without stride, conv1d equals torch's conv1d at stride 1 (every position)."""
+    g = torch.Generator().manual_seed(10)
+    x, w = torch.randn(2, 7, generator=g, dtype=F64), torch.randn(3, 2, 3, generator=g, dtype=F64)
+    torch.testing.assert_close(ly.conv1d(x, w), F.conv1d(x[None], w)[0], atol=1e-12, rtol=0)
+
+
+def test_a_stride_triple_is_refused_with_its_value():
+    """stride must be one integer or a pair: a triple is refused by name with its value."""
+    with pytest.raises(ValueError, match=r"^stride must be an integer or a pair of integers, got \(1, 2, 3\)$"):
+        ly.conv2d(torch.zeros(1, 4, 4), torch.zeros(1, 1, 2, 2), stride=(1, 2, 3))
+
+
+# --- architecture_shapes ----------------------------------------------------------------------------------
+
+def test_architecture_shapes_of_a_strided_net_on_a_non_square_image_match_torch():
+    """Strided convolution and pooling on a 3 × 20 × 12 image: shapes and counts equal torch.nn's, and a 1-unit
+    fully connected head is allowed."""
+    stages = [{"conv": 4, "k": 3, "p": 1, "s": 2}, {"pool": 2}, {"conv": 5, "k": 2}, {"flatten": True}, {"fc": 1}]
+    out = ly.architecture_shapes((3, 20, 12), stages)
+    body = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3, padding=1, stride=2), torch.nn.MaxPool2d(2),
+                               torch.nn.Conv2d(4, 5, 2), torch.nn.Flatten(0))
+    z = torch.zeros(3, 20, 12)
+    expected = []
+    for layer in body:
+        z = layer(z)
+        expected.append((tuple(z.shape), sum(p.numel() for p in layer.parameters())))
+    head = torch.nn.Linear(z.numel(), 1)
+    expected.append(((1,), sum(p.numel() for p in head.parameters())))
+    assert out == expected
+
+
+@pytest.mark.parametrize("stages, message", [
+    ([{"conv": 2, "k": 3, "pool": 2}], r"^stages must be dicts with one of conv, pool, flatten, fc, got \{'conv': 2"),
+    ([{"flatten": True}, {"fc": 0}], r"^fc must be at least 1, got 0$"),
+])
+def test_architecture_shapes_names_a_bad_stage(stages, message):
+    """A stage with two kinds, and a fully connected stage of 0 units, are refused with their values."""
+    with pytest.raises(ValueError, match=message):
+        ly.architecture_shapes((1, 8, 8), stages)

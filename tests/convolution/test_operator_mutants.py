@@ -110,3 +110,37 @@ def test_local_layer_refuses_an_even_square_kernel():
 def test_locality_parameter_counts_of_one_pixel_and_a_1x1_kernel():
     """H = W = 1, Δ = 0 are the smallest valid sizes: one weight and one bias in each map."""
     assert op.locality_parameter_counts(1, 1, 0) == {"dense": 2, "local": 2, "shared": 2}
+
+
+@pytest.mark.parametrize("fn", [op.circular_convolve, op.fft_convolve])
+def test_circular_and_fft_convolution_list_kernel_takes_the_dtype_of_f(fn):
+    """A list g is converted to the float32 signal's dtype before it is checked: 1e300 is refused by name."""
+    with pytest.raises(ValueError, match=r"^g must be finite, got \[.*inf"):
+        fn(torch.ones(3, dtype=F32), [1.0, 0.0, 1e300])
+
+
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 4)])
+def test_equivariance_gap_shifts_images_along_both_last_axes(shape):
+    """Transposing the last two axes commutes with a shift by (1, 1) of both of them (gap 0), but not with a shift
+    of one axis alone (gap > 0 at shift_out = 0 against the unshifted output)."""
+    x = torch.arange(float(np.prod(shape)), dtype=torch.float64).reshape(shape) ** 2
+    T = lambda z: z.transpose(-2, -1)  # noqa: E731
+    assert op.equivariance_gap(T, x, 1, 1) == 0.0
+    assert op.equivariance_gap(T, x, 1, 0) > 1.0
+
+
+def test_equivariance_gap_of_invariant_and_tiny_outputs():
+    """Global pooling (a 0-dim output) and row sums at shift 0 are compared unshifted; a 2-sample identity at
+    shift (1, 1) is exactly equivariant."""
+    x = torch.tensor([[1.0, 5.0, 2.0], [0.0, 3.0, 7.0]], dtype=torch.float64)
+    assert op.equivariance_gap(lambda z: z.sum(), x, 1, 1) == 0.0
+    assert op.equivariance_gap(lambda z: z.sum(-1), x, 0, 1) == 0.0
+    assert op.equivariance_gap(lambda z: z, torch.tensor([1.0, 4.0], dtype=torch.float64), 1, 1) == 0.0
+
+
+def test_equivariance_gap_names_outputs_of_different_shapes():
+    """An op whose output length depends on the input values is refused with both shapes."""
+    def op_(z):
+        return z[:1] if z[0] > 0 else z
+    with pytest.raises(ValueError, match=r"^op must map shifted inputs to outputs of one shape, got \(2,\) and \(1,\)$"):
+        op.equivariance_gap(op_, torch.tensor([1.0, -1.0], dtype=torch.float64), 1, 1)
