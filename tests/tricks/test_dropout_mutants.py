@@ -74,3 +74,45 @@ def test_weight_scaled_list_keep_takes_a_float32_W_dtype():
     out = dr.weight_scaled(torch.tensor([[2.0, 4.0], [1.0, -8.0]], dtype=F32), [0.5, 0.25])
     assert out.dtype == F32
     torch.testing.assert_close(out, torch.tensor([[1.0, 1.0], [0.5, -2.0]], dtype=F32))
+
+
+# --- dropout, all_masks, mask_probabilities ---------------------------------------------------------------
+
+def test_dropout_refuses_p_one_with_the_half_open_interval():
+    """p = 1 drops everything and the inverted rescaling would divide by 0: refused, naming [0, 1)."""
+    with pytest.raises(ValueError, match=r"^p must lie in \[0, 1\), got 1\.0$"):
+        dr.dropout(torch.ones(3, dtype=F64), 1.0, generator=torch.Generator().manual_seed(0))
+
+
+def test_dropout_non_inverted_and_evaluation_modes():
+    """p = 0 keeps every entry unscaled; inverted=False multiplies by the mask only (entries 0 or H); training=False
+    returns H itself."""
+    H = torch.tensor([1.0, -2.0, 3.0, 4.0], dtype=F64)
+    g = torch.Generator().manual_seed(0)
+    assert torch.equal(dr.dropout(H, 0.0, generator=g), H)
+    out = dr.dropout(H, 0.5, generator=g, inverted=False)
+    assert all(o in (0.0, h) for o, h in zip(out.tolist(), H.tolist()))
+    assert dr.dropout(H, 0.5, generator=g, training=False) is H
+
+
+def test_all_masks_limit_is_inclusive():
+    """R = 20 is the largest size allowed (2^20 masks); 21 is refused with the full message."""
+    masks = dr.all_masks(20, dtype=torch.bool)
+    assert masks.shape == (2 ** 20, 20) and masks.dtype == torch.bool
+    assert masks[-1].all() and not masks[0].any()
+    with pytest.raises(ValueError, match=r"^R must be at most 20 \(2\^R masks are enumerated\), got 21$"):
+        dr.all_masks(21)
+
+
+def test_mask_probabilities_refuses_by_name_and_keeps_float32():
+    """masks must be a matrix of 0s and 1s and keep match its columns (full messages); float32 masks with a list
+    keep give float32 probabilities Π φ^b (1 − φ)^(1 − b)."""
+    with pytest.raises(ValueError, match=r"^masks must have 2 dimension\(s\), got shape \(2,\)$"):
+        dr.mask_probabilities([1.0, 0.0], [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"^masks must hold only 0s and 1s$"):
+        dr.mask_probabilities([[1.0, 0.5]], [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"^keep must have shape \(2,\) to match masks, got shape \(1,\)$"):
+        dr.mask_probabilities([[1.0, 0.0]], [0.5])
+    out = dr.mask_probabilities(torch.tensor([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0]], dtype=F32), [0.5, 0.75])
+    assert out.dtype == F32
+    torch.testing.assert_close(out, torch.tensor([0.125, 0.375, 0.375], dtype=F32))

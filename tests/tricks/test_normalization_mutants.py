@@ -199,3 +199,31 @@ def test_normalized_preactivation_list_W_takes_a_float32_X_dtype():
     assert out.dtype == F32
     Z = X @ torch.tensor([[1.0, 1.0], [2.0, -1.0]]).T
     torch.testing.assert_close(out, F.layer_norm(Z, (2,), eps=1e-3))
+
+
+# --- the affine parameters (_affine) ----------------------------------------------------------------------
+
+def test_affine_parameters_refused_by_rank_and_named_against_H():
+    """alpha and beta must be vectors with one entry per unit of H: a matrix is refused for its rank, a wrong
+    length names H."""
+    H = [[1.0, 0.0], [3.0, 4.0]]
+    with pytest.raises(ValueError, match=r"^alpha must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        nm.batch_norm(H, [[1.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^beta must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        nm.batch_norm(H, None, [[1.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^alpha must have shape \(2,\) to match H, got shape \(1,\)$"):
+        nm.layer_norm(H, [1.0])
+    with pytest.raises(ValueError, match=r"^beta must have shape \(2,\) to match H, got shape \(3,\)$"):
+        nm.layer_norm(H, None, [1.0, 2.0, 3.0])
+
+
+def test_affine_list_parameters_take_a_float32_H_dtype():
+    """float32 H with list alpha and beta: batch norm and layer norm are float32 and equal F.batch_norm and
+    F.layer_norm with the same weight and bias."""
+    H = torch.tensor([[1.0, 0.0, 2.0], [3.0, 4.0, -1.0]], dtype=F32)
+    a, b = [2.0, 1.0, -1.0], [1.0, -1.0, 0.5]
+    bn, ln = nm.batch_norm(H, a, b, eps=1e-3), nm.layer_norm(H, a, b, eps=1e-3)
+    assert bn.dtype == F32 and ln.dtype == F32
+    at, bt = torch.tensor(a), torch.tensor(b)
+    torch.testing.assert_close(bn, F.batch_norm(H, None, None, at, bt, training=True, eps=1e-3))
+    torch.testing.assert_close(ln, F.layer_norm(H, (3,), at, bt, eps=1e-3))

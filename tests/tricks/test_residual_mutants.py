@@ -100,7 +100,8 @@ def test_dense_block_refuses_layers_that_are_not_a_sequence():
         rs.dense_block(x, {_copy})
     with pytest.raises(ValueError) as err:
         rs.dense_block(x, {i: _copy for i in range(100)})
-    assert len(str(err.value)) == 200 and str(err.value).startswith("layers must be a non-empty list of callables, got {0:")
+    message = str(err.value)
+    assert len(message) == 200 and message.startswith("layers must be a non-empty list of callables, got {0:")
 
 
 def test_dense_block_names_the_layer_that_is_not_callable():
@@ -122,3 +123,27 @@ def test_dense_block_reports_the_type_of_a_non_tensor_output():
     """A layer that returns a list is refused with the list's type."""
     with pytest.raises(ValueError, match=r"got <class 'list'>$"):
         rs.dense_block(torch.ones(1, 1, dtype=F64), [lambda z: [1.0]])
+
+
+# --- residual_step_jacobians ------------------------------------------------------------------------------
+
+def test_residual_step_jacobians_refuse_bad_theta_by_name():
+    """theta must be a (d, d) matrix: a vector is refused for its rank, a wrong size names y_prev."""
+    with pytest.raises(ValueError, match=r"^theta must have 2 dimension\(s\), got shape \(2,\)$"):
+        rs.residual_step_jacobians([1.0, 2.0], [1.0, 2.0], 0.5)
+    with pytest.raises(ValueError, match=r"^theta must have shape \(2, 2\) to match y_prev, got shape \(1, 1\)$"):
+        rs.residual_step_jacobians([1.0, 2.0], [[1.0]], 0.5)
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, F32])
+def test_residual_step_jacobians_keep_the_input_dtype(dtype):
+    """y_prev of bfloat16 or float32 with a list theta: both Jacobians have y_prev's dtype and equal autograd's
+    Jacobians of y = αΘy + y (in float64)."""
+    y = torch.tensor([1.0, 2.0], dtype=dtype)
+    theta = [[0.0, 1.0], [2.0, 0.0]]
+    Jy, Jt = rs.residual_step_jacobians(y, theta, 0.5)
+    assert Jy.dtype == dtype and Jt.dtype == dtype
+    th = torch.tensor(theta, dtype=F64)
+    want_y, want_t = torch.autograd.functional.jacobian(lambda a, b: 0.5 * b @ a + a, (y.double(), th))
+    torch.testing.assert_close(Jy.double(), want_y)
+    torch.testing.assert_close(Jt.double(), want_t)

@@ -36,3 +36,26 @@ def test_gd_quadratic_list_minimiser_takes_a_float32_H_dtype():
     for _ in range(2):
         w = w - 0.25 * H.double() @ (w - w_star)
     torch.testing.assert_close(out, w.float())
+
+
+def test_diagonal_solutions_refuse_bad_curvatures_by_name():
+    """h must be a vector of theta_star's length with positive entries: a matrix is refused for its rank, a
+    wrong length names theta_star, a zero curvature is refused as h."""
+    with pytest.raises(ValueError, match=r"^h must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        sh.l1_solution([1.0, 2.0], [[1.0, 1.0]], 0.5)
+    with pytest.raises(ValueError, match=r"^h must have shape \(2,\) to match theta_star, got shape \(1,\)$"):
+        sh.l2_solution([1.0, 2.0], [1.0], 0.5)
+    with pytest.raises(ValueError, match=r"^h must be positive, got "):
+        sh.l2_solution([1.0, 2.0], [1.0, 0.0], 0.5)
+
+
+def test_diagonal_solutions_allow_zero_penalty_and_keep_float32():
+    """λ = 0 leaves θ* unchanged (both penalties); float32 θ* with a list h gives float32: L1 moves by λ/h and
+    stops at 0, L2 scales by h/(h + λ)."""
+    assert sh.l1_solution([2.0, -1.0], [1.0, 4.0], 0.0).tolist() == [2.0, -1.0]
+    assert sh.l2_solution([2.0, -1.0], [1.0, 4.0], 0.0).tolist() == [2.0, -1.0]
+    t = torch.tensor([2.0, 0.3, -1.0], dtype=F32)
+    l1, l2 = sh.l1_solution(t, [1.0, 1.0, 4.0], 0.5), sh.l2_solution(t, [1.0, 1.0, 4.0], 1.0)
+    assert l1.dtype == F32 and l2.dtype == F32
+    torch.testing.assert_close(l1, torch.tensor([1.5, 0.0, -0.875], dtype=F32))
+    torch.testing.assert_close(l2, torch.tensor([1.0, 0.15, -0.8], dtype=F32))

@@ -92,3 +92,30 @@ def test_ridge_list_target_takes_a_float32_X_dtype():
     out = wd.ridge(torch.tensor([[1.0], [1.0]], dtype=F32), [1.0, 3.0], 2.0)
     assert out.dtype == F32
     torch.testing.assert_close(out, torch.tensor([1.0], dtype=F32))
+
+
+# --- weight_decay_step and ridge_bayes_risk ---------------------------------------------------------------
+
+def test_weight_decay_step_names_theta_and_allows_zero_decay():
+    """A gradient of the wrong length names theta; weight_decay = 0 is the plain step θ − ηg."""
+    with pytest.raises(ValueError, match=r"^grad must have shape \(2,\) to match theta, got shape \(1,\)$"):
+        wd.weight_decay_step([1.0, -2.0], [0.5], 0.1, 0.1)
+    assert wd.weight_decay_step([1.0, -2.0], [0.5, 0.25], 0.5, 0.0).tolist() == [0.75, -2.125]
+
+
+def test_weight_decay_step_list_gradient_takes_a_float32_theta_dtype():
+    """float32 θ with a list gradient: (1 − ημ)θ − ηg is float32 (η = ½, μ = 1: ½θ − ½g)."""
+    out = wd.weight_decay_step(torch.tensor([1.0, -2.0], dtype=F32), [0.5, 1.0], 0.5, 1.0)
+    assert out.dtype == F32
+    assert out.tolist() == [0.25, -1.5]
+
+
+def test_ridge_bayes_risk_refuses_a_matrix_grid_and_keeps_float32():
+    """mu is one value or a 1-D grid (a (1, 2) matrix is refused for its rank); a list grid with float32 X gives
+    float32 risks, Σ_i (μ²u² + σ²d_i)/(d_i + μ)² with X = I (d_i = 1): 2·(1 + 4)/4 and 2·(16 + 4)/25."""
+    with pytest.raises(ValueError, match=r"^mu must have 0 or 1 dimension\(s\), got shape \(1, 2\)$"):
+        wd.ridge_bayes_risk(torch.eye(2, dtype=F64), [[1.0, 4.0]], 1.0, 2.0)
+    out = wd.ridge_bayes_risk(torch.eye(2, dtype=F32), [1.0, 4.0], 1.0, 2.0)
+    assert out.dtype == F32
+    torch.testing.assert_close(out, torch.tensor([2.5, 1.6], dtype=F32))
+    assert float(wd.ridge_bayes_risk(torch.eye(2, dtype=F64), 0.0, 1.0, 2.0)) == pytest.approx(8.0)
