@@ -147,3 +147,25 @@ def test_residual_step_jacobians_keep_the_input_dtype(dtype):
     want_y, want_t = torch.autograd.functional.jacobian(lambda a, b: 0.5 * b @ a + a, (y.double(), th))
     torch.testing.assert_close(Jy.double(), want_y)
     torch.testing.assert_close(Jt.double(), want_t)
+
+
+# --- residual_growth --------------------------------------------------------------------------------------
+
+def test_residual_growth_is_float64_one_per_repetition_and_checks_sizes_by_name():
+    """One positive float64 ratio per repetition; with α = 0 every ratio is 1; sizes below 1 are refused with the
+    argument's name."""
+    g = torch.Generator().manual_seed(0)
+    r = rs.residual_growth(3, 2, 0.1, 5, generator=g)
+    assert r.shape == (5,) and r.dtype == F64 and bool((r > 0).all())
+    assert rs.residual_growth(1, 3, 0.0, 2, generator=g).tolist() == [1.0, 1.0]
+    for name, args in (("d", (0, 1, 0.5, 1)), ("n", (1, 0, 0.5, 1)), ("reps", (1, 1, 0.5, 0))):
+        with pytest.raises(ValueError, match=rf"^{name} must be at least 1, got 0$"):
+            rs.residual_growth(*args, generator=g)
+
+
+def test_residual_growth_one_block_of_width_one_is_a_squared_gaussian_shift():
+    """d = n = 1: y = (1 + αθ)x with θ ~ N(0, 1), so the ratio is (1 + αθ)² with mean 1 + α² and variance
+    4α² + 2α⁴ (α = 0.5: mean 1.25, sd ≈ 1.06); 20000 repetitions pin the mean to ±0.03."""
+    r = rs.residual_growth(1, 1, 0.5, 20000, generator=torch.Generator().manual_seed(2))
+    assert float(r.mean()) == pytest.approx(1.25, abs=0.03)
+    assert float(r.min()) >= 0.0
