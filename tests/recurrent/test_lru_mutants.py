@@ -74,3 +74,21 @@ def test_recover_history_with_a_list_zeta_keeps_the_complex64_of_lam():
     x = lru.recover_history(torch.tensor([0.5, -0.5], dtype=F32), [1.5, 0.5])
     assert x.dtype == F32
     torch.testing.assert_close(x, torch.tensor([1.0, 1.0], dtype=F32), atol=1e-6, rtol=0)
+
+
+def test_scan_combine_takes_complex_matrices_and_refuses_complex_3d_by_name():
+    """Complex (T, m) operands are valid (batched channels): (1j, 1) then (1j, 1) is (-1, 1j + 1) entrywise; a
+    complex 3-D a1 is refused under its own name."""
+    a = torch.full((2, 3), 1j, dtype=torch.complex128)
+    b = torch.ones(2, 3, dtype=torch.complex128)
+    a12, b12 = lru.scan_combine(a, b, a, b)
+    assert a12.shape == (2, 3) and bool((a12 == -1).all()) and bool((b12 == 1 + 1j).all())
+    with pytest.raises(ValueError, match=r"^a1 must have 1 or 2 dimension\(s\), got shape \(1, 1, 1\)$"):
+        lru.scan_combine(torch.ones(1, 1, 1, dtype=torch.complex128), [1.0], [1.0], [1.0])
+
+
+def test_scan_combine_names_all_four_operands_when_they_do_not_broadcast():
+    """Shapes (2,), (3,), (1,), (1,) do not broadcast: the message names a1, b1, a2 and b2 with their shapes."""
+    with pytest.raises(ValueError, match=r"^a1 and b1 and a2 and b2 must broadcast together, got shapes "
+                                         r"a1 \(2,\), b1 \(3,\), a2 \(1,\), b2 \(1,\)$"):
+        lru.scan_combine([1.0, 2.0], [1.0, 2.0, 3.0], [1.0], [1.0])
