@@ -134,6 +134,8 @@ def test_gp_posterior_refusals_name_the_argument(k_star, k_star_star, y, message
     """Each argument is refused for its dimension first, then for a size naming the argument it must match."""
     with pytest.raises(ValueError, match=message):
         gp.gp_posterior([[1.0]], k_star, k_star_star, y, 1.0)
+    with pytest.raises(ValueError, match=r"^K must have 2 dimension\(s\), got shape \(1,\)$"):
+        gp.gp_posterior([1.0], k_star, k_star_star, y, 1.0)
 
 
 def test_condition_gaussian_list_arguments_take_the_float32_of_mu():
@@ -144,14 +146,19 @@ def test_condition_gaussian_list_arguments_take_the_float32_of_mu():
 
 
 @pytest.mark.parametrize("Sigma, x_A, message", [
+    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [2.0],
+     r"^Sigma must have shape \(2, 2\) to match mu, got shape \(3, 3\)$"),
     ([1.0, 1.0], [2.0], r"^Sigma must have 2 dimension\(s\), got shape \(2,\)$"),
     ([[1.0, 0.5], [0.5, 1.0]], [[2.0]], r"^x_A must have 1 dimension\(s\), got shape \(1, 1\)$"),
     ([[1.0, 0.5], [0.5, 1.0]], [2.0, 1.0], r"^x_A must have shape \(1,\) to match A, got shape \(2,\)$"),
 ])
 def test_condition_gaussian_refusals_name_the_argument(Sigma, x_A, message):
-    """Sigma and x_A are refused for their dimension first, then x_A for a length naming A."""
+    """Sigma and x_A are refused for their dimension first, then for a size naming mu or A; a 2-D mu for its
+    dimension."""
     with pytest.raises(ValueError, match=message):
         gp.condition_gaussian([0.0, 0.0], Sigma, [0], x_A)
+    with pytest.raises(ValueError, match=r"^mu must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        gp.condition_gaussian([[0.0, 0.0]], [[1.0, 0.5], [0.5, 1.0]], [0], [2.0])
 
 
 def test_linear_kernel_list_arguments_take_the_float32_of_X():
@@ -162,11 +169,14 @@ def test_linear_kernel_list_arguments_take_the_float32_of_X():
 
 
 @pytest.mark.parametrize("Y, Sigma, message", [
+    ([[1.0, 2.0, 3.0]], None, r"^Y must have shape \(any, 2\) to match X, got shape \(1, 3\)$"),
     ([1.0, 2.0], None, r"^Y must have 2 dimension\(s\), got shape \(2,\)$"),
     ([[1.0, 2.0]], [1.0, 1.0], r"^Sigma must have 2 dimension\(s\), got shape \(2,\)$"),
     ([[1.0, 2.0]], [[1.0]], r"^Sigma must have shape \(2, 2\) to match X, got shape \(1, 1\)$"),
 ])
 def test_linear_kernel_refusals_name_the_argument(Y, Sigma, message):
-    """Y and Sigma are refused for their dimension first, then Sigma for a size naming X."""
+    """Y and Sigma are refused for their dimension first, then for a size naming X; a 1-D X for its dimension."""
     with pytest.raises(ValueError, match=message):
         gp.linear_kernel([[1.0, 2.0]], Y, Sigma)
+    with pytest.raises(ValueError, match=r"^X must have 2 dimension\(s\), got shape \(2,\)$"):
+        gp.linear_kernel([1.0, 2.0], [[1.0, 2.0]])
