@@ -119,3 +119,16 @@ def test_ridge_bayes_risk_refuses_a_matrix_grid_and_keeps_float32():
     assert out.dtype == F32
     torch.testing.assert_close(out, torch.tensor([2.5, 1.6], dtype=F32))
     assert float(wd.ridge_bayes_risk(torch.eye(2, dtype=F64), 0.0, 1.0, 2.0)) == pytest.approx(8.0)
+
+
+def test_ridge_bayes_risk_equals_the_matrix_form_for_a_rank_deficient_X():
+    """With A = XᵀX + μI the error of ŵ = A⁻¹Xᵀ(Xw* + ε) is −μA⁻¹w* + A⁻¹Xᵀε, so its expectation is
+    μ²u² tr(A⁻²) + σ² tr(A⁻¹XᵀXA⁻¹); XᵀX has eigenvalues 4, 0.09 and 0 (above and below 1)."""
+    X = torch.tensor([[2.0, 0.0, 0.0], [0.0, 0.3, 0.0]], dtype=F64)
+    u, sigma = 1.5, 0.5
+    mus = torch.tensor([0.1, 1.0, 3.0], dtype=F64)
+    out = wd.ridge_bayes_risk(X, mus, u, sigma)
+    for mu, got in zip(mus.tolist(), out.tolist()):
+        Ainv = torch.linalg.inv(X.T @ X + mu * torch.eye(3, dtype=F64))
+        want = mu ** 2 * u ** 2 * torch.trace(Ainv @ Ainv) + sigma ** 2 * torch.trace(Ainv @ X.T @ X @ Ainv)
+        assert got == pytest.approx(float(want), rel=1e-12)
