@@ -57,3 +57,50 @@ def test_second_moments_keeps_a_low_precision_dtype(dtype):
     out = init.second_moments(torch.ones(1, 2, dtype=dtype), (2 * torch.eye(2, dtype=dtype)).repeat(2, 1, 1))
     assert out.dtype == dtype
     assert out.float().tolist() == [1.0, 4.0, 16.0]
+
+
+def test_scalar_rules_name_their_argument_and_keep_float32():
+    """uniform_bound refuses σ = 0 and relu_second_moment a negative variance, each by name; a float32 σ or s²
+    gives a float32 result (√3σ and s²/2)."""
+    with pytest.raises(ValueError, match=r"^sigma must be positive, got tensor\(0\."):
+        init.uniform_bound(0.0)
+    with pytest.raises(ValueError, match=r"^s2 must be non-negative, got tensor\(-1\."):
+        init.relu_second_moment(-1.0)
+    a = init.uniform_bound(torch.tensor([1.0, 2.0], dtype=F32))
+    assert a.dtype == F32
+    torch.testing.assert_close(a, torch.tensor([3 ** 0.5, 2 * 3 ** 0.5], dtype=F32))
+    assert init.relu_second_moment(torch.tensor([3.0], dtype=F32)).dtype == F32
+
+
+def test_sample_weights_argument_messages():
+    """A zero size, σ = 0 and an unknown distribution are refused with the argument's name and value."""
+    with pytest.raises(ValueError, match=r"^shape must be at least 1, got 0$"):
+        init.sample_weights((2, 0), 1.0, generator=gen())
+    with pytest.raises(ValueError, match=r"^sigma must be positive, got 0\.0$"):
+        init.sample_weights((2,), 0.0, generator=gen())
+    with pytest.raises(ValueError, match=r"^distribution must be one of 'normal', 'uniform', got 'cauchy'$"):
+        init.sample_weights((2,), 1.0, "cauchy", generator=gen())
+
+
+@pytest.mark.parametrize("dtype", [F32, F64])
+def test_sample_weights_uniform_fills_the_symmetric_interval_in_the_requested_dtype(dtype):
+    """Uniform weights lie in [−√3σ, √3σ], reach within 1% of both ends over 20000 draws, and have the
+    requested dtype; normal weights too."""
+    w = init.sample_weights((20000,), 2.0, "uniform", generator=gen(4), dtype=dtype)
+    a = 2.0 * 3 ** 0.5
+    assert w.dtype == dtype
+    assert float(w.min()) >= -a and float(w.max()) <= a
+    assert float(w.min()) < -0.99 * a and float(w.max()) > 0.99 * a
+    assert init.sample_weights((3,), 2.0, generator=gen(4), dtype=dtype).dtype == dtype
+
+
+def test_orthogonal_argument_messages_and_float32_orthogonality():
+    """m and count below 1 are refused by name; a float32 stack of two 3×3 matrices is orthogonal to float32
+    rounding."""
+    with pytest.raises(ValueError, match=r"^m must be at least 1, got 0$"):
+        init.orthogonal(0, generator=gen())
+    with pytest.raises(ValueError, match=r"^count must be at least 1, got 0$"):
+        init.orthogonal(2, count=0, generator=gen())
+    W = init.orthogonal(3, count=2, gain=0.5, generator=gen(1), dtype=F32)
+    assert W.shape == (2, 3, 3) and W.dtype == F32
+    torch.testing.assert_close(W @ W.transpose(1, 2), 0.25 * torch.eye(3).expand(2, 3, 3), atol=1e-6, rtol=0)
