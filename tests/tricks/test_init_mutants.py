@@ -104,3 +104,10 @@ def test_orthogonal_argument_messages_and_float32_orthogonality():
     W = init.orthogonal(3, count=2, gain=0.5, generator=gen(1), dtype=F32)
     assert W.shape == (2, 3, 3) and W.dtype == F32
     torch.testing.assert_close(W @ W.transpose(1, 2), 0.25 * torch.eye(3).expand(2, 3, 3), atol=1e-6, rtol=0)
+
+
+def test_orthogonal_default_is_one_matrix_and_size_one_is_a_sign():
+    """count defaults to 1: shape (1, m, m); m = 1 is valid and gives ±gain."""
+    assert init.orthogonal(3, generator=gen()).shape == (1, 3, 3)
+    W = init.orthogonal(1, count=4, gain=2.0, generator=gen(2))
+    assert W.shape == (4, 1, 1) and sorted(set(W.abs().flatten().tolist())) == [2.0]

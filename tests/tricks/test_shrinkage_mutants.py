@@ -59,3 +59,9 @@ def test_diagonal_solutions_allow_zero_penalty_and_keep_float32():
     assert l1.dtype == F32 and l2.dtype == F32
     torch.testing.assert_close(l1, torch.tensor([1.5, 0.0, -0.875], dtype=F32))
     torch.testing.assert_close(l2, torch.tensor([1.0, 0.15, -0.8], dtype=F32))
+
+
+def test_diagonal_solutions_refuse_a_matrix_minimiser_for_its_rank():
+    """theta_star must be a vector: a (1, 2) matrix is refused for its number of axes."""
+    with pytest.raises(ValueError, match=r"^theta_star must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        sh.l1_solution([[1.0, 2.0]], [[1.0, 1.0]], 0.5)
