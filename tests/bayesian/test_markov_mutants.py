@@ -128,3 +128,14 @@ def test_samplers_keep_float32_states():
                                      torch.Generator().manual_seed(0))
     assert xs.dtype == F32 and acc.dtype == F32
     assert mk.gibbs_bivariate_normal(0.5, 3, torch.zeros(1, 2, dtype=F32), torch.Generator()).dtype == F32
+
+
+def test_sampler_helpers_refuse_states_of_the_wrong_dimension_by_name():
+    """A 1-D x of mh_log_ratio, a 2-D x of tempering_log_accept and 2-D temperatures are refused for their dimension
+    (not for a shape mismatch of a later argument)."""
+    with pytest.raises(ValueError, match=r"^x must have 2 dimension\(s\), got shape \(1,\)$"):
+        mk.mh_log_ratio(lambda z: z.sum(-1), lambda a, b: a.sum(-1), [0.0], [[1.0]])
+    with pytest.raises(ValueError, match=r"^x must have 1 dimension\(s\), got shape \(1, 1\)$"):
+        mk.tempering_log_accept(lambda x, k: x, [[1.0]], torch.tensor([0]), torch.tensor([0]), [0.0])
+    with pytest.raises(ValueError, match=r"^c must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        mk.simulated_tempering(lambda x: x, [[1.0, 2.0]], [0.0, 0.0], [0.0], 1, 1.0, torch.Generator())
