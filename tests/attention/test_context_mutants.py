@@ -33,3 +33,10 @@ def test_attention_context_reads_list_encoder_states_in_the_dtype_of_xi():
     c, alpha = cx.attention_context(torch.tensor([0.0, 0.0], dtype=F32), [[1.0, 0.0], [3.0, 2.0]])
     assert (c.dtype, alpha.dtype) == (F32, F32)
     assert (c.tolist(), alpha.tolist()) == ([2.0, 1.0], [0.5, 0.5])
+
+
+def test_layer_flops_accept_the_smallest_sizes():
+    """n = d = k = 1 are allowed: 4 n^2 d = 4, 4 n d^2 = 4 and 2 k n d^2 = 2 multiply-adds."""
+    assert cx.layer_flops("attention", 1, 1) == 4
+    assert cx.layer_flops("recurrent", 1, 1) == 4
+    assert cx.layer_flops("convolution", 1, 1, k=1) == 2

@@ -85,3 +85,43 @@ def test_position_wise_ffn_messages_name_their_sources():
         tf.position_wise_ffn(Y, W1, b1, rand(2, 2), b2)
     with pytest.raises(ValueError, match=r"^b2 must have shape \(2,\) to match W2's rows, got shape \(3,\)$"):
         tf.position_wise_ffn(Y, W1, b1, W2, rand(3))
+
+
+def test_multihead_attention_reads_lists_in_the_dtype_of_x():
+    """A float32 X makes list memory, weights, biases and mask float32. Zero queries and keys weigh the two
+    memory tokens equally, so with identity value and output maps the result is their mean plus the biases."""
+    I = [[1.0, 0.0], [0.0, 1.0]]
+    W_in = [[0.0, 0.0]] * 4 + I
+    X = torch.tensor([[5.0, -5.0]], dtype=F32)
+    out = tf.multihead_attention(X, W_in, I, 1, in_proj_bias=[0.0] * 4 + [1.0, 0.0], out_proj_bias=[0.0, 0.5],
+                                 memory=[[1.0, 0.0], [3.0, 2.0]], mask=[[0.0, 0.0]])
+    assert out.dtype == F32 and out.tolist() == [[3.0, 1.5]]
+
+
+def test_multihead_attention_keeps_bfloat16_without_biases():
+    """bfloat16 X without biases stays bfloat16: the zero biases are made in X's dtype, not float32."""
+    I = torch.eye(2, dtype=torch.bfloat16)
+    X = torch.tensor([[1.0, 0.0], [0.0, 1.0]], dtype=torch.bfloat16)
+    out = tf.multihead_attention(X, torch.cat([0 * I, 0 * I, I]), I, 2)
+    assert out.dtype == torch.bfloat16 and out.tolist() == [[0.5, 0.5], [0.5, 0.5]]
+
+
+def test_multihead_attention_messages_name_their_sources():
+    """memory, in_proj_weight, out_proj_weight and both biases of the wrong shape name where the shape comes from."""
+    X, I = rand(1, 2), torch.eye(2, dtype=D)
+    W_in = torch.cat([I, I, I])
+    with pytest.raises(ValueError, match=r"^memory must have shape \(\.\.\., 2\) to match X's width, "
+                                         r"got shape \(1, 3\)$"):
+        tf.multihead_attention(X, W_in, I, 1, memory=rand(1, 3))
+    with pytest.raises(ValueError, match=r"^in_proj_weight must have shape \(6, 2\) to match 3d × d for X's width, "
+                                         r"got shape \(4, 2\)$"):
+        tf.multihead_attention(X, W_in[:4], I, 1)
+    with pytest.raises(ValueError, match=r"^out_proj_weight must have shape \(2, 2\) to match X's width, "
+                                         r"got shape \(1, 2\)$"):
+        tf.multihead_attention(X, W_in, I[:1], 1)
+    with pytest.raises(ValueError, match=r"^in_proj_bias must have shape \(6,\) to match in_proj_weight, "
+                                         r"got shape \(2,\)$"):
+        tf.multihead_attention(X, W_in, I, 1, in_proj_bias=rand(2))
+    with pytest.raises(ValueError, match=r"^out_proj_bias must have shape \(2,\) to match out_proj_weight, "
+                                         r"got shape \(6,\)$"):
+        tf.multihead_attention(X, W_in, I, 1, out_proj_bias=rand(6))
