@@ -72,3 +72,15 @@ def test_list_centre_vector_takes_the_dtype_of_float32_output_embeddings():
     out = em.logbilinear_probs([0.25, -1.0], Y)
     assert out.dtype == F32
     torch.testing.assert_close(out, torch.softmax(Y @ torch.tensor([0.25, -1.0], dtype=F32), 0), atol=1e-6, rtol=0)
+
+
+def test_random_walk_formulas_on_a_batch_with_d_1_and_float32():
+    """Rows of a (2, 2) batch are separate vectors; d = 1; a list v_c takes float32 from v_w. Closed forms:
+    ‖a‖²/2 - log Z, ‖b‖²/2 - log Z, ‖a+b‖²/2 - 2 log Z and e^{‖a‖²/2}."""
+    a = torch.tensor([[1.0, 0.0], [0.0, 2.0]], dtype=F32)
+    b = [[0.0, 1.0], [1.0, 0.0]]
+    out = em.randwalk_log_cooccurrence(a, b, 1, log_Z=0.5)
+    assert out.dtype == F32
+    expected = torch.tensor([[0.5 - 0.5, 0.5 - 0.5, 1.0 - 1.0], [2.0 - 0.5, 0.5 - 0.5, 2.5 - 1.0]], dtype=F32)
+    torch.testing.assert_close(out, expected, atol=1e-6, rtol=0)
+    torch.testing.assert_close(em.discourse_moment(a, 1), torch.tensor([math.exp(0.5), math.exp(2.0)], dtype=F32))

@@ -192,3 +192,14 @@ def test_architecture_shapes_names_a_bad_stage(stages, message):
     """A stage with two kinds, and a fully connected stage of 0 units, are refused with their values."""
     with pytest.raises(ValueError, match=message):
         ly.architecture_shapes((1, 8, 8), stages)
+
+
+def test_conv2d_keeps_float16_takes_list_bias_in_x_dtype_and_names_the_bias_count():
+    """float16 in gives float16 out; a list bias 1e300 (inf in float32) is refused as b; a wrong bias length is
+    reported against C_out = 3 (not C_in = 2)."""
+    out = ly.conv2d(torch.ones(1, 3, 3, dtype=torch.float16), torch.ones(2, 1, 2, 2, dtype=torch.float16))
+    assert out.dtype == torch.float16 and out.float().tolist() == [[[4.0, 4.0], [4.0, 4.0]]] * 2
+    with pytest.raises(ValueError, match=r"^b must be finite, got \[.*inf"):
+        ly.conv2d(torch.ones(1, 3, 3, dtype=F32), torch.ones(1, 1, 2, 2, dtype=F32), [1e300])
+    with pytest.raises(ValueError, match=r"^b must have one bias per output channel of w \(3\), got shape \(2,\)$"):
+        ly.conv2d(torch.ones(2, 3, 3, dtype=F64), torch.ones(3, 2, 1, 1, dtype=F64), [0.0, 0.0])
