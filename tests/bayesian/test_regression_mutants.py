@@ -60,3 +60,11 @@ def test_regression_refusals_name_the_argument(call, message):
     """A prior covariance, posterior mean or covariance of the wrong size names the argument it must match."""
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_predictive_accepts_a_singular_covariance_and_zero_noise():
+    """A rank-one posterior covariance [[1, 1], [1, 1]] is valid (semi-definite): along (1, -1) it has no variance;
+    noise 0 makes the variance of y* that of f*: x* = (1, -1) gives 0, 0; x* = (1, 1) gives 4, 4."""
+    mean, var_f, var_y = rg.predictive([[1.0, -1.0], [1.0, 1.0]], [2.0, 1.0], [[1.0, 1.0], [1.0, 1.0]], 0.0)
+    assert mean.tolist() == [1.0, 3.0]
+    assert var_f.tolist() == [0.0, 4.0] and var_y.tolist() == [0.0, 4.0]
