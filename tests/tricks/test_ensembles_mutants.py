@@ -57,3 +57,10 @@ def test_bagged_average_averages_over_the_first_axis_and_names_a_scalar():
     torch.testing.assert_close(en.bagged_average(p), torch.tensor([[0.4, 0.6], [0.5, 0.5]], dtype=torch.float64))
     with pytest.raises(ValueError, match=r"^predictions must have at least 1 dimension\(s\), got shape \(\)$"):
         en.bagged_average(0.5)
+
+
+def test_bootstrap_indices_smallest_sizes():
+    """n = 1 (every index is 0) and K = 1 (one sample) are valid."""
+    g = torch.Generator().manual_seed(0)
+    assert en.bootstrap_indices(1, 2, generator=g).tolist() == [[0], [0]]
+    assert en.bootstrap_indices(4, 1, generator=g).shape == (1, 4)

@@ -111,3 +111,12 @@ def test_orthogonal_default_is_one_matrix_and_size_one_is_a_sign():
     assert init.orthogonal(3, generator=gen()).shape == (1, 3, 3)
     W = init.orthogonal(1, count=4, gain=2.0, generator=gen(2))
     assert W.shape == (4, 1, 1) and sorted(set(W.abs().flatten().tolist())) == [2.0]
+
+
+@pytest.mark.parametrize("distribution", ["normal", "uniform"])
+def test_sample_weights_are_placed_on_the_requested_device(distribution):
+    """The weights end on the device asked for: PyTorch's "meta" device (shapes without data) exists on every
+    machine, so a forgotten placement shows as a CPU tensor; a single weight (shape (1,)) is valid."""
+    w = init.sample_weights((2, 3), 1.0, distribution, generator=gen(), device="meta")
+    assert w.device.type == "meta" and w.shape == (2, 3) and w.dtype == F64
+    assert init.sample_weights((1,), 1.0, distribution, generator=gen()).shape == (1,)
