@@ -227,3 +227,13 @@ def test_affine_list_parameters_take_a_float32_H_dtype():
     at, bt = torch.tensor(a), torch.tensor(b)
     torch.testing.assert_close(bn, F.batch_norm(H, None, None, at, bt, training=True, eps=1e-3))
     torch.testing.assert_close(ln, F.layer_norm(H, (3,), at, bt, eps=1e-3))
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+def test_default_affine_parameters_keep_a_low_precision_dtype(dtype):
+    """Without alpha and beta (1 and 0 by default) a bfloat16 or float16 H stays in its dtype; [[1, 3]] at eps = 0
+    normalises to ±1 exactly."""
+    H = torch.tensor([[1.0, 3.0], [3.0, 1.0]], dtype=dtype)
+    ln, bn = nm.layer_norm(H, eps=0.0), nm.batch_norm(H, eps=0.0)
+    assert ln.dtype == dtype and bn.dtype == dtype
+    assert ln.float().tolist() == [[-1.0, 1.0], [1.0, -1.0]] and bn.float().tolist() == [[-1.0, 1.0], [1.0, -1.0]]
