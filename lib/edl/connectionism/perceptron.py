@@ -496,10 +496,10 @@ def planted_margin_data(batch: int, s: int, n: int, gamma: float, *, generator: 
     .. math:: \mathbf x_i\sim\mathcal N(0,I_n)\ \text{conditioned on}\ |\mathbf x_i\cdot\mathbf w^*|>\gamma,
               \qquad y_i=\operatorname{sign}(\mathbf x_i\cdot\mathbf w^*),\quad\|\mathbf w^*\|=1
 
-    ``batch`` : number of data sets B; ``s`` : points each; ``n`` : dimension; ``gamma`` : planted
-    margin, > 0; ``generator`` : randomness. Exact sampling without rejection: the component along
-    :math:`\mathbf w^*` is drawn from the conditioned normal by inverting its CDF, the rest is an
-    independent Gaussian orthogonal to :math:`\mathbf w^*`. Returns ``x`` ``(B, s, n)``, ``y`` ``(B, s)``, ``w_star`` ``(B, n)``.
+    ``batch`` : data sets B; ``s`` : points each; ``n`` : dimension; ``gamma`` : the margin, in (0, 37.5] (where
+    Φ(−γ) is a normal float64); ``generator`` : randomness. Exact sampling: the part along :math:`\mathbf w^*`
+    inverts the upper tail, Φ(−c) = (1 − u) Φ(−γ) in float64 (the lower tail rounds Φ(γ) to 1 past γ = 8.3), the
+    rest is a Gaussian orthogonal to it. Returns ``x`` ``(B, s, n)``, ``y`` ``(B, s)``, ``w_star`` ``(B, n)``.
 
     >>> x, y, w = planted_margin_data(3, 50, 4, 0.2, generator=torch.Generator().manual_seed(0))
     >>> bool((set_margin(x, y, w) > 0.2).all())
@@ -507,6 +507,7 @@ def planted_margin_data(batch: int, s: int, n: int, gamma: float, *, generator: 
     """
     batch, s, n = (v.require_int(k, val, minimum=1) for k, val in (("batch", batch), ("s", s), ("n", n)))
     gamma = v.require_positive_scalar("gamma", gamma)
+    v.require_in_range("gamma", gamma, 0, 37.5)  # Φ(-γ) underflows float64 past 37.5
     v.require_generator("generator", generator)
     if not v.require_dtype("dtype", dtype).is_floating_point:
         raise ValueError(f"dtype must be a floating dtype, got {dtype}")
@@ -515,12 +516,8 @@ def planted_margin_data(batch: int, s: int, n: int, gamma: float, *, generator: 
     w_star = w_star / w_star.norm(dim=-1, keepdim=True)
     g = torch.randn(batch, s, n, generator=generator, dtype=dtype, device=device)
     g = g - (g @ w_star.unsqueeze(-1)) * w_star.unsqueeze(1)  # the part orthogonal to w*: N(0, I - w* w*^T)
-    # the part along w*: a standard normal conditioned on |c| > gamma, by inverting its upper tail
-    # Φ(-c) = (1 - u) Φ(-γ) in float64; the lower-tail form Φ(c) = Φ(γ) + u (1 - Φ(γ)) rounds Φ(γ) to 1 past γ ≈ 8.3
     u = torch.rand(batch, s, generator=generator, dtype=dtype, device=device)
-    tail = torch.special.log_ndtr(torch.tensor(-gamma, dtype=torch.float64, device=g.device)).exp()  # ndtr(-γ) is 0 past γ ≈ 8.3
-    if tail < torch.finfo(torch.float64).tiny:
-        raise ValueError(f"gamma must be at most 37.5 (the normal mass beyond it underflows float64), got {gamma}")
+    tail = torch.special.log_ndtr(torch.tensor(-gamma, dtype=torch.float64, device=g.device)).exp()  # ndtr(-γ): 0
     c = (-torch.special.ndtri(tail * (1 - u.double()))).to(dtype)
     sign = torch.randint(0, 2, (batch, s), generator=generator, device=g.device).to(dtype) * 2 - 1
     x = g + (sign * c).unsqueeze(-1) * w_star.unsqueeze(1)
