@@ -50,7 +50,8 @@ def robust_logistic_loss(w, b, X, y, eps, p=math.inf) -> torch.Tensor:
               =\frac1n\sum_i\log\big(1+e^{-y_i(w^\top x_i+b)+\epsilon\|w\|_{p^*}}\big)
 
     The loss is decreasing in the margin, and :math:`\min_{\|\delta\|_p\le\epsilon}y\,w^\top\delta=
-    -\epsilon\|w\|_{p^*}` (dual norm). Book label: ``adv.robust-training``. ``w`` : ``(d,)``; ``b`` : a
+    -\epsilon\|w\|_{p^*}` (dual norm); at :math:`w=0` the dual norm's gradient is taken as the zero subgradient.
+    Book label: ``adv.robust-training``. ``w`` : ``(d,)``; ``b`` : a
     number or 0-d tensor; ``X`` : ``(n, d)``; ``y`` : ``(n,)`` in ±1; ``eps`` : ≥ 0; ``p`` : in
     :math:`[1,\infty]`. Differentiable in ``w`` and ``b``.
 
@@ -64,7 +65,9 @@ def robust_logistic_loss(w, b, X, y, eps, p=math.inf) -> torch.Tensor:
     y = _signs("y", y, w, X.shape[0])
     eps = v.require_positive_scalar("eps", eps, strict=False)
     q = dual_exponent(_exponent("p", p))
-    margin = y * (X @ w + b) - eps * p_norm(w, q)
+    # at w = 0 the dual norm has no gradient (autograd gives 0/0 for 1 < q < inf): take the zero subgradient
+    penalty = p_norm(w, q) if bool((w != 0).any()) else (w * 0).sum()
+    margin = y * (X @ w + b) - eps * penalty
     return F.softplus(-margin).mean()
 
 
