@@ -180,13 +180,16 @@ def kernel_regression(K, K_cross, y, f0, f0_cross) -> torch.Tensor:
 
     .. math:: h^*(x)=f_0(x)+k(x)^\top K^+(y-f_0),\qquad h^*(x_i)=y_i\ \text{for invertible }K.
 
-    Book label: ``ntk.kernel-regression-solution``. ``K`` : (s, s) training kernel; ``K_cross`` : (n, s);
-    ``y``, ``f0`` : (s,) targets and initial outputs on the training inputs; ``f0_cross`` : (n,) on the points.
+    Book label: ``ntk.kernel-regression-solution``. ``K`` : (s, s) training kernel, symmetric positive
+    semi-definite (its symmetric part is used); ``K_cross`` : (n, s); ``y``, ``f0`` : (s,) targets and initial
+    outputs on the training inputs; ``f0_cross`` : (n,) on the points.
 
     >>> kernel_regression([[2.0]], [[1.0]], [1.0], [0.5], [0.2]).tolist()
     [0.45]
     """
     K = _kernel_args(K)
+    v.require_covariance("K", K, strict=False)
+    K = (K + K.T) / 2                                      # the Hermitian pseudo-inverse reads one triangle only
     Kc = _kernel_args(K_cross, square=False, name="K_cross")
     v.require_shape("K_cross", Kc, (None, K.shape[0]), match="K")
     y = _vector("y", y, K.shape[0], K, "K")
