@@ -6,6 +6,7 @@ import math
 import pytest
 import torch
 
+from edl.generative import gan_metrics as gm
 from edl.generative import gans as ga
 
 F32 = torch.float32
@@ -199,3 +200,15 @@ def test_train_toy_gan_accepts_one_step_of_one_sample():
     """steps = batch = 1 are allowed: the path has 2 points, the first θ₀."""
     th = ga.train_toy_gan(1, 0.1, 0.1, 1, torch.Generator().manual_seed(0), theta0=0.25)
     assert th.shape == (2,) and float(th[0]) == 0.25 and th.dtype == torch.float64
+
+
+def test_saddle_objective_default_nodes_is_80():
+    """At θ − μ = 4 the quadrature error still shows near 1e-7: the default equals nodes = 80 and differs from 81.
+
+    Against the exact value JS(N(μ,1), N(θ,1)) − log 2 (trapezoidal JS) both node counts are within 1e-6.
+    """
+    t = torch.tensor([6.0], dtype=torch.float64)
+    out, out80, out81 = ga.saddle_objective(t), ga.saddle_objective(t, nodes=80), ga.saddle_objective(t, nodes=81)
+    assert torch.equal(out, out80) and abs(float(out80[0] - out81[0])) > 1e-9
+    exact = float(gm.js_shifted_gaussians(4.0, 1.0)) - math.log(2)
+    assert float(out[0]) == pytest.approx(exact, abs=1e-6) and float(out81[0]) == pytest.approx(exact, abs=1e-6)
