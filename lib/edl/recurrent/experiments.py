@@ -58,7 +58,7 @@ class CharLSTM(nn.Module):
         hidden = v.require_int("hidden", hidden, minimum=1)
         seed = v.require_int("seed", seed, minimum=0)
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+            torch.default_generator.manual_seed(seed)   # the CPU generator only: CUDA, MPS, ... left alone
             self.lstm = nn.LSTM(self.vocab_size, hidden)
             self.readout = nn.Linear(hidden, self.vocab_size)
             with torch.no_grad():
@@ -178,7 +178,7 @@ class LRUClassifier(nn.Module):
         self.B = nn.Parameter(torch.randn(m, n_in, 2, generator=g) * scale)
         self.C = nn.Parameter(torch.randn(m, m, 2, generator=g) / math.sqrt(m))
         with torch.random.fork_rng(devices=[]):  # the head from the seed too, not from the global generator
-            torch.manual_seed(int(torch.randint(2**62, (), generator=g)))
+            torch.default_generator.manual_seed(int(torch.randint(2**62, (), generator=g)))
             self.head = nn.Sequential(nn.Linear(m, 16), nn.ReLU(), nn.Linear(16, 1))
 
     def forward(self, x):
@@ -197,7 +197,7 @@ class RNNClassifier(nn.Module):
         super().__init__()
         n_in, m = v.require_int("n_in", n_in, minimum=1), v.require_int("m", m, minimum=1)
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(v.require_int("seed", seed, minimum=0))
+            torch.default_generator.manual_seed(v.require_int("seed", seed, minimum=0))
             self.rnn = nn.RNN(n_in, m)
             self.head = nn.Sequential(nn.Linear(m, 16), nn.ReLU(), nn.Linear(16, 1))
 
