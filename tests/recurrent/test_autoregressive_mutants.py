@@ -98,3 +98,31 @@ def test_rnn_lm_names_the_token_range():
     """With V = 4 tokens the valid indices are 0..3, and the message gives that range and the tokens."""
     with pytest.raises(ValueError, match=r"^tokens must lie in 0\.\.3, got \[0, 4\]$"):
         ar.rnn_lm_log_prob([0, 4], *_rnn_lm_weights(torch.float64))
+
+
+def test_nade_reads_list_parameters_in_the_float32_of_x():
+    """W, c, V and b given as lists take x's float32: the conditionals are float32 and equal the float64 ones."""
+    g = torch.Generator().manual_seed(1)
+    x = torch.tensor([[1.0, 0.0, 1.0]])
+    W, c, V, b = (torch.randn(*s, generator=g, dtype=torch.float64) for s in ((2, 3), (2,), (3, 2), (3,)))
+    got = ar.nade_conditionals(x, W.tolist(), c.tolist(), V.tolist(), b.tolist())
+    assert got.dtype == torch.float32
+    torch.testing.assert_close(got.double(), ar.nade_conditionals(x.double(), W, c, V, b), atol=1e-6, rtol=0)
+
+
+def test_nade_shape_messages_name_the_arguments_they_match():
+    """V must be (n, H) to match x and W, b must be (n,) to match x: each message says so."""
+    x, W, c = [[1.0, 0.0, 1.0]], [[0.0] * 3] * 2, [0.0, 0.0]
+    with pytest.raises(ValueError, match=r"^V must have shape \(3, 2\) to match x and W, got shape \(2, 3\)$"):
+        ar.nade_conditionals(x, W, c, [[0.0] * 3] * 2, [0.0] * 3)
+    with pytest.raises(ValueError, match=r"^b must have shape \(3,\) to match x, got shape \(2,\)$"):
+        ar.nade_conditionals(x, W, c, [[0.0] * 2] * 3, [0.0] * 2)
+
+
+def test_non_binary_x_is_shown_as_a_list_below_20_entries_and_as_a_tensor_from_20():
+    """The message lists up to 19 entries of a non-binary x and shows the tensor itself from 20 entries on."""
+    p19, p20 = [[0.5] * 19], [[0.5] * 20]
+    with pytest.raises(ValueError, match=r"^x must hold 0s and 1s, got \[\[0\.5, "):
+        ar.bernoulli_log_likelihood(p19, p19)
+    with pytest.raises(ValueError, match=r"^x must hold 0s and 1s, got tensor\("):
+        ar.bernoulli_log_likelihood(p20, p20)

@@ -1,5 +1,6 @@
 """Edge cases of edl.recurrent.elman that its mutation run exposed: array-like arguments taking the float32 of
-the sequence, and shape errors that name the argument the expected shape comes from."""
+the sequence (in elman_forward, bptt_state_grads and per_step_param_grads too), and shape errors that name the
+argument the expected shape comes from."""
 
 import pytest
 import torch
@@ -66,3 +67,49 @@ def test_bptt_path_contributions_names_x_and_U_for_a_wrong_c():
     """c must be (T, m) with T from x and m from U: the message names both."""
     with pytest.raises(ValueError, match=r"^c must have shape \(2, 2\) to match x and U, got shape \(2, 1\)$"):
         el.bptt_path_contributions([[1.0], [0.0]], [[0.5, 0.0], [0.0, 0.5]], [[1.0], [1.0]], 1.0, [[0.0], [1.0]])
+
+
+def _elman_params(seed=0, m=2, n=3, q=2):
+    """Random float64 U (m, m), V (m, n), b (m,), W (q, m)."""
+    g = torch.Generator().manual_seed(seed)
+    return [torch.randn(*s, generator=g, dtype=torch.float64) / 2 for s in ((m, m), (m, n), (m,), (q, m))]
+
+
+def test_list_parameters_take_the_float32_of_the_sequence():
+    """elman_forward's b, bptt_state_grads' W and delta, and per_step_param_grads' gbar given as lists take x's
+    float32: the results are float32 and equal the float64 ones to float32 precision."""
+    U, V, b, W = _elman_params()
+    g = torch.Generator().manual_seed(1)
+    x3 = torch.randn(4, 2, 3, generator=g)
+    got = el.elman_forward(x3, U.float(), V.float(), b.tolist())
+    assert got.dtype == F32
+    torch.testing.assert_close(got.double(), el.elman_forward(x3.double(), U, V, b), atol=1e-5, rtol=0)
+    x, delta, gbar = torch.randn(4, 3, generator=g), torch.randn(4, 2, generator=g), torch.randn(4, 2, generator=g)
+    got = el.bptt_state_grads(x, U.float(), V.float(), W.tolist(), delta.double().tolist())
+    assert got.dtype == F32
+    want = el.bptt_state_grads(x.double(), U, V, W, delta.double())
+    torch.testing.assert_close(got.double(), want, atol=1e-5, rtol=0)
+    got = el.per_step_param_grads(x, U.float(), V.float(), gbar.double().tolist())
+    want = el.per_step_param_grads(x.double(), U, V, gbar.double())
+    for a, w in zip(got, want):
+        assert a.dtype == F32
+        torch.testing.assert_close(a.double(), w, atol=1e-5, rtol=0)
+
+
+def test_shape_messages_name_the_arguments_they_match():
+    """A non-square U asks for (rows, rows); V's shape comes from U and x; b's and W's from U; delta's from x and
+    W; gbar's from x and U: each message says so."""
+    U, V, b, W = _elman_params()
+    x3, x = torch.zeros(4, 1, 3, dtype=torch.float64), torch.zeros(4, 3, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"^U must have shape \(2, 2\), got shape \(2, 3\)$"):
+        el.elman_forward(x3, torch.zeros(2, 3, dtype=torch.float64), V, b)
+    with pytest.raises(ValueError, match=r"^V must have shape \(2, 3\) to match U and x, got shape \(2, 2\)$"):
+        el.elman_forward(x3, U, V[:, :2], b)
+    with pytest.raises(ValueError, match=r"^b must have shape \(2,\) to match U, got shape \(1,\)$"):
+        el.elman_forward(x3, U, V, b[:1])
+    with pytest.raises(ValueError, match=r"^W must have shape \(any, 2\) to match U, got shape \(2, 1\)$"):
+        el.bptt_state_grads(x, U, V, W[:, :1], torch.zeros(4, 2, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"^delta must have shape \(4, 2\) to match x and W, got shape \(4, 3\)$"):
+        el.bptt_state_grads(x, U, V, W, torch.zeros(4, 3, dtype=torch.float64))
+    with pytest.raises(ValueError, match=r"^gbar must have shape \(4, 2\) to match x and U, got shape \(3, 2\)$"):
+        el.per_step_param_grads(x, U, V, torch.zeros(3, 2, dtype=torch.float64))
