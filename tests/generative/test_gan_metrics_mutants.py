@@ -128,3 +128,99 @@ def test_virtual_batch_norm_beta_message_names_the_feature_row():
     """A beta with 3 entries cannot shift 2 features: the message names beta and the row shape."""
     with pytest.raises(ValueError, match=r"^beta must broadcast to one feature row's shape \(2,\), got shape \(3,\)$"):
         gm.virtual_batch_norm([[1.0, 2.0]], [[0.0, 0.0]], beta=[1.0, 1.0, 1.0])
+
+
+# --- js_shifted_gaussians ---------------------------------------------------------------------------------------------
+
+def test_js_is_symmetric_in_theta_even_on_a_coarse_grid():
+    """JS(N(0,σ²), N(θ,σ²)) = JS(N(0,σ²), N(−θ,σ²)), and the grid [min(0,θ) − 10σ, max(0,θ) + 10σ] is mirrored
+    with θ, so even 101 points (spacing about 2σ, far from converged) give equal values for ±θ."""
+    out = gm.js_shifted_gaussians(torch.tensor([200.0, -200.0, 0.5, -0.5], dtype=D), 1.0, points=101)
+    assert float(out[0]) == pytest.approx(float(out[1]), abs=1e-12)
+    assert float(out[2]) == pytest.approx(float(out[3]), abs=1e-12)
+    assert abs(float(out[0]) - math.log(2)) > 1e-6          # coarse enough that the grid's placement shows
+
+
+def test_js_with_the_fewest_points():
+    """points = 101 is allowed; identical Gaussians have JS = 0 (the integrand vanishes up to rounding)."""
+    assert float(gm.js_shifted_gaussians(0.0, 1.0, points=101)) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_js_default_points_is_20001():
+    """A shift of 1e5 σ makes the default grid coarse (spacing about 5σ), so the point count shows in the value."""
+    t = torch.tensor([1e5], dtype=D)
+    out, out_d, out_other = (gm.js_shifted_gaussians(t, 1.0), gm.js_shifted_gaussians(t, 1.0, points=20001),
+                             gm.js_shifted_gaussians(t, 1.0, points=20002))
+    assert torch.equal(out, out_d) and abs(float(out[0] - out_other[0])) > 1e-6
+
+
+# --- wasserstein_1d, gradient_penalty ---------------------------------------------------------------------------------
+
+def test_wasserstein_reads_a_list_y_in_the_dtype_of_x():
+    """float32 x makes a list y float32: the docstring's W = 2 in float32."""
+    out = gm.wasserstein_1d(torch.tensor([0.0, 1.0], dtype=F32), [3.0, 2.0])
+    assert out.dtype == F32 and float(out) == 2.0
+
+
+@pytest.mark.parametrize("which", ["x_fake", "eps"])
+def test_gradient_penalty_reads_list_arguments_in_the_dtype_of_x_real(which):
+    """float32 x_real makes a list x_fake or eps float32: the docstring's (3 − 1)² = 4 in float32."""
+    args = {"x_fake": torch.tensor([[1.0]], dtype=F32), "eps": torch.tensor([0.5], dtype=F32)}
+    args[which] = args[which].tolist()
+    out = gm.gradient_penalty(lambda x: 3 * x.sum(-1), torch.tensor([[0.0]], dtype=F32), args["x_fake"], args["eps"])
+    assert out.dtype == F32 and float(out) == 4.0
+
+
+def test_gradient_penalty_eps_message_names_the_rows_of_x_real():
+    """eps needs one value per row of x_real, even a broadcastable single one."""
+    msg = r"^eps must have shape \(2,\) to match x_real \(one per row\), got shape \(1,\)$"
+    with pytest.raises(ValueError, match=msg):
+        gm.gradient_penalty(lambda x: x.sum(-1), [[0.0], [1.0]], [[1.0], [0.0]], [0.5])
+
+
+def test_gradient_penalty_at_an_interior_interpolate():
+    """f(x) = ‖x‖² has gradient 2x̂; x̂ = ¼(1, 0) + ¾(1, 1) = (1, ¾), so ‖∇f‖ = 2.5 and the penalty (2.5 − 1)²."""
+    out = gm.gradient_penalty(lambda x: (x**2).sum(-1), [[1.0, 0.0]], [[1.0, 1.0]], [0.25])
+    assert float(out) == pytest.approx(2.25, abs=1e-14)
+
+
+def test_gradient_penalty_refuses_a_critic_with_a_column_output():
+    """A critic returning (N, 1) instead of (N,) is refused, with the expected shape in the message."""
+    with pytest.raises(ValueError, match=r"^critic must return one value per row, shape \(2,\)$"):
+        gm.gradient_penalty(lambda x: x.sum(-1, keepdim=True), [[0.0, 1.0, 2.0], [1.0, 1.0, 1.0]],
+                            [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]], [0.5, 0.5])
+
+
+# --- duplicate_probability, inception_score, kl_data_model ------------------------------------------------------------
+
+def test_duplicate_probability_with_a_single_value():
+    """N = 1 is allowed: one draw has no duplicate, two draws from one value always collide."""
+    assert float(gm.duplicate_probability(1, 1)) == 0.0 and float(gm.duplicate_probability(2, 1)) == 1.0
+
+
+def test_inception_score_with_a_class_never_predicted():
+    """A class with p(y) = 0 adds nothing (0 log 0 = 0): two sure, distinct predictions over 3 classes give IS = 2."""
+    out = gm.inception_score([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert float(out) == pytest.approx(2.0, abs=1e-14)
+
+
+def test_kl_data_model_refuses_a_repeated_grid_point():
+    """A grid with a repeated point is not strictly increasing."""
+    with pytest.raises(ValueError, match=r"^x must be a strictly increasing grid$"):
+        gm.kl_data_model([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("which", ["log_p", "log_q"])
+def test_kl_data_model_reads_list_log_densities_in_the_dtype_of_x(which):
+    """float32 x makes a list log-density float32: equal uniform densities on [0, 1] give KL = 0 in float32."""
+    args = {"log_p": torch.zeros(3, dtype=F32), "log_q": torch.zeros(3, dtype=F32), which: [0.0, 0.0, 0.0]}
+    out = gm.kl_data_model(args["log_p"], args["log_q"], torch.tensor([0.0, 0.5, 1.0], dtype=F32))
+    assert out.dtype == F32 and float(out) == 0.0
+
+
+@pytest.mark.parametrize("which", ["log_p", "log_q"])
+def test_kl_data_model_length_message_names_x(which):
+    """Each log-density needs one value per grid point of x, even a broadcastable single one."""
+    args = {"log_p": [0.0, 0.0], "log_q": [0.0, 0.0], which: [0.0]}
+    with pytest.raises(ValueError, match=rf"^{which} must have shape \(2,\) to match x, got shape \(1,\)$"):
+        gm.kl_data_model(args["log_p"], args["log_q"], [0.0, 1.0])
