@@ -69,8 +69,8 @@ def test_p_norm_count_keeps_float32_and_counts_nonzeros():
 def test_p_norm_is_scale_free_in_a_batch_of_different_sizes():
     """Each row is rescaled by its own maximum: rows of very different sizes keep their own norms."""
     x = T([[3.0, 4.0], [3e-200, 4e-200], [0.0, 0.0]])
-    assert at.p_norm(x, 2).tolist() == pytest.approx([5.0, 5e-200, 0.0], rel=1e-14)
-    assert at.p_norm(x, 1).tolist() == pytest.approx([7.0, 7e-200, 0.0], rel=1e-14)
+    assert at.p_norm(x, 2).tolist() == pytest.approx([5.0, 5e-200, 0.0], rel=1e-14, abs=0)
+    assert at.p_norm(x, 1).tolist() == pytest.approx([7.0, 7e-200, 0.0], rel=1e-14, abs=0)
 
 
 # --- steepest direction -----------------------------------------------------------------------------------
@@ -92,6 +92,13 @@ def test_steepest_direction_of_rows_whose_largest_entry_is_one():
     for row, v in zip(z, out):
         assert float(at.p_norm(v, 3)) == pytest.approx(1.0, abs=1e-14)
         assert float(v @ row) == pytest.approx(float(np.linalg.norm(row.numpy(), 1.5)), abs=1e-13)
+
+
+def test_steepest_direction_rescales_each_row_by_its_own_maximum():
+    """Rows of very different sizes, p = 1.5 (|z|^2 inside): the tiny row still gets a unit-norm direction."""
+    out = at.steepest_direction(T([[1e-200, 2e-200], [1.0, 1.0]]), 1.5)
+    assert at.p_norm(out, 1.5).tolist() == pytest.approx([1.0, 1.0], rel=1e-12, abs=0)
+    assert out[0].tolist() == pytest.approx([1 / 9 ** (2 / 3), 4 / 9 ** (2 / 3)], rel=1e-12)     # |z|^2 / |z|_3^2
 
 
 def test_steepest_direction_refuses_a_zero_row_of_a_three_axis_batch():
@@ -123,6 +130,18 @@ def test_is_adversarial_budget_messages():
         at.is_adversarial(_two, x, T([[0.1, 0.1]]), [1], eps=1.0, p=2)
     with pytest.raises(ValueError, match=r"^f must be callable"):
         at.is_adversarial("f", x, d, [1], eps=1.0, p=2)
+
+
+def test_is_adversarial_shape_messages_and_the_dtype_of_delta():
+    """x and delta must be (n, d) themselves; delta given as a list takes x's float32, where 0.6 + 1e-10 rounds
+    to 0.6 and so lies within the budget 0.6 (in float64 it does not)."""
+    with pytest.raises(ValueError, match=r"^x must have 2 dimension\(s\), got shape \(1,\)$"):
+        at.is_adversarial(_two, T([0.5]), T([[0.1]]), [1], eps=1.0, p=2)
+    with pytest.raises(ValueError, match=r"^delta must have 2 dimension\(s\), got shape \(1,\)$"):
+        at.is_adversarial(_two, T([[0.5]]), T([0.1]), [1], eps=1.0, p=2)
+    x32 = torch.tensor([[0.5]])
+    assert at.is_adversarial(_two, x32, [[-0.6 - 1e-10]], [1], eps=0.6, p=2).tolist() == [True]
+    assert at.is_adversarial(_two, T([[0.5]]), [[-0.6 - 1e-10]], [1], eps=0.6, p=2).tolist() == [False]
 
 
 def test_label_messages():
@@ -170,6 +189,15 @@ def test_linear_flips_refuses_batches_that_do_not_broadcast():
         at.linear_flips(w, 0.0, torch.zeros(2, 2, dtype=torch.float64), T([1.0, 1.0, 1.0]), torch.zeros(2, 2, dtype=torch.float64))
     with pytest.raises(ValueError, match=r"^y must hold labels ±1, got \[1\.0, 0\.0\]$"):
         at.linear_flips(w, 0.0, T([1.0, 1.0]), T([1.0, 0.0]), T([0.0, 0.0]))
+
+
+def test_linear_flips_shape_messages_name_w():
+    """x and delta must end in w's length, and the message says so."""
+    w = T([1.0, 1.0])
+    with pytest.raises(ValueError, match=r"^x must have shape \(\.\.\., 2\) to match w, got shape \(3,\)$"):
+        at.linear_flips(w, 0.0, T([1.0, 1.0, 1.0]), 1.0, T([0.0, 0.0]))
+    with pytest.raises(ValueError, match=r"^delta must have shape \(\.\.\., 2\) to match w, got shape \(1, 3\)$"):
+        at.linear_flips(w, 0.0, T([1.0, 1.0]), 1.0, T([[0.0, 0.0, 0.0]]))
 
 
 def test_linear_minimal_perturbation_default_is_the_euclidean_one():
@@ -337,3 +365,43 @@ def test_robustness_measure_message_and_float32():
     assert out.dtype == torch.float32 and float(out) == pytest.approx(0.5)
     with pytest.raises(ValueError, match=r"^r must have shape \(1, 2\) to match x, got shape \(2, 2\)$"):
         at.robustness_measure(T([[1.0, 0.0], [1.0, 0.0]]), T([[1.0, 1.0]]))
+
+
+# --- dtypes of array-like arguments and shape messages ----------------------------------------------------
+
+def test_array_like_arguments_take_the_float32_of_the_leading_tensor():
+    """Lists next to a float32 tensor become float32 too, so every result stays float32."""
+    f32 = lambda v: torch.tensor(v, dtype=torch.float32)  # noqa: E731
+    assert at.linear_minimal_perturbation(f32([3.0, 4.0]), -5.0, [3.0, 4.0]).dtype == torch.float32
+    delta, _ = at.linear_multiclass_perturbation(f32([[1.0, 0.0], [0.0, 1.0]]), [0.0, 0.5], [[2.0, 1.0]])
+    assert delta.dtype == torch.float32
+    assert at.deepfool_binary_step([5.0], f32([[3.0, 4.0]])).dtype == torch.float32
+    r, _ = at.deepfool_multiclass_step(f32([[0.0, -1.0]]), [[[0.0, 0.0], [0.0, 2.0]]], [0])
+    assert r.dtype == torch.float32
+
+
+def test_linear_multiclass_perturbation_shape_messages():
+    """b must be (K,) and x (n, d): wrong ranks and lengths are named with the argument they must match."""
+    W = T([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"^b must have 1 dimension\(s\), got shape \(1, 3\)$"):
+        at.linear_multiclass_perturbation(W, T([[0.0, 0.0, 0.0]]), T([[1.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"^b must have shape \(3,\) to match W, got shape \(2,\)$"):
+        at.linear_multiclass_perturbation(W, T([0.0, 0.0]), T([[1.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"^x must have 2 dimension\(s\), got shape \(2,\)$"):
+        at.linear_multiclass_perturbation(W, T([0.0, 0.0, 0.0]), T([1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"^x must have shape \(any, 2\) to match W, got shape \(1, 3\)$"):
+        at.linear_multiclass_perturbation(W, T([0.0, 0.0, 0.0]), T([[1.0, 1.0, 1.0]]))
+
+
+def test_linear_multiclass_perturbation_distance_rule_with_short_rows():
+    """Rows of norm below 1: the nearest boundary is still chosen by gap / |w_k - w_j| (scale-free), so the
+    scaled copy of the coefficient-vs-distance example picks class 2 as the unscaled one does."""
+    W = T([[0.0, 0.0], [0.1, 0.0], [0.0, 0.3]])
+    _, j = at.linear_multiclass_perturbation(W, T([0.0, 0.0, 0.0]), T([[-1.0, -0.9]]))
+    assert j.tolist() == [2]
+
+
+def test_deepfool_multiclass_step_shape_message():
+    """grad_h must have three axes (n, K, d)."""
+    with pytest.raises(ValueError, match=r"^grad_h must have 3 dimension\(s\), got shape \(1, 2\)$"):
+        at.deepfool_multiclass_step(T([[0.0, -1.0]]), T([[0.0, 2.0]]), [0])
