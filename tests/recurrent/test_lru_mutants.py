@@ -1,5 +1,7 @@
 """Edge cases of edl.recurrent.lru that its mutation run exposed: error messages for non-square matrices,
-array-like second arguments taking the first argument's dtype, the shortest kernel and 0-D / 2-D eigenvalues."""
+array-like second arguments taking the first argument's dtype, the shortest kernel and 0-D / 2-D eigenvalues, the
+linear recurrence's list arguments and messages, and ring_init's smallest ring, generator messages and independent
+modulus and phase."""
 
 import math
 
@@ -92,3 +94,39 @@ def test_scan_combine_names_all_four_operands_when_they_do_not_broadcast():
     with pytest.raises(ValueError, match=r"^a1 and b1 and a2 and b2 must broadcast together, got shapes "
                                          r"a1 \(2,\), b1 \(3,\), a2 \(1,\), b2 \(1,\)$"):
         lru.scan_combine([1.0, 2.0], [1.0, 2.0, 3.0], [1.0], [1.0])
+
+
+def test_linear_recurrence_reads_list_A_and_B_in_the_float32_of_x():
+    """A and B given as lists take x's float32: z = 1, 1.5, 1.75 for A = 1/2, B = 1 and unit inputs, in float32."""
+    z = lru.linear_recurrence([[0.5]], [[1.0]], torch.ones(3, 1, dtype=torch.float32))
+    assert z.dtype == torch.float32 and z.flatten().tolist() == [1.0, 1.5, 1.75]
+
+
+def test_linear_recurrence_shape_messages():
+    """A non-square A asks for (rows, rows); B's shape comes from A and x, and the message says so."""
+    x = torch.ones(3, 2, dtype=torch.float64)
+    with pytest.raises(ValueError, match=r"^A must have shape \(2, 2\), got shape \(2, 3\)$"):
+        lru.linear_recurrence(torch.zeros(2, 3, dtype=torch.float64), torch.zeros(2, 2, dtype=torch.float64), x)
+    with pytest.raises(ValueError, match=r"^B must have shape \(2, 2\) to match A and x, got shape \(2, 3\)$"):
+        lru.linear_recurrence(torch.zeros(2, 2, dtype=torch.float64), torch.zeros(2, 3, dtype=torch.float64), x)
+
+
+def test_ring_init_smallest_ring_and_its_generator_messages():
+    """m = 1 and r_min = 0 (a full disc) are valid; a generator is required, an integer refused as not one and
+    None by its own message."""
+    lam = lru.ring_init(1, 0.0, 0.5, torch.Generator().manual_seed(0))
+    assert lam.shape == (1,) and float(lam.abs()[0]) <= 0.5
+    with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator or None, got 3$"):
+        lru.ring_init(2, 0.5, 0.9, 3)
+    with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator \(the sampler draws from it\), "
+                                         r"got None$"):
+        lru.ring_init(2, 0.5, 0.9, None)
+
+
+def test_ring_init_modulus_and_phase_are_independent():
+    """Uniform on the ring: the squared modulus and the phase come from independent uniforms, so over 4000 draws
+    their correlation is near 0 (it would be 1 if both were read from the same uniform)."""
+    lam = lru.ring_init(4000, 0.5, 0.9, torch.Generator().manual_seed(0))
+    r2, phase = lam.abs() ** 2, torch.remainder(lam.angle(), 2 * math.pi)
+    corr = torch.corrcoef(torch.stack([r2, phase]))[0, 1]
+    assert abs(float(corr)) < 0.1
