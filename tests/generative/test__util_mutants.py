@@ -33,3 +33,23 @@ def test_scalar_refuses_an_infinite_value_naming_the_argument():
     """Finiteness is checked under the caller's name."""
     with pytest.raises(ValueError, match=r"^c must be finite"):
         ut.scalar("c", float("inf"))
+
+
+@pytest.mark.parametrize("helper, value", [(ut.fl, [0.5]), (ut.matrix, [[0.5]]), (ut.vector, [0.5]), (ut.positive, [0.5])])
+def test_helpers_take_the_dtype_of_like(helper, value):
+    """A list becomes float32 when ``like`` is float32, and float64 without it."""
+    assert helper("a", value, like=torch.zeros(1, dtype=F32)).dtype == F32
+    assert helper("a", value, torch.zeros(1, dtype=F32)).dtype == F32
+    assert helper("a", value).dtype == torch.float64
+
+
+def test_matrix_message_without_match_names_no_source():
+    """Without ``match`` the shape message ends at the expected shape: no "to match" clause."""
+    with pytest.raises(ValueError, match=r"^W must have shape \(3, any\), got shape \(2, 3\)$"):
+        ut.matrix("W", torch.zeros(2, 3), rows=3)
+
+
+def test_vector_message_without_match_names_no_source():
+    """Without ``match`` the shape message ends at the expected shape: no "to match" clause."""
+    with pytest.raises(ValueError, match=r"^b must have shape \(3,\), got shape \(2,\)$"):
+        ut.vector("b", torch.zeros(2), n=3)
