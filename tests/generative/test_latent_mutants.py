@@ -1,0 +1,139 @@
+"""Edge cases of edl.generative.latent that its mutation run exposed: list arguments take the float32 of W (also
+under a float64 default dtype), shape messages name W, fa_em's defaults and smallest iteration count, the scatter of
+data far from the origin, and ppca_mle on a singular covariance."""
+
+import math
+
+import pytest
+import torch
+
+from edl.generative import latent as la
+
+F32, F64 = torch.float32, torch.float64
+
+
+def _under_float64_default(f):
+    """Call ``f`` with torch's default dtype set to float64, restoring the previous default afterwards."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(F64)
+    try:
+        return f()
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def test_fa_posterior_list_x_and_mu_take_the_float32_of_w():
+    """W = [[1]], Ψ = [1], x = 2: Σ = (1 + 1)⁻¹ = 1/2 and mean Σ·2 = 1 (the docstring example), in float32."""
+    m, S = la.fa_posterior([2.0], [0.0], torch.tensor([[1.0]], dtype=F32), torch.tensor([1.0], dtype=F32))
+    assert m.dtype == F32 and S.dtype == F32
+    assert m.tolist() == [1.0] and S.tolist() == [[0.5]]
+
+
+def test_fa_posterior_keeps_float32_under_a_float64_default():
+    """The identity in Σ = (I + WᵀΨ⁻¹W)⁻¹ takes W's dtype, not the global default."""
+    W, psi = torch.tensor([[1.0]], dtype=F32), torch.tensor([1.0], dtype=F32)
+    x, mu = torch.tensor([2.0], dtype=F32), torch.zeros(1, dtype=F32)
+    m, S = _under_float64_default(lambda: la.fa_posterior(x, mu, W, psi))
+    assert m.dtype == F32 and S.dtype == F32
+    assert m.tolist() == [1.0] and S.tolist() == [[0.5]]
+
+
+@pytest.mark.parametrize("fn", [la.fa_posterior, lambda x, mu, W, s: la.ppca_posterior(x, mu, W, 1.0)])
+def test_posteriors_name_w_when_x_or_mu_has_the_wrong_length(fn):
+    """x and mu must have one entry per row of W; the messages name the argument, W and the shapes."""
+    W, psi = [[1.0], [2.0]], [1.0, 1.0]
+    with pytest.raises(ValueError, match=r"^x must have shape \(2,\) to match W, got shape \(3,\)$"):
+        fn([0.0, 0.0, 0.0], [0.0, 0.0], W, psi)
+    with pytest.raises(ValueError, match=r"^mu must have shape \(2,\) to match W, got shape \(1,\)$"):
+        fn([0.0, 0.0], [0.0], W, psi)
+
+
+def test_ppca_posterior_list_x_and_mu_take_the_float32_of_w():
+    """W = [[2], [0]], σ² = 1/2, x = (2, 0): M = 4.5, mean 4/4.5 and covariance 0.5/4.5, in float32."""
+    m, S = la.ppca_posterior([2.0, 0.0], [0.0, 0.0], torch.tensor([[2.0], [0.0]], dtype=F32), 0.5)
+    assert m.dtype == F32 and S.dtype == F32
+    assert float(m[0]) == pytest.approx(4.0 / 4.5, rel=1e-6) and float(S[0, 0]) == pytest.approx(0.5 / 4.5, rel=1e-6)
+
+
+def test_ppca_posterior_keeps_float32_under_a_float64_default():
+    """The σ²I in M = WᵀW + σ²I takes W's dtype, not the global default."""
+    W, x = torch.tensor([[2.0], [0.0]], dtype=F32), torch.tensor([2.0, 0.0], dtype=F32)
+    m, S = _under_float64_default(lambda: la.ppca_posterior(x, torch.zeros(2, dtype=F32), W, 0.5))
+    assert m.dtype == F32 and S.dtype == F32
+    assert float(m[0]) == pytest.approx(4.0 / 4.5, rel=1e-6)
+
+
+X3 = [[1.0, 2.0], [-1.0, -2.0], [0.5, 0.0]]
+
+
+def test_fa_em_runs_100_iterations_by_default():
+    """Without iters the history holds 101 log-likelihoods (before each of 100 steps and after the last) and equals
+    iters=100; iters=3 stops earlier, with a different fit."""
+    default = la.fa_em(X3, [[1.0], [1.0]], [1.0, 1.0])
+    explicit = la.fa_em(X3, [[1.0], [1.0]], [1.0, 1.0], iters=100)
+    short = la.fa_em(X3, [[1.0], [1.0]], [1.0, 1.0], iters=3)
+    assert default[3].shape == (101,) and short[3].shape == (4,)
+    assert torch.allclose(default[3], explicit[3], rtol=0, atol=1e-12)
+    assert torch.allclose(default[1], explicit[1], rtol=0, atol=1e-12)
+    assert not torch.allclose(default[1], short[1], rtol=0, atol=1e-3)
+
+
+def test_fa_em_one_iteration_is_allowed_and_zero_refused():
+    """iters = 1 gives two log-likelihoods (before and after the step), the second not smaller; iters = 0 is refused."""
+    _, _, _, ll = la.fa_em(X3, [[1.0], [1.0]], [1.0, 1.0], iters=1)
+    assert ll.shape == (2,) and float(ll[1]) >= float(ll[0])
+    with pytest.raises(ValueError, match=r"^iters must be at least 1, got 0$"):
+        la.fa_em(X3, [[1.0], [1.0]], [1.0, 1.0], iters=0)
+
+
+def test_fa_em_refuses_x_with_the_wrong_number_of_columns_first():
+    """X with three columns for a W with two rows is refused for its shape, naming W, before iters is looked
+    at."""
+    with pytest.raises(ValueError, match=r"^X must have shape \(any, 2\) to match W \(one column per row of W\), "
+                                         r"got shape \(1, 3\)$"):
+        la.fa_em([[1.0, 2.0, 3.0]], [[1.0], [1.0]], [1.0, 1.0], iters=0)
+
+
+def test_fa_em_list_x_takes_the_float32_of_w():
+    """X as a list takes W's float32: the mean, loadings, noise and history are float32; the mean is the sample
+    mean."""
+    W, psi = torch.tensor([[1.0], [1.0]], dtype=F32), torch.tensor([1.0, 1.0], dtype=F32)
+    mu, W, psi, ll = la.fa_em(X3, W, psi, iters=2)
+    assert {t.dtype for t in (mu, W, psi, ll)} == {F32}
+    assert mu.tolist() == pytest.approx([0.5 / 3, 0.0], abs=1e-7)
+
+
+def test_fa_em_keeps_float32_under_a_float64_default():
+    """The identity in E[zzᵀ] = I - βW + βSβᵀ takes W's dtype, not the global default: float32 in, float32 out."""
+    W, psi = torch.tensor([[1.0], [1.0]], dtype=F32), torch.tensor([1.0, 1.0], dtype=F32)
+    mu, W, psi, ll = _under_float64_default(lambda: la.fa_em(torch.tensor(X3, dtype=F32), W, psi, iters=2))
+    assert {t.dtype for t in (mu, W, psi, ll)} == {F32}
+    assert bool((ll[1:] >= ll[:-1] - 1e-4).all())
+
+
+def test_fa_em_fit_is_the_same_for_data_far_from_the_origin():
+    """Translating the data by 1e8 moves the mean by 1e8 and leaves the fitted covariance WWᵀ + Ψ unchanged: the
+    scatter is formed from centred rows on both sides (three rows, whose mean is not exact in binary)."""
+    X = torch.tensor(X3, dtype=F64)
+    shift = torch.tensor([1e8, -1e8], dtype=F64)
+    mu0, W0, psi0, _ = la.fa_em(X, [[1.0], [1.0]], [1.0, 1.0], iters=5)
+    mu1, W1, psi1, _ = la.fa_em(X + shift, [[1.0], [1.0]], [1.0, 1.0], iters=5)
+    assert torch.allclose(mu1 - shift, mu0, rtol=0, atol=1e-6)
+    C0, C1 = W0 @ W0.T + torch.diag(psi0), W1 @ W1.T + torch.diag(psi1)
+    assert torch.allclose(C1, C0, rtol=0, atol=1e-5)
+
+
+def test_ppca_mle_accepts_a_singular_covariance():
+    """S = diag(4, 1, 0) is positive semi-definite, not definite, and allowed: σ² = (1 + 0)/2 and
+    ρ₁ = √(4 - 1/2)."""
+    W, s2 = la.ppca_mle(torch.diag(torch.tensor([4.0, 1.0, 0.0], dtype=F64)), 1)
+    assert float(s2) == pytest.approx(0.5, abs=1e-15)
+    assert W.abs()[:, 0].tolist() == pytest.approx([math.sqrt(3.5), 0.0, 0.0], abs=1e-12)
+
+
+def test_ppca_mle_fixed_noise_keeps_the_float64_of_s():
+    """A fixed sigma2 = 0.3 comes back as a float64 0.3 (not rounded through float32) and sets ρ₁ = √(5 - 0.3)."""
+    W, s2 = la.ppca_mle(torch.diag(torch.tensor([5.0, 2.0, 1.0], dtype=F64)), 1, sigma2=0.3)
+    assert s2.dtype == F64 and W.dtype == F64
+    assert float(s2) == pytest.approx(0.3, abs=1e-15)
+    assert float(W.abs()[0, 0]) == pytest.approx(math.sqrt(4.7), abs=1e-14)
