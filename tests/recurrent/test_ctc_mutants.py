@@ -1,5 +1,6 @@
 """Edge cases of edl.recurrent.ctc that its mutation run exposed: the tolerance on positive log-probabilities, the
-argument named when rows do not sum to 1, and the range of blanks named in ctc_loss's message."""
+argument named when rows do not sum to 1, the range of blanks named in ctc_loss's message, labels as tensors or whole
+floats, and the edges of ctc_alignments."""
 
 import math
 
@@ -46,3 +47,32 @@ def test_ctc_loss_refuses_a_blank_equal_to_the_number_of_symbols():
     lp3 = torch.log(torch.full((2, 3), 1 / 3, dtype=F64))
     with pytest.raises(ValueError, match=r"^blank must index a symbol \(0\.\.2\), got 3$"):
         ctc.ctc_loss(lp3, [1], blank=3)
+
+
+def test_labels_as_tensors_and_whole_floats_are_symbol_indices():
+    """A label given as an integer tensor or as whole floats is the same label as the list of ints: same loss."""
+    lp = torch.log_softmax(torch.randn(4, 3, generator=torch.Generator().manual_seed(0), dtype=F64), -1)
+    want = ctc.ctc_loss(lp, [1, 2])
+    assert ctc.ctc_loss(lp, torch.tensor([1, 2])) == want
+    assert ctc.ctc_loss(lp, [1.0, 2.0]) == want
+
+
+def test_label_symbols_must_be_below_the_number_of_symbols():
+    """With K = 3 symbols (blank 0) a label may hold 1 and 2: symbol 3 is refused, the message naming 0..2."""
+    lp = torch.log(torch.full((3, 3), 1 / 3, dtype=F64))
+    with pytest.raises(ValueError, match=r"^label must hold non-blank symbols in 0\.\.2 \(blank 0\), got \[1, 3\]$"):
+        ctc.ctc_loss(lp, [1, 3])
+
+
+def test_ctc_alignments_edges():
+    """T = 1 is valid; the blank is the one passed (blank = 1: the label [0] is reached by (0, 0), (0, 1) and
+    (1, 0)); a negative blank and one past the symbols are refused by name; K**T = 2,000,001 is too many."""
+    assert ctc.ctc_alignments(1, [1], 2) == [(1,)]
+    assert ctc.ctc_alignments(2, [0], 2, blank=1) == [(0, 0), (0, 1), (1, 0)]
+    with pytest.raises(ValueError, match=r"^blank must be at least 0, got -1$"):
+        ctc.ctc_alignments(2, [1], 2, blank=-1)
+    with pytest.raises(ValueError, match=r"^blank must index a symbol \(0\.\.1\), got 2$"):
+        ctc.ctc_alignments(2, [1], 2, blank=2)
+    with pytest.raises(ValueError, match=r"^num_symbols \*\* T must stay below 2,000,000 for enumeration, "
+                                         r"got 2000001\*\*1$"):
+        ctc.ctc_alignments(1, [1], 2_000_001)
