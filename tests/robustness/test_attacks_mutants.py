@@ -405,3 +405,19 @@ def test_deepfool_multiclass_step_shape_message():
     """grad_h must have three axes (n, K, d)."""
     with pytest.raises(ValueError, match=r"^grad_h must have 3 dimension\(s\), got shape \(1, 2\)$"):
         at.deepfool_multiclass_step(T([[0.0, -1.0]]), T([[0.0, 2.0]]), [0])
+
+
+def test_robustness_measure_shape_messages():
+    """x and r must both be (n, d); a long x is shown as a tensor in the zero-vector message, a short one as a list."""
+    with pytest.raises(ValueError, match=r"^x must have 2 dimension\(s\), got shape \(2,\)$"):
+        at.robustness_measure(T([[0.3, 0.4]]), T([3.0, 4.0]))
+    with pytest.raises(ValueError, match=r"^r must have 2 dimension\(s\), got shape \(2,\)$"):
+        at.robustness_measure(T([0.3, 0.4]), T([[3.0, 4.0]]))
+    long = torch.ones(10, 2, dtype=torch.float64)
+    long[3] = 0.0
+    with pytest.raises(ValueError, match=r"^x must not contain the zero vector, got tensor\("):
+        at.robustness_measure(torch.zeros(10, 2, dtype=torch.float64), long)
+    short = torch.ones(9, 2, dtype=torch.float64)
+    short[3] = 0.0
+    with pytest.raises(ValueError, match=r"^x must not contain the zero vector, got \[\[1\.0, 1\.0\], "):
+        at.robustness_measure(torch.zeros(9, 2, dtype=torch.float64), short)

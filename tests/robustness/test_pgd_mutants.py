@@ -194,3 +194,21 @@ def test_linear_robust_accuracy_dtype_and_messages():
     with pytest.raises(ValueError, match=r"^eps must be non-negative, got -0\.1$"):
         pg.linear_robust_accuracy(T([1.0]), -0.1, 2)
     assert float(pg.linear_robust_accuracy(T([1.0]), 0.0, 2)) == pytest.approx(0.8413447460685429, abs=1e-14)
+
+
+def test_fgsm_leaves_coordinates_with_zero_gradient_alone():
+    """sign(0) = 0: a coordinate the loss does not depend on does not move (no division by the sign)."""
+    out = pg.fgsm(lambda z: z[:, 0], T([[0.5, 0.5]]), 0.1)
+    assert out.tolist() == [[pytest.approx(0.6), 0.5]]
+
+
+def test_random_start_is_clipped_before_the_first_gradient_step():
+    """x = 0.02 near the lower face, a loss increasing in z: the clipped start is >= 0, so after one step of
+    0.01 every point is >= 0.01 (an unclipped start below -0.01 would end at 0); likewise near the upper face."""
+    g = torch.Generator().manual_seed(5)
+    x = torch.full((200, 1), 0.02, dtype=torch.float64)
+    up = pg.pgd(lambda z: z[:, 0], x, 0.1, steps=1, alpha=0.01, random_start=True, generator=g, lower=0.0, upper=1.0)
+    assert up.min() >= 0.01 - 1e-15
+    down = pg.pgd(lambda z: -z[:, 0], 1.0 - x, 0.1, steps=1, alpha=0.01, random_start=True, generator=g,
+                  lower=0.0, upper=1.0)
+    assert down.max() <= 0.99 + 1e-15
