@@ -1,6 +1,7 @@
 """Edge cases of edl.recurrent.sequences that its mutation run exposed: the shortest valid lengths and sizes,
 tight distribution tolerances, error messages naming the argument the shape comes from, half-precision and
-float32 dtypes kept, and the scale of the encoder-decoder's initialisation."""
+float32 dtypes kept, the scale of the encoder-decoder's initialisation, the conditional tables checked by name, and
+ancestral sampling of one sequence with certain steps."""
 
 import math
 
@@ -117,3 +118,33 @@ def test_encoder_decoder_reads_a_list_input_in_the_model_dtype():
     y = model(x, steps=2)
     assert y.dtype == F32
     torch.testing.assert_close(y, model(torch.tensor(x, dtype=F32), steps=2), atol=0, rtol=0)
+
+
+def test_chain_rule_conditionals_of_one_variable_and_the_joint_tolerance():
+    """A joint of one variable is its own single conditional; a joint summing to 1 + 1e-7 is refused (the
+    tolerance is 1e-9), by name."""
+    assert [c.tolist() for c in sq.chain_rule_conditionals([0.25, 0.75])] == [[0.25, 0.75]]
+    with pytest.raises(ValueError, match=r"^joint must sum to 1 along its last axis"):
+        sq.chain_rule_conditionals(torch.tensor([0.25, 0.75 + 1e-7], dtype=torch.float64))
+
+
+def test_conditional_tables_are_checked_by_name_against_the_first():
+    """conditionals[1] must be (K, K) with K from conditionals[0]; each table must sum to 1 within 1e-9; both
+    messages name the table."""
+    g = torch.Generator().manual_seed(0)
+    with pytest.raises(ValueError, match=r"^conditionals\[1\] must have shape \(2, 2\) to match conditionals\[0\], "
+                                         r"got shape \(2, 3\)$"):
+        sq.ancestral_sample([[0.5, 0.5], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]], 1, g)
+    with pytest.raises(ValueError, match=r"^conditionals\[0\] must sum to 1 along its last axis"):
+        sq.ancestral_sample([torch.tensor([0.5, 0.5 + 1e-7], dtype=torch.float64)], 1, g)
+
+
+def test_ancestral_sample_of_one_sequence_with_certain_steps_and_its_generator_messages():
+    """n = 1 is valid, and a certain conditional (one category of probability 1) is always drawn; a generator is
+    required: an integer is refused as not one, None by its own message."""
+    cs = [[0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]]]
+    assert sq.ancestral_sample(cs, 1, torch.Generator().manual_seed(0)).tolist() == [[1, 1]]
+    with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator or None, got 7$"):
+        sq.ancestral_sample(cs, 2, 7)
+    with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator, got None$"):
+        sq.ancestral_sample(cs, 2, None)
