@@ -2,6 +2,8 @@
 before it is checked, clipping exactly on the sphere of radius theta, the layers named when weights do not
 chain, one power step from a fixed start, list arguments of state_jacobians in x's float32, and shape messages."""
 
+import math
+
 import pytest
 import torch
 
@@ -75,3 +77,14 @@ def test_state_jacobians_shape_messages():
         gr.state_jacobians(x, U, torch.zeros(2, 3), z0)
     with pytest.raises(ValueError, match=r"^z0 must have shape \(2,\) to match U, got shape \(3,\)$"):
         gr.state_jacobians(x, U, V, torch.zeros(3))
+
+
+def test_spectral_norm_default_is_200_power_steps_and_float32_works():
+    """For diag(1, 0.999) power iteration converges slowly, so the step count shows: the default gives the
+    result of iters=200, not that of 201. A float32 matrix gives its norm too (the start vector takes its dtype)."""
+    A = torch.diag(torch.tensor([1.0, 0.999], dtype=torch.float64))
+    default = gr.spectral_norm(A)
+    assert default == pytest.approx(gr.spectral_norm(A, iters=200), rel=1e-15, abs=0)
+    assert abs(default - gr.spectral_norm(A, iters=201)) > 1e-9
+    B = torch.tensor([[3.0, 0.0], [4.0, 5.0]], dtype=torch.float32)
+    assert gr.spectral_norm(B) == pytest.approx(math.sqrt(45), rel=1e-5)
