@@ -156,3 +156,73 @@ def test_kernel_regression_uses_the_symmetric_part_of_K():
         out = ntk.kernel_regression(t(M.tolist()), t(np.eye(2).tolist()), t(y.tolist()), t(f0.tolist()),
                                     t([0.0, 0.0]))
         assert out.numpy() == pytest.approx(want, rel=1e-6)
+
+
+# --- network arguments ---------------------------------------------------------------------------------------------
+
+def test_list_theta_takes_the_dtype_of_float32_inputs():
+    """A list ``theta`` becomes float32 like a float32 ``X``; ReLU value by hand: (2u − u)/√2 with u = 1/√2, i.e. 1/2."""
+    out = ntk.two_layer(THETA.tolist(), t([[1.0, 1.0]], F32), activation="relu")
+    assert out.dtype == F32 and out.tolist() == pytest.approx([0.5], abs=1e-6)
+
+
+def test_theta_length_message_gives_d_plus_one():
+    """With d = 2 the length must be a multiple of d + 1 = 3; the message says so and names X."""
+    with pytest.raises(ValueError, match=r"^theta must have length m·\(d \+ 1\) = m·3 to match X, got length 4$"):
+        ntk.two_layer(torch.ones(4, dtype=F64), t([[1.0, 1.0]]))
+
+
+def test_empirical_ntk_theta_checked_against_X2_names_theta():
+    """theta fits X1 (d = 2, 6 = 2·3) but not X2 (d = 4): the message names theta and X2."""
+    with pytest.raises(ValueError, match=r"^theta must have length m·\(d \+ 1\) = m·5 to match X2, got length 6$"):
+        ntk.empirical_ntk(THETA, t([[1.0, 1.0]]), t([[1.0, 0.0, 0.0, 0.0]]))
+
+
+def test_param_gradient_flow_list_y_takes_the_dtype_of_float32_inputs():
+    """Jᵀ(y − f) with float32 θ and X and a list y is float32; residual 1 times the ReLU gradient (by hand)."""
+    flow = ntk.param_gradient_flow(THETA.float(), t([[1.0, 1.0]], F32), [1.5], activation="relu")
+    assert flow.dtype == F32 and flow.tolist() == pytest.approx([1.0, 1.0, -0.5, -0.5, 0.5, 0.5], abs=1e-6)
+
+
+def test_init_two_layer_smallest_sizes_and_bad_arguments():
+    """m = d = 1 gives two parameters; a non-generator and an unknown device are refused naming the argument."""
+    assert ntk.init_two_layer(1, 1, generator=torch.Generator().manual_seed(0)).shape == (2,)
+    with pytest.raises(ValueError, match=r"^generator must be a torch.Generator or None, got 'seed'$"):
+        ntk.init_two_layer(2, 2, generator="seed")
+    with pytest.raises(ValueError, match=r"^device must name an available torch device, got 'nowhere'$"):
+        ntk.init_two_layer(2, 2, device="nowhere")
+
+
+def test_init_two_layer_puts_the_parameters_on_the_device():
+    """The parameters land on the requested device (the shape-only ``meta`` device exists on every machine)."""
+    theta = ntk.init_two_layer(2, 3, device="meta")
+    assert theta.device.type == "meta" and theta.shape == (8,)
+
+
+# --- vectors and kernels: dimensions and dtypes ------------------------------------------------------------------
+
+def test_vector_arguments_must_be_one_dimensional():
+    """A (1, s) row for ``y`` is refused for its number of dimensions, before its shape is compared with K."""
+    with pytest.raises(ValueError, match=r"^y must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        ntk.functional_gradient_flow(K2, [[1.0, 0.0]], [0.0, 0.0])
+
+
+# --- relu_ntk_infinite ---------------------------------------------------------------------------------------------
+
+def test_relu_ntk_infinite_X2_checks():
+    """X2 must be a matrix without zero rows (named X2), and a list X2 takes the float32 dtype of X1."""
+    X1 = t([[1.0, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"^X2 must have 2 dimension\(s\), got shape \(2,\)$"):
+        ntk.relu_ntk_infinite(X1, [1.0, 0.0])
+    with pytest.raises(ValueError, match=r"^X1 and X2 must not contain the zero vector"):
+        ntk.relu_ntk_infinite(X1, [[1.0, 0.0], [0.0, 0.0]])
+    k = ntk.relu_ntk_infinite(X1.float(), [[1.0, 0.0]])
+    # x = x': ψ = 0, k = 1/(2π·2)·π + (1/2)·(1/2) = 1/2; orthogonal: ψ = π/2, k = 1/(4π)
+    assert k.dtype == F32 and k[:, 0].tolist() == pytest.approx([0.5, 1 / (4 * math.pi)], abs=1e-6)
+
+
+def test_relu_ntk_infinite_opposite_inputs_with_rounding_below_minus_one():
+    """x and −x whose cosine rounds to −1 − 2⁻⁵² in float64: the clamp to [−1, 1] keeps ψ = π and k(x, −x) = 0."""
+    x = [0.5684312772806678, -1.084522342424021, -1.3985953953708767]
+    k = ntk.relu_ntk_infinite(t([x, [-c for c in x]]))
+    assert torch.isfinite(k).all() and abs(float(k[0, 1])) < 1e-12
