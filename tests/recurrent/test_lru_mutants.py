@@ -1,7 +1,7 @@
 """Edge cases of edl.recurrent.lru that its mutation run exposed: error messages for non-square matrices,
 array-like second arguments taking the first argument's dtype, the shortest kernel and 0-D / 2-D eigenvalues, the
-linear recurrence's list arguments and messages, and ring_init's smallest ring, generator messages and independent
-modulus and phase."""
+linear recurrence's list arguments and messages, ring_init's smallest ring, generator messages and independent
+modulus and phase, and the complex precision of the scans."""
 
 import math
 
@@ -130,3 +130,19 @@ def test_ring_init_modulus_and_phase_are_independent():
     r2, phase = lam.abs() ** 2, torch.remainder(lam.angle(), 2 * math.pi)
     corr = torch.corrcoef(torch.stack([r2, phase]))[0, 1]
     assert abs(float(corr)) < 0.1
+
+
+def test_scans_return_complex_states_of_the_eigenvalues_precision():
+    """Real float64 input is promoted to complex128 and float32 to complex64; u takes lam's precision (a float32
+    lam with a list u gives complex64). Both scans give 1, 1.5, 1.75 for lam = 1/2 and unit inputs."""
+    for scan in (lru.sequential_scan, lru.parallel_scan):
+        z = scan([0.5], [[1.0], [1.0], [1.0]])
+        assert z.dtype == torch.complex128 and z.real.flatten().tolist() == [1.0, 1.5, 1.75]
+        z = scan(torch.tensor([0.5], dtype=F32), [[1.0], [1.0], [1.0]])
+        assert z.dtype == torch.complex64 and z.real.flatten().tolist() == [1.0, 1.5, 1.75]
+
+
+def test_complex_eigenvalues_with_nan_are_refused_by_name():
+    """A complex lam holding NaN is refused, the message naming lam."""
+    with pytest.raises(ValueError, match=r"^lam must not contain NaN"):
+        lru.sequential_scan(torch.tensor([complex(float("nan"), 0.0)]), [[1.0]])
