@@ -137,3 +137,74 @@ def test_min_norm_limit_dimension_messages():
         lr.min_norm_limit([[1.0, 1.0]], [[2.0]], [1.0, -1.0])
     with pytest.raises(ValueError, match=r"^w0 must have 1 dimension\(s\), got shape \(1, 2\)$"):
         lr.min_norm_limit([[1.0, 1.0]], [2.0], [[1.0, -1.0]])
+
+
+# --- labellings, signs, features and double descent -------------------------------------------------
+
+def test_labelling_message_lists_small_matrices_and_shows_large_ones_as_tensors():
+    """Under 20 entries the message lists them; 20 or more are shown as a tensor."""
+    with pytest.raises(ValueError, match=r"^labellings must hold 0/1 labels, got \[\[0.0, 2.0\]\]$"):
+        lr.growth_function([[0.0, 2.0]])
+    with pytest.raises(ValueError,
+                       match=r"^labellings must hold 0/1 labels, got tensor\(\[\[2\., 0\., 0\., 0\., 0\.\],\n"):
+        lr.vc_dimension(torch.eye(4, 5, dtype=F64) * 2)                              # 20 entries
+
+
+def test_signs_message_lists_small_matrices_and_shows_large_ones_as_tensors():
+    """Under 20 entries the message lists them; 20 or more are shown as a tensor; a 1-D signs is refused as such."""
+    with pytest.raises(ValueError, match=r"^signs must hold ±1 entries, got \[\[1.0, 0.0\]\]$"):
+        lr.rademacher_finite([[1.0, 1.0]], [[1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"^signs must hold ±1 entries, got tensor\(\[\[0\., 1\., 1\., 1\., 1\.\],\n"):
+        lr.rademacher_finite(torch.ones(1, 5, dtype=F64), 1 - torch.eye(4, 5, dtype=F64))   # 20 entries
+    with pytest.raises(ValueError, match=r"^signs must have 2 dimension\(s\), got shape \(2,\)$"):
+        lr.rademacher_finite([[1.0, 1.0]], [1.0, -1.0])
+
+
+def test_rademacher_finite_reads_list_signs_in_the_dtype_of_values():
+    """float32 values make list signs float32: with g = sigma the sup over the two vectors is 1, averaged = 1."""
+    out = lr.rademacher_finite(f32([[1.0, 1.0], [1.0, -1.0]]), [[1.0, 1.0], [1.0, -1.0]])
+    assert out.dtype == F32 and float(out) == 1.0
+
+
+def test_interval_labellings_keep_the_float_dtype_and_warn_nothing():
+    """float32 points give float32 labellings (the 6 intervals of 2 points), without a meshgrid indexing warning."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = lr.interval_labellings(f32([0.0, 1.0]))
+    assert out.dtype == F32
+    assert sorted(map(tuple, out.tolist())) == [(0.0, 0.0)] * 3 + [(0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+
+
+def test_random_relu_features_reads_a_list_W_in_the_dtype_of_X():
+    """float32 X makes a list W float32; a 1-D W is refused as the wrong number of dimensions."""
+    out = lr.random_relu_features(f32([[1.0, -1.0]]), [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [2.0, 0.0]])
+    assert out.dtype == F32 and out.tolist() == [[0.5, 0.0, 0.0, 1.0]]
+    with pytest.raises(ValueError, match=r"^W must have 2 dimension\(s\), got shape \(2,\)$"):
+        lr.random_relu_features([[1.0, -1.0]], [1.0, 0.0])
+
+
+def test_min_norm_fit_reads_a_list_y_in_the_dtype_of_F():
+    """float32 F makes a list y float32: F = [1, 1], y = 2 gives the least-norm [1, 1]; a 2-D y is refused."""
+    out = lr.min_norm_fit(f32([[1.0, 1.0]]), [2.0])
+    assert out.dtype == F32 and out.tolist() == pytest.approx([1.0, 1.0], abs=1e-6)
+    with pytest.raises(ValueError, match=r"^y must have 1 dimension\(s\), got shape \(1, 1\)$"):
+        lr.min_norm_fit([[1.0, 1.0]], [[2.0]])
+
+
+def test_double_descent_smallest_p_float64_and_default_seeds():
+    """p = 1 is allowed (p = 0 is not); the errors are float64; seeds defaults to 20 (21 medians differ)."""
+    kw = dict(n=5, d=2, n_test=8)
+    default = lr.double_descent([1], **kw)
+    assert default.dtype == F64 and default.shape == (1,)
+    assert torch.equal(default, lr.double_descent([1], seeds=20, **kw))
+    assert not torch.equal(default, lr.double_descent([1], seeds=21, **kw))
+    with pytest.raises(ValueError, match=r"^ps must be at least 1, got 0$"):
+        lr.double_descent([0], **kw)
+
+
+def test_double_descent_ridge_values_pinned():
+    """Ridge (F^T F + lambda I)^-1 F^T y on features of W ~ N(0, I/d), pinned: the min-norm fit cannot see the scale of
+    W (relu is homogeneous), the ridge fit can, so a W scaled by d instead of 1/sqrt d, or -lambda, changes it."""
+    out = lr.double_descent([2, 6], n=5, d=4, seeds=2, n_test=50, ridge=0.5)
+    assert out.tolist() == pytest.approx([0.1736204, 0.1053154], rel=1e-6)       # regression values of this seed
