@@ -274,3 +274,14 @@ def test_smoothing_radius_broadcasts_and_keeps_float32():
     assert out.dtype == torch.float32 and float(out) == pytest.approx(1.2815515655446004, abs=1e-5)
     with pytest.raises(ValueError, match=r"^sigma must be positive, got 0\.0$"):
         df.smoothing_radius(0.9, 0.1, 0.0)
+
+
+def test_robust_logistic_loss_shape_messages():
+    """X must be (n, d) with d = len(w), y must be (n,): each wrong rank or width is named."""
+    w = T([1.0, 1.0])
+    with pytest.raises(ValueError, match=r"^X must have 2 dimension\(s\), got shape \(2,\)$"):
+        df.robust_logistic_loss(w, 0.0, T([1.0, 1.0]), T([1.0]), 0.1)
+    with pytest.raises(ValueError, match=r"^X must have shape \(any, 2\) to match w, got shape \(1, 3\)$"):
+        df.robust_logistic_loss(w, 0.0, T([[1.0, 1.0, 1.0]]), T([1.0]), 0.1)
+    with pytest.raises(ValueError, match=r"^y must have 1 dimension\(s\), got shape \(1, 1\)$"):
+        df.robust_logistic_loss(w, 0.0, T([[1.0, 1.0]]), T([[1.0]]), 0.1)

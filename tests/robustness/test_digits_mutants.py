@@ -1,0 +1,49 @@
+"""Edges of edl.robustness.digits that its mutation run exposed: the defaults of the network and of the
+attack, the requested dtype, the [0, 1] pixel range kept by PGD, and the label message. No digits are loaded:
+random pixels from a seeded generator are enough."""
+
+import pytest
+import torch
+
+from edl.robustness import digits as dg
+
+
+def _params(net):
+    return torch.cat([p.detach().flatten() for p in net.parameters()])
+
+
+def test_make_net_defaults_and_dtype():
+    """Default hidden = 64 (64*65 + 65*10 parameters) and seed = 0; one hidden unit is allowed; dtype is kept."""
+    net = dg.make_net()
+    assert sum(p.numel() for p in net.parameters()) == 64 * 65 + 65 * 10
+    assert torch.equal(_params(net), _params(dg.make_net(64, seed=0)))
+    assert not torch.equal(_params(net), _params(dg.make_net(64, seed=1)))
+    assert sum(p.numel() for p in dg.make_net(1).parameters()) == 65 + 20
+    assert all(p.dtype == torch.float64 for p in dg.make_net(4, dtype=torch.float64).parameters())
+
+
+class _Sum(torch.nn.Module):
+    """Class 1 iff the pixel sum exceeds 64.5: at x = 1 (the top of the range) class 0 wins."""
+
+    def forward(self, x):
+        return torch.stack([torch.zeros(len(x), dtype=x.dtype), x.sum(-1) - 64.5], -1)
+
+
+def test_attacks_keep_pixels_at_most_one():
+    """All-ones images of class 0: only pixels above 1 could reach class 1, so both attacks must fail."""
+    X, y = torch.ones(3, 64), torch.zeros(3, dtype=torch.long)
+    assert dg.robust_accuracy(_Sum(), X, y, 0.1) == 1.0
+    assert dg.robust_accuracy(_Sum(), X, y, 0.1, attack="fgsm") == 1.0
+
+
+def test_robust_accuracy_default_steps_and_label_message():
+    """The default PGD has 10 steps: the same accuracy as steps=10, not the one-step accuracy."""
+    net = dg.make_net(8, seed=3)
+    X = torch.rand(300, 64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        y = net(X).argmax(-1)
+    default = dg.robust_accuracy(net, X, y, 0.015)
+    assert default == dg.robust_accuracy(net, X, y, 0.015, attack="pgd", steps=10)
+    assert default != dg.robust_accuracy(net, X, y, 0.015, steps=11)
+    with pytest.raises(ValueError, match=r"^y must have shape \(300,\) to match X, got shape \(299,\)$"):
+        dg.robust_accuracy(net, X, y[:-1], 0.015)
