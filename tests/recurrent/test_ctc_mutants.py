@@ -25,7 +25,8 @@ def test_positive_log_probs_above_1e_9_are_refused_even_if_the_rows_sum_to_one()
     log-probability: refused by the <= 0 check, with the values in the message, and so is 0.5."""
     for bad, shown in ((1e-8, r"1e-08"), (0.5, r"0\.5")):
         lp = torch.tensor([[bad, -math.inf]], dtype=F64)
-        with pytest.raises(ValueError, match=rf"^log_probs must hold log-probabilities \(<= 0\), got \[\[{shown}, -inf\]\]$"):
+        want = rf"^log_probs must hold log-probabilities \(<= 0\), got \[\[{shown}, -inf\]\]$"
+        with pytest.raises(ValueError, match=want):
             ctc.ctc_loss(lp, [])
 
 

@@ -20,7 +20,8 @@ def test_chain_rule_joint_of_one_variable_is_its_distribution():
 
 def test_chain_rule_joint_keeps_a_half_precision_dtype():
     """bfloat16 conditionals give a bfloat16 joint (exactly representable values: products are exact)."""
-    cs = [torch.tensor([0.25, 0.75], dtype=torch.bfloat16), torch.tensor([[0.5, 0.5], [1.0, 0.0]], dtype=torch.bfloat16)]
+    cs = [torch.tensor([0.25, 0.75], dtype=torch.bfloat16),
+          torch.tensor([[0.5, 0.5], [1.0, 0.0]], dtype=torch.bfloat16)]
     joint = sq.chain_rule_joint(cs)
     assert joint.dtype == torch.bfloat16
     assert joint.tolist() == [[0.125, 0.125], [0.75, 0.0]]
