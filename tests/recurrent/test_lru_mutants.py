@@ -146,3 +146,12 @@ def test_complex_eigenvalues_with_nan_are_refused_by_name():
     """A complex lam holding NaN is refused, the message naming lam."""
     with pytest.raises(ValueError, match=r"^lam must not contain NaN"):
         lru.sequential_scan(torch.tensor([complex(float("nan"), 0.0)]), [[1.0]])
+
+
+def test_ring_init_draws_two_uniforms_per_eigenvalue():
+    """One uniform for the modulus and one for the phase of each of the m eigenvalues: afterwards the generator
+    is where 2m float64 uniforms leave it, so draws that follow from the same seed are reproducible."""
+    g, ref = torch.Generator().manual_seed(4), torch.Generator().manual_seed(4)
+    lru.ring_init(5, 0.5, 0.9, g)
+    torch.rand(10, generator=ref, dtype=torch.float64)
+    assert torch.equal(g.get_state(), ref.get_state())
