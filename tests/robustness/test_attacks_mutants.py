@@ -421,3 +421,9 @@ def test_robustness_measure_shape_messages():
     short[3] = 0.0
     with pytest.raises(ValueError, match=r"^x must not contain the zero vector, got \[\[1\.0, 1\.0\], "):
         at.robustness_measure(torch.zeros(9, 2, dtype=torch.float64), short)
+
+
+def test_linear_flips_labels_take_the_float32_of_w():
+    """y given as a list becomes float32 like w, where 1e39 overflows: it is refused as not finite."""
+    with pytest.raises(ValueError, match=r"^y must be finite, got \[inf\]$"):
+        at.linear_flips(torch.tensor([1.0, 1.0]), 0.0, [1.0, 1.0], [1e39], [0.0, 0.0])

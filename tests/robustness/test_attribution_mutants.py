@@ -77,3 +77,9 @@ def test_background_and_target_rank_messages():
         ab.sage_values(lambda z: z.sum(-1), X, T([[1.0], [2.0]]), X)
     with pytest.raises(ValueError, match=r"^background must have 2 dimension\(s\), got shape \(2,\)$"):
         ab.sage_values(lambda z: z.sum(-1), X, T([1.0, 2.0]), T([0.0, 0.0]))
+
+
+def test_ceteris_paribus_values_take_the_float32_of_x():
+    """t given as a list becomes float32 like x, where 1e39 overflows: it is refused as not finite."""
+    with pytest.raises(ValueError, match=r"^t must be finite, got \[0\.0, inf\]$"):
+        ab.ceteris_paribus(lambda X: X.sum(-1), F32([1.0, 2.0]), 0, [0.0, 1e39])

@@ -285,3 +285,9 @@ def test_robust_logistic_loss_shape_messages():
         df.robust_logistic_loss(w, 0.0, T([[1.0, 1.0, 1.0]]), T([1.0]), 0.1)
     with pytest.raises(ValueError, match=r"^y must have 1 dimension\(s\), got shape \(1, 1\)$"):
         df.robust_logistic_loss(w, 0.0, T([[1.0, 1.0]]), T([[1.0]]), 0.1)
+
+
+def test_robust_logistic_loss_bias_takes_the_float32_of_w():
+    """b given as a number becomes float32 like w, where 1e39 overflows: it is refused as not finite."""
+    with pytest.raises(ValueError, match=r"^b must be finite, got inf$"):
+        df.robust_logistic_loss(torch.tensor([1.0, 1.0]), 1e39, [[1.0, 0.0]], [1.0], 0.1)

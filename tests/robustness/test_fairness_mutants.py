@@ -41,3 +41,14 @@ def test_score_distributions_with_two_bins():
     e = torch.exp(T(-0.5))
     assert pos.tolist() == pytest.approx([float(e / (1 + e)), float(1 / (1 + e))], abs=1e-15)
     assert neg.tolist() == pytest.approx([float(1 / (1 + e)), float(e / (1 + e))], abs=1e-15)
+
+
+def test_labels_take_the_float32_of_the_decision():
+    """y and a given as lists become float32 like decision, where 1e39 overflows: refused as not finite."""
+    d = torch.tensor([1.0, 0.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"^y must be finite, got \[1\.0, 0\.0, 1\.0, inf\]$"):
+        fa.group_rates(d, [1.0, 0.0, 1.0, 1e39], [0.0, 0.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"^a must be finite, got \[0\.0, 0\.0, 1\.0, inf\]$"):
+        fa.group_rates(d, [1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1e39])
+    with pytest.raises(ValueError, match=r"^a must be finite, got \[0\.0, 0\.0, 1\.0, inf\]$"):
+        fa.demographic_parity_gap(d, [0.0, 0.0, 1.0, 1e39])
