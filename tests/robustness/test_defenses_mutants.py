@@ -291,3 +291,12 @@ def test_robust_logistic_loss_bias_takes_the_float32_of_w():
     """b given as a number becomes float32 like w, where 1e39 overflows: it is refused as not finite."""
     with pytest.raises(ValueError, match=r"^b must be finite, got inf$"):
         df.robust_logistic_loss(torch.tensor([1.0, 1.0]), 1e39, [[1.0, 0.0]], [1.0], 0.1)
+
+
+def test_training_label_messages():
+    """Linear training: list labels take X's float32 (1e39 overflows and is refused as not finite); adversarial
+    training names y when its length does not match X."""
+    with pytest.raises(ValueError, match=r"^y must be finite, got \[1\.0, inf\]$"):
+        df.train_linear_classifier(torch.tensor([[1.0], [-1.0]]), [1.0, 1e39], 0.0, steps=1)
+    with pytest.raises(ValueError, match=r"^y must have shape \(2,\) to match X, got shape \(3,\)$"):
+        df.adversarial_training(torch.nn.Linear(2, 2).double(), T([[0.0, 1.0], [1.0, 0.0]]), torch.tensor([0, 1, 1]), 0.1)
