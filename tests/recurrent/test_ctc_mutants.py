@@ -67,11 +67,12 @@ def test_label_symbols_must_be_below_the_number_of_symbols():
 
 def test_ctc_alignments_edges():
     """T = 1 is valid; the blank is the one passed (blank = 1: the label [0] is reached by (0, 0), (0, 1) and
-    (1, 0)); a negative blank and one past the symbols are refused by name; K**T = 2,000,001 is too many."""
+    (1, 0)); a negative blank (checked before the label) and one past the symbols are refused by name;
+    K**T = 2,000,001 is too many."""
     assert ctc.ctc_alignments(1, [1], 2) == [(1,)]
     assert ctc.ctc_alignments(2, [0], 2, blank=1) == [(0, 0), (0, 1), (1, 0)]
     with pytest.raises(ValueError, match=r"^blank must be at least 0, got -1$"):
-        ctc.ctc_alignments(2, [1], 2, blank=-1)
+        ctc.ctc_alignments(2, [5], 2, blank=-1)                      # the blank is checked before the label
     with pytest.raises(ValueError, match=r"^blank must index a symbol \(0\.\.1\), got 2$"):
         ctc.ctc_alignments(2, [1], 2, blank=2)
     with pytest.raises(ValueError, match=r"^num_symbols \*\* T must stay below 2,000,000 for enumeration, "
