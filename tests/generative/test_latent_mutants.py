@@ -137,3 +137,118 @@ def test_ppca_mle_fixed_noise_keeps_the_float64_of_s():
     assert s2.dtype == F64 and W.dtype == F64
     assert float(s2) == pytest.approx(0.3, abs=1e-15)
     assert float(W.abs()[0, 0]) == pytest.approx(math.sqrt(4.7), abs=1e-14)
+
+
+def _positive_half(x, z):
+    """p(x | z) = 1[z > 0]: its marginal is P(z > 0) = ½."""
+    return torch.where(z > 0, 0.0, -math.inf).to(z.dtype)
+
+
+def test_marginal_likelihood_uses_64_nodes_by_default():
+    """The default equals nodes=64: 64 nodes lie symmetric about 0, none on it, so P(z > 0) = ½ exactly; 65 nodes
+    put one node with positive weight at 0, which the indicator drops."""
+    default = float(la.marginal_likelihood(_positive_half, 0.0))
+    assert default == pytest.approx(0.5, abs=1e-12)
+    assert default == pytest.approx(float(la.marginal_likelihood(_positive_half, 0.0, nodes=64)), abs=1e-15)
+    assert float(la.marginal_likelihood(_positive_half, 0.0, nodes=65)) < 0.5 - 1e-3
+
+
+def test_marginal_likelihood_works_in_the_float32_of_x():
+    """For a float32 x the latent nodes handed to log_lik are float32, a float64 log_lik output is cast back, and
+    the marginal of x | z ~ N(z, 1) at 0 is N(0; 0, 2), in float32."""
+    seen = []
+
+    def lik(x, z):
+        seen.append(z.dtype)
+        return (-0.5 * (x - z) ** 2 - 0.5 * math.log(2 * math.pi)).to(F64)
+
+    p = la.marginal_likelihood(lik, torch.tensor(0.0, dtype=F32), nodes=16)
+    assert seen == [F32] and p.dtype == F32
+    assert float(p) == pytest.approx(1 / math.sqrt(4 * math.pi), rel=1e-5)
+
+
+GMM = dict(weights=[0.5, 0.5], means=[[0.0], [0.0]], covs=[[[1.0]], [[1.0]]])
+
+
+def test_gmm_list_parameters_take_the_float32_of_x():
+    """weights, means and covs as lists take X's float32: two equal N(0, 1) components give log N(0; 0, 1)."""
+    lp = la.gmm_log_density(torch.tensor([[0.0]], dtype=F32), **GMM)
+    assert lp.dtype == F32 and float(lp[0]) == pytest.approx(-0.5 * math.log(2 * math.pi), rel=1e-6)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(GMM, means=[[0.0, 0.0], [0.0, 0.0]]),
+     r"^means must have shape \(any, 1\) to match X \(one column per feature\), got shape \(2, 2\)$"),
+    (dict(GMM, weights=[0.2, 0.3, 0.5]),
+     r"^weights must have shape \(2,\) to match means \(one weight per component\), got shape \(3,\)$"),
+    (dict(GMM, covs=[[[1.0]]]), r"^covs must have shape \(2, 1, 1\) to match means and X, got shape \(1, 1, 1\)$"),
+    (dict(GMM, covs=[[[1.0]], [[-1.0]]]), r"^covs\[1\] must be positive definite, got \[\[-1\.0\]\]$"),
+])
+def test_gmm_messages_name_the_source_of_each_shape(kwargs, message):
+    """Each parameter of the wrong shape is refused naming where its shape comes from; every covariance is checked,
+    also beyond the number of features (two components in one dimension)."""
+    with pytest.raises(ValueError, match=message):
+        la.gmm_log_density([[0.0]], **kwargs)
+
+
+def test_gmm_em_defaults_and_smallest_settings():
+    """50 iterations by default (51 log-likelihoods, as with iters=50); iters = 1 and ridge = 0 are allowed: one
+    step from N(1, 1) on {0, 2} gives the exact variance 1."""
+    args = ([[0.0], [2.0]], [1.0], [[1.0]], [[[1.0]]])
+    assert la.gmm_em(*args)[3].shape == (51,) and la.gmm_em(*args, iters=50)[3].shape == (51,)
+    _, mu, S, ll = la.gmm_em(*args, iters=1, ridge=0.0)
+    assert ll.shape == (2,) and float(mu[0, 0]) == 1.0 and float(S[0, 0, 0]) == pytest.approx(1.0, abs=1e-15)
+
+
+def test_gmm_em_keeps_float32_under_a_float64_default():
+    """The ridge identity takes X's dtype, not the global default."""
+    X = torch.tensor([[0.0], [2.0]], dtype=F32)
+    pi, mu, S, ll = _under_float64_default(lambda: la.gmm_em(X, [1.0], [[1.0]], [[[1.0]]], iters=2))
+    assert {t.dtype for t in (pi, mu, S, ll)} == {F32}
+
+
+def test_factor_analysis_list_arguments_take_the_float32_of_w():
+    """psi, mu and X as lists take W's float32: WWᵀ + Ψ = [[1.5, 2], [2, 4.5]], and with W = 0, Ψ = I the
+    log-likelihood of the origin is log N(0; 0, I₂) = -log 2π."""
+    W32 = torch.tensor([[1.0], [2.0]], dtype=F32)
+    C = la.fa_covariance(W32, [0.5, 0.5])
+    assert C.dtype == F32 and C.tolist() == [[1.5, 2.0], [2.0, 4.5]]
+    ll = la.fa_log_likelihood([[0.0, 0.0]], [0.0, 0.0], torch.zeros(2, 1, dtype=F32), [1.0, 1.0])
+    assert ll.dtype == F32 and float(ll) == pytest.approx(-math.log(2 * math.pi), rel=1e-6)
+    x = la.fa_sample(3, [0.0, 0.0], W32, [0.5, 0.5], torch.Generator().manual_seed(0))
+    assert x.dtype == F32 and x.shape == (3, 2)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: la.fa_covariance([[1.0], [2.0]], [0.5]),
+     r"^psi must have shape \(2,\) to match W \(one noise variance per row of W\), got shape \(1,\)$"),
+    (lambda: la.fa_log_likelihood([[0.0, 0.0, 0.0]], [0.0, 0.0], [[1.0], [2.0]], [0.5, 0.5]),
+     r"^X must have shape \(any, 2\) to match W \(one column per row of W\), got shape \(1, 3\)$"),
+    (lambda: la.fa_log_likelihood([[0.0, 0.0]], [0.0], [[1.0], [2.0]], [0.5, 0.5]),
+     r"^mu must have shape \(2,\) to match W, got shape \(1,\)$"),
+    (lambda: la.fa_sample(2, [0.0], [[1.0], [2.0]], [0.5, 0.5], torch.Generator().manual_seed(0)),
+     r"^mu must have shape \(2,\) to match W, got shape \(1,\)$"),
+])
+def test_factor_analysis_messages_name_w(call, message):
+    """psi, X and mu of the wrong size are refused naming W as the source of the expected shape."""
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_fa_sample_is_mean_plus_loadings_times_factors_plus_scaled_noise():
+    """One draw (n = 1 is allowed): x = μ + Wz + √ψ η with z and then η the generator's float64 standard normals,
+    both added (a sign flip would keep the distribution but not the draw)."""
+    x = la.fa_sample(1, [1.0, -1.0], [[1.0], [0.5]], [0.25, 4.0], torch.Generator().manual_seed(5))
+    g = torch.Generator().manual_seed(5)
+    z, eta = torch.randn(1, 1, generator=g, dtype=F64), torch.randn(1, 2, generator=g, dtype=F64)
+    expected = torch.tensor([1.0, -1.0], dtype=F64) + z * torch.tensor([1.0, 0.5], dtype=F64) \
+        + eta * torch.tensor([0.5, 2.0], dtype=F64)
+    assert x.shape == (1, 2) and torch.allclose(x, expected, rtol=0, atol=1e-14)
+
+
+def test_gmm_list_means_are_read_in_the_float32_of_x():
+    """means given as a list are converted to X's float32 like X itself: 2²⁴ + 1 rounds to 2²⁴ in float32, so the
+    point X = 2²⁴ sits on the mean and the log-density is log N(0; 0, 1)."""
+    X = torch.tensor([[2.0**24]], dtype=F32)
+    lp = la.gmm_log_density(X, [0.5, 0.5], [[2.0**24 + 1], [2.0**24 + 1]], [[[1.0]], [[1.0]]])
+    assert lp.dtype == F32 and float(lp[0]) == pytest.approx(-0.5 * math.log(2 * math.pi), rel=1e-6)

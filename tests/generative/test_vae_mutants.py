@@ -108,3 +108,114 @@ def test_gaussian_logistic_messages_name_sigma_and_mu0():
         va.gaussian_logistic([0.0, 0.0], [1.0, 0.0], torch.eye(3, dtype=F64))
     with pytest.raises(ValueError, match=r"^Sigma must be positive definite, got \[\[1\.0, 2\.0\], \[2\.0, 1\.0\]\]$"):
         va.gaussian_logistic([0.0, 0.0], [1.0, 0.0], [[1.0, 2.0], [2.0, 1.0]])
+
+
+def test_vae_sample_is_the_decoder_mean_plus_sigma_times_the_generator_noise():
+    """One draw (n = 1 is allowed): z and then ε are the generator's float64 standard normals, x = F(z) + σε with
+    the noise added (a sign flip keeps the distribution but not the draw)."""
+    x = va.vae_sample(lambda z: 2 * z, 1, 1, 0.5, torch.Generator().manual_seed(7))
+    g = torch.Generator().manual_seed(7)
+    z = torch.randn(1, 1, generator=g, dtype=F64)
+    eps = torch.randn(1, 1, generator=g, dtype=F64)
+    assert x.dtype == F64 and torch.allclose(x, 2 * z + 0.5 * eps, rtol=0, atol=1e-15)
+
+
+def test_vae_sample_refuses_a_decoder_without_a_feature_axis():
+    """A decoder returning (n,) instead of (n, d) is refused, naming the expected shape and the one returned."""
+    with pytest.raises(ValueError, match=r"^decoder must return one row per latent, shape \(3, d\), got \(3,\)$"):
+        va.vae_sample(lambda z: z[:, 0], 3, 1, 0.5, torch.Generator().manual_seed(0))
+
+
+def test_closed_forms_list_arguments_take_the_float32_of_the_first_tensor():
+    """Lists take the float32 of x (ELBO, decoder), mu (KL, reparameterisation): the values of the docstrings."""
+    x32 = torch.tensor(1.3, dtype=F32)
+    elbo = va.conjugate_elbo(x32, [1.04], [0.2], 0.25)
+    assert elbo.dtype == F32 and float(elbo) == pytest.approx(float(va.conjugate_log_evidence(1.3, 0.25)), rel=1e-6)
+    kl = va.kl_to_standard_normal(torch.tensor([1.0, 0.0], dtype=F32), [1.0, 1.0])
+    assert kl.dtype == F32 and float(kl) == 0.5
+    ll = va.gaussian_decoder_log_lik(torch.tensor([1.0, 0.0], dtype=F32), [0.0, 0.0], 1.0)
+    assert ll.dtype == F32 and float(ll) == pytest.approx(-0.5 - math.log(2 * math.pi), rel=1e-6)
+    z = va.reparameterize(torch.tensor([1.0, 0.0], dtype=F32), [2.0, 1.0], [[0.5, -1.0]])
+    assert z.dtype == F32 and z.tolist() == [[2.0, -1.0]]
+
+
+@pytest.mark.parametrize("x, m, v, shapes", [
+    ([0.0, 1.0], [0.0, 1.0, 2.0], 1.0, r"x \(2,\), m \(3,\), v \(\)"),
+    ([0.0, 1.0], 0.0, [1.0, 1.0, 1.0], r"x \(2,\), m \(\), v \(3,\)"),
+    (0.0, [0.0, 1.0], [1.0, 1.0, 1.0], r"x \(\), m \(2,\), v \(3,\)"),
+])
+def test_conjugate_elbo_names_all_three_shapes_that_do_not_broadcast(x, m, v, shapes):
+    """Any two of x, m, v that do not broadcast are refused with a ValueError naming all three shapes."""
+    with pytest.raises(ValueError, match=r"^x and m and v must broadcast together, got shapes " + shapes + "$"):
+        va.conjugate_elbo(x, m, v, 0.25)
+
+
+def test_reparameterize_names_mu_when_eps_has_the_wrong_width():
+    """eps must end in one entry per coordinate of mu."""
+    with pytest.raises(ValueError, match=r"^eps must have shape \(\.\.\., 2\) to match mu, got shape \(3,\)$"):
+        va.reparameterize([1.0, 0.0], [2.0, 1.0], [0.5, -1.0, 0.0])
+
+
+@pytest.mark.parametrize("estimator", [va.reparam_gradient, va.score_function_gradient])
+def test_gradient_estimators_list_arguments_take_the_float32_of_mu(estimator):
+    """sigma and eps as lists take mu's float32, and a float64 f value is cast to it (the docstring examples:
+    f = z², μ = σ = 1, ε = ½)."""
+    gm, gs = estimator(lambda z: (z**2).sum(-1).to(F64), torch.tensor([1.0], dtype=F32), [1.0], [[0.5]])
+    assert gm.dtype == F32 and gs.dtype == F32
+    expected = ([[3.0]], [[1.5]]) if estimator is va.reparam_gradient else ([[1.125]], [[-1.6875]])
+    assert (gm.tolist(), gs.tolist()) == expected
+
+
+@pytest.mark.parametrize("estimator", [va.reparam_gradient, va.score_function_gradient])
+def test_gradient_estimators_name_mu_when_eps_has_the_wrong_width(estimator):
+    """eps must have one column per coordinate of mu."""
+    with pytest.raises(ValueError, match=r"^eps must have shape \(any, 1\) to match mu, got shape \(1, 2\)$"):
+        estimator(lambda z: (z**2).sum(-1), [1.0], [1.0], [[0.5, 0.5]])
+
+
+def test_gradient_estimators_name_what_f_returned():
+    """f must return K values: a (K, 1) tensor and a list are refused naming the shape or type received."""
+    with pytest.raises(ValueError, match=r"^f must map \(K, d\) latents to K values, got shape \(1, 1\)$"):
+        va.score_function_gradient(lambda z: z**2, [1.0], [1.0], [[0.5]])
+    with pytest.raises(ValueError, match=r"^f must map \(K, d\) latents to K values, got torch\.Size\(\[1, 1\]\)$"):
+        va.reparam_gradient(lambda z: z**2, [1.0], [1.0], [[0.5]])
+    with pytest.raises(ValueError, match=r"^f must map \(K, d\) latents to K values, got <class 'list'>$"):
+        va.reparam_gradient(lambda z: [1.0], [1.0], [1.0], [[0.5]])
+
+
+def test_bonnet_and_price_keep_the_float32_of_mu():
+    """Sigma and eps as lists take mu's float32 and float64 gradients and Hessians are cast to it: z = 1 + 2·½ = 2
+    with ∇f = 2z, and ½·H = 1 for H = 2."""
+    mu = torch.tensor([1.0], dtype=F32)
+    g = va.bonnet_gradient(lambda z: (2 * z).to(F64), mu, [[4.0]], [[0.5]])
+    assert g.dtype == F32 and g.tolist() == [[4.0]]
+    H = va.price_gradient(lambda z: torch.full((len(z), 1, 1), 2.0, dtype=F64), mu, [[4.0]], [[0.5]])
+    assert H.dtype == F32 and H.tolist() == [[[1.0]]]
+
+
+def test_bonnet_and_price_messages():
+    """An indefinite Sigma is refused by name, eps of the wrong width names mu, and a Hessian batch of the wrong
+    shape names the expected (K, d, d)."""
+    with pytest.raises(ValueError, match=r"^Sigma must be positive definite, got \[\[-1\.0\]\]$"):
+        va.bonnet_gradient(lambda z: 2 * z, [0.0], [[-1.0]], [[0.5]])
+    with pytest.raises(ValueError, match=r"^eps must have shape \(any, 1\) to match mu, got shape \(1, 2\)$"):
+        va.bonnet_gradient(lambda z: 2 * z, [0.0], [[1.0]], [[0.5, 0.5]])
+    with pytest.raises(ValueError, match=r"^hess_f must return one Hessian per draw, shape \(1, 1, 1\), got \(1, 1\)$"):
+        va.price_gradient(lambda z: torch.ones(1, 1, dtype=z.dtype), [0.0], [[1.0]], [[0.5]])
+
+
+def test_sgvb_estimate_off_the_posterior_against_scipy():
+    """For q = N(0.4, 0.3) (not the posterior) each estimate is log p(z) + log p(x | z) - log q(z) at
+    z = m + √v ε, from scipy's normal log-densities."""
+    x, m, v, s2, eps = 1.3, 0.4, 0.3, 0.25, [0.7, -2.0]
+    est = va.sgvb_estimate(x, m, v, s2, eps)
+    lpdf = scipy.stats.norm.logpdf
+    zs = [m + math.sqrt(v) * e for e in eps]
+    expected = [lpdf(z) + lpdf(x, z, math.sqrt(s2)) - lpdf(z, m, math.sqrt(v)) for z in zs]
+    assert est.tolist() == pytest.approx(expected, abs=1e-12)
+
+
+def test_beta_vae_objective_allows_beta_zero():
+    """β = 0 drops the KL term: the objective is the expected reconstruction -½ log 2πs² - ((x - m)² + v)/(2s²)."""
+    val = va.beta_vae_objective(1.3, 0.4, 0.3, 0.25, 0.0)
+    assert float(val) == pytest.approx(-0.5 * math.log(2 * math.pi * 0.25) - (0.81 + 0.3) / 0.5, abs=1e-14)
