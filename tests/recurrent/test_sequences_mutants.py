@@ -149,3 +149,9 @@ def test_ancestral_sample_of_one_sequence_with_certain_steps_and_its_generator_m
         sq.ancestral_sample(cs, 2, 7)
     with pytest.raises(ValueError, match=r"^generator must be a torch\.Generator, got None$"):
         sq.ancestral_sample(cs, 2, None)
+
+
+def test_ancestral_sample_of_a_single_category():
+    """K = 1 is a valid (if dull) variable: every draw is category 0, one value per sequence and step."""
+    out = sq.ancestral_sample([[1.0], [[1.0]]], 3, torch.Generator().manual_seed(0))
+    assert out.tolist() == [[0, 0], [0, 0], [0, 0]]
