@@ -300,3 +300,39 @@ def test_training_label_messages():
         df.train_linear_classifier(torch.tensor([[1.0], [-1.0]]), [1.0, 1e39], 0.0, steps=1)
     with pytest.raises(ValueError, match=r"^y must have shape \(2,\) to match X, got shape \(3,\)$"):
         df.adversarial_training(torch.nn.Linear(2, 2).double(), T([[0.0, 1.0], [1.0, 0.0]]), torch.tensor([0, 1, 1]), 0.1)
+
+
+def test_dro_grid_takes_the_float32_of_x_and_every_point_needs_a_neighbour():
+    """grid as a list becomes float32 like x (1e39 overflows and is refused); one unreachable x is enough to refuse."""
+    with pytest.raises(ValueError, match=r"^grid must be finite, got \[0\.0, inf\]$"):
+        df.dro_worst_case(lambda t: t, torch.tensor([0.0]), 0.5, [0.0, 1e39])
+    with pytest.raises(ValueError, match=r"^grid must have a point within eps = 0\.5 of every x, got none near some x$"):
+        df.dro_worst_case(lambda t: t, T([0.0, 5.0]), 0.5, T([0.0, 1.0]))
+
+
+def test_jacobian_spectral_norm_with_a_single_iteration():
+    """iters = 1 is valid: one power step on diag(3, 1) from a seeded start, between 1 and 3."""
+    A = T([[3.0, 0.0], [0.0, 1.0]])
+    got = float(df.jacobian_spectral_norm(lambda z: A @ z, T([0.0, 0.0]), iters=1))
+    assert 1.0 < got <= 3.0
+
+
+def test_ibp_bounds_float32_and_messages():
+    """float32 weights with list biases and bounds stay float32; wrong ranks and shapes are named."""
+    B = df.ibp_bounds([torch.tensor([[1.0, -1.0]])], [[0.5]], [0.0, 0.0], [1.0, 1.0])
+    assert B[0][0].dtype == torch.float32 and B[0][0].tolist() == [-0.5] and B[0][1].tolist() == [1.5]
+    W, b = [T([[1.0, -1.0]])], [T([0.0])]
+    with pytest.raises(ValueError, match=r"^lower must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        df.ibp_bounds(W, b, T([[0.0, 0.0]]), T([1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"^upper must have 1 dimension\(s\), got shape \(1, 2\)$"):
+        df.ibp_bounds(W, b, T([0.0, 0.0]), T([[1.0, 1.0]]))
+    with pytest.raises(ValueError, match=r"^weights\[1\] must have shape \(any, 1\) to match the previous layer, got shape \(1, 3\)$"):
+        df.ibp_bounds([T([[1.0, -1.0]]), T([[1.0, 1.0, 1.0]])], [T([0.0]), T([0.0])], T([0.0, 0.0]), T([1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"^biases\[0\] must have shape \(1,\) to match weights\[0\], got shape \(2,\)$"):
+        df.ibp_bounds(W, [T([0.0, 0.0])], T([0.0, 0.0]), T([1.0, 1.0]))
+
+
+def test_smoothing_radius_probability_range_message():
+    """p_b = 1 lies outside (0, 1) and is refused as such (not as exceeding p_a)."""
+    with pytest.raises(ValueError, match=r"^p_b must lie in \(0\.0, 1\.0\), got tensor\(1\."):
+        df.smoothing_radius(0.9, 1.0, 1.0)
