@@ -369,3 +369,13 @@ def test_encode_text_of_two_characters_and_train_char_lm_returns_the_tokens():
     assert tokens.tolist() == [1, 0] and vocab == ["a", "b"]
     run = ex.train_char_lm("abcab", hidden=1, steps=1, seq_len=2, batch=1)
     assert run["tokens"].tolist() == [0, 1, 2, 0, 1] and run["vocab"] == ["a", "b", "c"]
+
+
+def test_char_lstm_default_seed_and_smallest_vocabulary():
+    """CharLSTM(V, hidden) has the parameters of seed=0 (not those of seed=1); two characters are the smallest
+    vocabulary, giving two logits per step."""
+    default, zero, one = (ex.CharLSTM(2, 3, **kw) for kw in ({}, {"seed": 0}, {"seed": 1}))
+    for a, b, c in zip(default.parameters(), zero.parameters(), one.parameters()):
+        assert torch.equal(a, b) and not torch.equal(a, c)
+    with torch.no_grad():
+        assert default(torch.tensor([[0], [1]]))[0].shape == (2, 1, 2)
