@@ -379,3 +379,16 @@ def test_char_lstm_default_seed_and_smallest_vocabulary():
         assert torch.equal(a, b) and not torch.equal(a, c)
     with torch.no_grad():
         assert default(torch.tensor([[0], [1]]))[0].shape == (2, 1, 2)
+
+
+def test_seeded_models_do_not_read_the_accelerator_generators(monkeypatch):
+    """The fork around a model's seeded initialisation covers the CPU generator only (the one it seeds): even
+    with two CUDA devices reported, no device's generator state is read (which would initialise every device)."""
+    reads = []
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.cuda, "get_rng_state", lambda device="cuda": reads.append(device))
+    monkeypatch.setattr(torch.cuda, "set_rng_state", lambda state, device="cuda": reads.append(device))
+    ex.RNNClassifier(2, 3, seed=5)
+    ex.LRUClassifier(2, 3, seed=5)
+    ex.CharLSTM(4, 3, seed=5)
+    assert reads == []
