@@ -219,3 +219,17 @@ def test_beta_vae_objective_allows_beta_zero():
     """β = 0 drops the KL term: the objective is the expected reconstruction -½ log 2πs² - ((x - m)² + v)/(2s²)."""
     val = va.beta_vae_objective(1.3, 0.4, 0.3, 0.25, 0.0)
     assert float(val) == pytest.approx(-0.5 * math.log(2 * math.pi * 0.25) - (0.81 + 0.3) / 0.5, abs=1e-14)
+
+
+@pytest.mark.parametrize("estimator", [va.reparam_gradient, va.score_function_gradient])
+def test_gradient_estimators_hand_f_latents_in_the_float32_of_mu(estimator):
+    """eps as a list takes mu's float32, so f sees float32 latents z = μ + σε (a float32 network would refuse
+    float64 ones)."""
+    seen = []
+
+    def f(z):
+        seen.append(z.dtype)
+        return (z**2).sum(-1)
+
+    estimator(f, torch.tensor([1.0], dtype=F32), torch.tensor([1.0], dtype=F32), [[0.5]])
+    assert seen == [F32]
