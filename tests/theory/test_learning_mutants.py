@@ -208,3 +208,29 @@ def test_double_descent_ridge_values_pinned():
     W (relu is homogeneous), the ridge fit can, so a W scaled by d instead of 1/sqrt d, or -lambda, changes it."""
     out = lr.double_descent([2, 6], n=5, d=4, seeds=2, n_test=50, ridge=0.5)
     assert out.tolist() == pytest.approx([0.1736204, 0.1053154], rel=1e-6)       # regression values of this seed
+
+
+def test_double_descent_reads_ridge_in_double_precision():
+    """ridge = 1 and 1 + 2^-30 (equal in float32) give different errors: lambda I is built in the features' float64."""
+    kw = dict(n=5, d=2, n_test=8, seeds=1)
+    assert not torch.equal(lr.double_descent([3], ridge=1.0, **kw), lr.double_descent([3], ridge=1.0 + 2.0**-30, **kw))
+
+
+def test_threshold_and_interval_labellings_of_neighbouring_floats():
+    """Two adjacent float64 points still get every threshold cut and interval: 3 threshold labellings (the midpoint of
+    neighbouring floats rounds onto one of them, so cuts cannot be midpoints) and all 4 interval labellings."""
+    x = torch.tensor([1.0 + 2.0**-52, 1.0 + 2.0**-51], dtype=F64)
+    assert lr.threshold_labellings(x).tolist() == [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    assert lr.growth_function(lr.interval_labellings(x)) == 4
+    y = torch.tensor([1.0, 1.0 + 2.0**-52], dtype=F64)
+    assert lr.threshold_labellings(y).tolist() == [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    assert lr.growth_function(lr.interval_labellings(y)) == 4
+
+
+def test_threshold_and_interval_labellings_of_large_float32_values():
+    """At 1e8 the float32 spacing is 8, so min - 1 is min: the empty labelling must still be there."""
+    x = f32([1e8, 2e8])
+    thr = lr.threshold_labellings(x)
+    assert thr.dtype == F32 and thr.tolist() == [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    assert lr.growth_function(lr.interval_labellings(x)) == 4
+    assert lr.vc_dimension(lr.interval_labellings(f32([1e8, 2e8, 3e8]))) == 2

@@ -116,8 +116,8 @@ def threshold_labellings(x) -> torch.Tensor:
     [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0]]
     """
     x = _tensor("x", x, ndim=1)
-    cuts = _cuts(x)
-    return (x.unsqueeze(0) <= cuts.unsqueeze(1)).to(x.dtype)
+    rank, cuts = _cuts(x)
+    return (rank.unsqueeze(0) < cuts.unsqueeze(1)).to(x.dtype)
 
 
 def interval_labellings(x) -> torch.Tensor:
@@ -127,16 +127,19 @@ def interval_labellings(x) -> torch.Tensor:
     torch.Size([6, 2])
     """
     x = _tensor("x", x, ndim=1)
-    cuts = _cuts(x)
+    rank, cuts = _cuts(x)
     lo, hi = torch.meshgrid(cuts, cuts, indexing="ij")
     keep = lo <= hi
     lo, hi = lo[keep], hi[keep]
-    return ((x.unsqueeze(0) >= lo.unsqueeze(1)) & (x.unsqueeze(0) <= hi.unsqueeze(1))).to(x.dtype)
+    return ((rank.unsqueeze(0) >= lo.unsqueeze(1)) & (rank.unsqueeze(0) < hi.unsqueeze(1))).to(x.dtype)
 
 
 def _cuts(x):
-    s = torch.sort(torch.unique(x)).values
-    return torch.cat([s[:1] - 1, (s[1:] + s[:-1]) / 2, s[-1:] + 1])
+    # Cut c lies between the c-th and (c+1)-th distinct values (c = 0 below all, c = m above all), so x is left of
+    # cut c exactly when its rank among the distinct values is < c. Ranks, not midpoints: a midpoint of neighbouring
+    # floats rounds onto one of them, and min - 1 rounds onto min for large values (1e8 in float32).
+    values, rank = torch.unique(x, sorted=True, return_inverse=True)
+    return rank, torch.arange(values.numel() + 1, device=x.device)
 
 
 def growth_function(labellings) -> int:
