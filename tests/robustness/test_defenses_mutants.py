@@ -311,10 +311,13 @@ def test_dro_grid_takes_the_float32_of_x_and_every_point_needs_a_neighbour():
 
 
 def test_jacobian_spectral_norm_with_a_single_iteration():
-    """iters = 1 is valid: one power step on diag(3, 1) from a seeded start, between 1 and 3."""
+    """iters = 1 is valid: one power step on diag(3, 1) from the seeded start, between 1 and 3."""
     A = T([[3.0, 0.0], [0.0, 1.0]])
     got = float(df.jacobian_spectral_norm(lambda z: A @ z, T([0.0, 0.0]), iters=1))
     assert 1.0 < got <= 3.0
+    # the start is the seed's float64 normal draw u0: one step gives |A^3 u0| / |A^2 u0|
+    u0 = torch.randn(2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    assert got == pytest.approx(float((A @ A @ A @ u0).norm() / (A @ A @ u0).norm()), rel=1e-12)
 
 
 def test_ibp_bounds_float32_and_messages():
