@@ -35,7 +35,8 @@ def test_scalar_refuses_an_infinite_value_naming_the_argument():
         ut.scalar("c", float("inf"))
 
 
-@pytest.mark.parametrize("helper, value", [(ut.fl, [0.5]), (ut.matrix, [[0.5]]), (ut.vector, [0.5]), (ut.positive, [0.5])])
+@pytest.mark.parametrize("helper, value",
+                         [(ut.fl, [0.5]), (ut.matrix, [[0.5]]), (ut.vector, [0.5]), (ut.positive, [0.5])])
 def test_helpers_take_the_dtype_of_like(helper, value):
     """A list becomes float32 when ``like`` is float32, and float64 without it."""
     assert helper("a", value, like=torch.zeros(1, dtype=F32)).dtype == F32

@@ -4,6 +4,7 @@ networks (positive homogeneity at initialisation), its losses and its optimisers
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -296,3 +297,30 @@ def test_vae_elbo_clamps_certain_pixels():
     dec = lambda z: torch.tensor([[0.0, 1.0]], dtype=D).expand(len(z), -1)  # noqa: E731
     out = tr.vae_elbo(torch.tensor([[1.0, 0.0]], dtype=D), enc, dec)
     assert float(out[0]) == pytest.approx(2 * math.log(1e-7), rel=1e-6)
+
+
+def test_vae_first_elbo_is_a_monte_carlo_elbo_of_the_initial_model():
+    """With every row equal to x₀ and lr ≈ 0, the first history entry is the mean over a large batch of
+    log p(x₀ | μ + σε) − KL(N(μ, σ²) ‖ N(0, 1)) for the returned (initial) encoder and decoder; it must agree
+    with the same ELBO by 60-node Gauss–Hermite quadrature over ε and the closed-form KL."""
+    x0 = torch.tensor([[1.0, 0.0]], dtype=D)
+    out = tr.train_vae(x0.expand(5, 2).clone(), latent_dim=1, hidden=3, steps=1, lr=TINY, batch=20000, seed=4)
+    mu, s2 = (float(t) for t in out["encode"](x0))
+    g, w = np.polynomial.hermite_e.hermegauss(60)
+    z = torch.as_tensor(mu + math.sqrt(s2) * g, dtype=D)[:, None]
+    p = out["decode"](z)
+    rec = (torch.log(p[:, 0]) + torch.log1p(-p[:, 1])) @ torch.as_tensor(w / w.sum(), dtype=D)
+    kl = 0.5 * (mu**2 + s2 - 1 - math.log(s2))
+    assert kl > 1e-3
+    assert float(out["history"][0]) == pytest.approx(float(rec) - kl, abs=0.01)
+
+
+def test_vae_encoder_variance_is_clamped_to_e_pm_8():
+    """encode returns σ² = exp(log-variance clamped to [−8, 8]); a fit driven to divergence (lr = 2) pins the
+    posterior variance of the data at e^{−8}, and an input of −5s pushes it to e^{8}."""
+    X = _bits(40, 6)
+    out = tr.train_vae(X, latent_dim=1, hidden=4, steps=100, lr=2.0, batch=8)
+    _, low = out["encode"](X)
+    _, high = out["encode"](torch.full((1, 6), -5.0, dtype=D))
+    assert torch.equal(low, torch.exp(torch.full_like(low, -8.0)))
+    assert torch.equal(high, torch.exp(torch.full_like(high, 8.0)))
