@@ -324,3 +324,86 @@ def test_vae_encoder_variance_is_clamped_to_e_pm_8():
     _, high = out["encode"](torch.full((1, 6), -5.0, dtype=D))
     assert torch.equal(low, torch.exp(torch.full_like(low, -8.0)))
     assert torch.equal(high, torch.exp(torch.full_like(high, 8.0)))
+
+
+# --- train_flow_2d ----------------------------------------------------------------------------------------------------
+
+def test_flow_refuses_data_that_are_not_2d_points():
+    """X must have two columns: the message gives the expected and the actual shape."""
+    with pytest.raises(ValueError, match=r"^X must have shape \(any, 2\), got shape \(4, 3\)$"):
+        tr.train_flow_2d(torch.zeros(4, 3, dtype=D), layers=1, hidden=1, steps=1, batch=1)
+
+
+def test_flow_accepts_the_smallest_sizes_and_lists():
+    """layers = hidden = steps = batch = 1 are allowed; history and log-densities (of a list) are float64."""
+    out = tr.train_flow_2d(_pts(), layers=1, hidden=1, steps=1, batch=1)
+    assert out["history"].shape == (1,) and out["history"].dtype == D
+    assert out["log_density"]([[0.0, 1.0]]).dtype == D
+
+
+@pytest.mark.parametrize("name, default, other", [("layers", 6, 5), ("hidden", 32, 31), ("lr", 5e-3, 6e-3),
+                                                  ("batch", 256, 255), ("seed", 0, 1)])
+def test_flow_defaults(name, default, other):
+    """Each default equals passing its documented value and differs from another value (two steps)."""
+    small = {"layers": 1, "hidden": 2, "steps": 2, "batch": 2}
+
+    def run(**kw):
+        return tr.train_flow_2d(_pts(), **{k: v for k, v in small.items() if k != name}, **kw)["history"]
+
+    base = run()
+    assert torch.equal(base, run(**{name: default}))
+    assert not torch.allclose(base, run(**{name: other}), rtol=1e-9, atol=0)
+
+
+def test_flow_default_steps_is_600():
+    """Without steps the history has 600 entries (a one-layer flow keeps this fast)."""
+    assert tr.train_flow_2d(_pts(), layers=1, hidden=1, batch=1)["history"].shape == (600,)
+
+
+def test_flow_first_loss_is_the_negative_log_likelihood():
+    """With every row at x₀ and lr ≈ 0, the first recorded loss is −log p(x₀) under the returned density."""
+    x0 = torch.tensor([[0.3, -1.2]], dtype=D)
+    out = tr.train_flow_2d(x0.expand(6, 2).clone(), layers=2, hidden=4, steps=1, lr=TINY, batch=3)
+    assert float(out["history"][0]) == pytest.approx(-float(out["log_density"](x0)[0]), abs=1e-12)
+
+
+def test_flow_learning_rate_reaches_adam_and_every_row_is_drawn():
+    """The second loss follows the first Adam step (size lr); changing rows beyond the first two changes the first
+    loss (indices are drawn from all rows)."""
+    a = tr.train_flow_2d(_pts(), layers=1, hidden=2, steps=2, batch=8, lr=TINY)["history"]
+    b = tr.train_flow_2d(_pts(), layers=1, hidden=2, steps=2, batch=8, lr=0.1)["history"]
+    assert float(a[0]) == float(b[0]) and abs(float(a[1] - b[1])) > 1e-6
+    X = _pts()
+    Y = X.clone()
+    Y[2:] = 0.0
+    c = tr.train_flow_2d(Y, layers=1, hidden=2, steps=2, batch=8, lr=TINY)["history"]
+    assert abs(float(a[0] - c[0])) > 1e-6
+
+
+def test_flow_layers_alternate_the_half_they_keep():
+    """Coupling layers keep their first coordinate and alternate the order: layer 0 keeps x₁, layer 1 keeps x₂,
+    layer 2 keeps x₁ again. With lr ≈ 0 the nets of the first layers are the same for 1, 2 and 3 layers, so the
+    samples (from one seeded base draw z) share the kept coordinate from one depth to the next."""
+    s = [tr.train_flow_2d(_pts(), layers=L, hidden=4, steps=1, lr=TINY, batch=2)["sample"](30, _gen(6))
+         for L in (1, 2, 3)]
+    z = torch.randn(30, 2, generator=_gen(6), dtype=D)
+    assert torch.allclose(s[0][:, 0], z[:, 0], rtol=1e-12, atol=1e-12)
+    assert torch.allclose(s[1][:, 1], s[0][:, 1], rtol=1e-12, atol=1e-12)
+    assert torch.allclose(s[2][:, 0], s[1][:, 0], rtol=1e-12, atol=1e-12)
+    assert not torch.allclose(s[0][:, 1], z[:, 1], atol=1e-6) and not torch.allclose(s[2][:, 1], s[1][:, 1], atol=1e-6)
+
+
+def test_flow_density_is_normalised_along_the_transformed_coordinate():
+    """For one coupling layer p(x₁, x₂) = N(x₁)·p(x₂ | x₁): integrating exp(log_density) over x₂ gives N(x₁)."""
+    out = tr.train_flow_2d(_pts(40), layers=1, hidden=4, steps=20, lr=0.05, batch=8)
+    x2 = torch.linspace(-30, 30, 60001, dtype=D)
+    x1 = 0.8
+    dens = torch.exp(out["log_density"](torch.stack([torch.full_like(x2, x1), x2], 1)))
+    assert float(torch.trapezoid(dens, x2)) == pytest.approx(math.exp(-x1**2 / 2) / math.sqrt(2 * math.pi), rel=1e-6)
+
+
+def test_flow_samples_follow_their_generator():
+    """Two samples with equally seeded generators agree; another seed gives other points."""
+    out = tr.train_flow_2d(_pts(), layers=1, hidden=2, steps=1, batch=2)
+    a, b, c = out["sample"](5, _gen(1)), out["sample"](5, _gen(1)), out["sample"](5, _gen(2))
+    assert torch.equal(a, b) and not torch.allclose(a, c)
