@@ -183,10 +183,12 @@ def test_linear_flips_in_one_dimension_and_with_float32_weights():
 def test_linear_flips_refuses_batches_that_do_not_broadcast():
     """x, delta and y are checked to broadcast together before the comparison."""
     w = T([1.0, 1.0])
-    with pytest.raises(ValueError, match=r"^x and delta and y must broadcast together, got shapes x \(2,\), delta \(3,\), y \(\)$"):
+    with pytest.raises(ValueError, match=r"^x and delta and y must broadcast together, got"
+                                         r" shapes x \(2,\), delta \(3,\), y \(\)$"):
         at.linear_flips(w, 0.0, torch.zeros(2, 2, dtype=torch.float64), 1.0, torch.zeros(3, 2, dtype=torch.float64))
     with pytest.raises(ValueError, match=r"^x and delta and y must broadcast together"):
-        at.linear_flips(w, 0.0, torch.zeros(2, 2, dtype=torch.float64), T([1.0, 1.0, 1.0]), torch.zeros(2, 2, dtype=torch.float64))
+        at.linear_flips(w, 0.0, torch.zeros(2, 2, dtype=torch.float64), T([1.0, 1.0, 1.0]),
+                        torch.zeros(2, 2, dtype=torch.float64))
     with pytest.raises(ValueError, match=r"^y must hold labels ±1, got \[1\.0, 0\.0\]$"):
         at.linear_flips(w, 0.0, T([1.0, 1.0]), T([1.0, 0.0]), T([0.0, 0.0]))
 
@@ -217,8 +219,10 @@ def test_linear_minimal_perturbation_batch_and_bias_sign():
         assert d.shape == x.shape
         assert ((x + d) @ w + b).abs().max() < 1e-12
         q = at.dual_exponent(p)
-        assert at.p_norm(d, p).numpy() == pytest.approx(((x @ w + b).abs() / np.linalg.norm(w.numpy(), q)).numpy(), rel=1e-12)
-    with pytest.raises(ValueError, match=r"^w must not be the zero vector \(there is no boundary\), got \[0\.0, 0\.0\]$"):
+        want = ((x @ w + b).abs() / np.linalg.norm(w.numpy(), q)).numpy()
+        assert at.p_norm(d, p).numpy() == pytest.approx(want, rel=1e-12)
+    with pytest.raises(ValueError, match=r"^w must not be the zero vector \(there is no"
+                                         r" boundary\), got \[0\.0, 0\.0\]$"):
         at.linear_minimal_perturbation(T([0.0, 0.0]), 1.0, T([1.0, 1.0]))
     assert at.linear_minimal_perturbation(T([1.0, 1.0]), -1.0, T([1.0, 1.0])).tolist() == pytest.approx([-0.5, -0.5])
 
@@ -280,8 +284,8 @@ def test_deepfool_multiclass_step_default_p_is_two():
 
 def test_deepfool_multiclass_step_with_two_classes_and_messages():
     """K = 2 is valid (the binary case); k = K is out of range; h needs at least two classes."""
-    r, l = at.deepfool_multiclass_step(T([[-2.0, 0.0], [0.0, -1.0]]), T([[[2.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]]),
-                                       [1, 0])
+    grads = T([[[2.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]])
+    r, l = at.deepfool_multiclass_step(T([[-2.0, 0.0], [0.0, -1.0]]), grads, [1, 0])
     assert l.tolist() == [0, 1] and _close(r, [[1.0, 0.0], [0.0, 1.0]], 1e-15)
     with pytest.raises(ValueError, match=r"^k must index the 2 classes of h, got \[2\]$"):
         at.deepfool_multiclass_step(T([[0.0, -1.0]]), T([[[0.0, 0.0, 0.0], [0.0, 2.0, 0.0]]]), [2])
@@ -359,7 +363,8 @@ def test_deepfool_validates_its_settings():
 
 def test_robustness_measure_message_and_float32():
     """The zero-vector message shows x (small inputs in full); float32 inputs give a float32 mean."""
-    with pytest.raises(ValueError, match=r"^x must not contain the zero vector, got \[\[1\.0, 1\.0\], \[0\.0, 0\.0\]\]$"):
+    with pytest.raises(ValueError, match=r"^x must not contain the zero vector, got"
+                                         r" \[\[1\.0, 1\.0\], \[0\.0, 0\.0\]\]$"):
         at.robustness_measure(T([[1.0, 0.0], [1.0, 0.0]]), T([[1.0, 1.0], [0.0, 0.0]]))
     out = at.robustness_measure([[3.0, 4.0]], torch.tensor([[0.0, 10.0]]))
     assert out.dtype == torch.float32 and float(out) == pytest.approx(0.5)

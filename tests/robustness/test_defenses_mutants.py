@@ -167,7 +167,8 @@ def test_dro_reach_is_the_closed_ball_with_a_tiny_tolerance():
     assert float(df.dro_worst_case(loss, T([0.0]), 2.0, T([2.0, 3.0, 1.0]))) == 2.0
     assert float(df.dro_worst_case(loss, T([1.0]), 0.0, T([1.0, 1.5, 2.0]))) == 1.0
     assert float(df.dro_worst_case(loss, T([0.0]), 0.0, T([1e-12, 0.5]))) == 1e-12
-    with pytest.raises(ValueError, match=r"^grid must have a point within eps = 0\.0 of every x, got none near some x$"):
+    with pytest.raises(ValueError, match=r"^grid must have a point within eps = 0\.0 of"
+                                         r" every x, got none near some x$"):
         df.dro_worst_case(loss, T([0.0]), 0.0, T([0.5, 1.0]))
     assert float(df.dro_worst_case(loss, T([0.0, 10.0]), 1.0, T([-1.0, 1.0, 2.0, 9.0, 11.5]))) == 5.0
 
@@ -208,7 +209,8 @@ def test_spectral_norm_bound_with_non_square_layers():
     W1, W2 = T([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]]), T([[1.0, 2.0, 2.0]])
     assert float(df.spectral_norm_bound([W1, W2])) == pytest.approx(2.0 * 3.0, rel=1e-14)
     assert float(df.spectral_norm_bound([T([[1.0, 2.0, 2.0]])])) == pytest.approx(3.0, rel=1e-14)
-    with pytest.raises(ValueError, match=r"^weights\[2\] must have 1 columns to follow weights\[1\], got shape \(1, 3\)$"):
+    with pytest.raises(ValueError, match=r"^weights\[2\] must have 1 columns to follow"
+                                         r" weights\[1\], got shape \(1, 3\)$"):
         df.spectral_norm_bound([W1, W2, T([[1.0, 1.0, 1.0]])])
     mixed = df.spectral_norm_bound([torch.eye(2) * 2, T([[1.0, 0.0]])])
     assert mixed.dtype == torch.float32 and float(mixed) == 2.0
@@ -223,7 +225,8 @@ def test_operator_norm_messages_and_other_exponents():
         df.operator_norm(W, 3, 2)
     with pytest.raises(ValueError, match=r"^p and q must be p = 1, p = inf, or p = q = 2, got p=2\.0, q=inf$"):
         df.operator_norm(W, 2, math.inf)
-    with pytest.raises(ValueError, match=r"^W must have at most 20 columns for p = inf \(2\^d sign vectors\), got shape \(1, 21\)$"):
+    with pytest.raises(ValueError, match=r"^W must have at most 20 columns for p = inf \(2\^d"
+                                         r" sign vectors\), got shape \(1, 21\)$"):
         df.operator_norm(torch.ones(1, 21, dtype=torch.float64), math.inf, 1)
     with pytest.raises(ValueError, match=r"^q must be a number in \[1, inf\], got 0\.5$"):
         df.operator_norm(W, 1, 0.5)
@@ -299,14 +302,16 @@ def test_training_label_messages():
     with pytest.raises(ValueError, match=r"^y must be finite, got \[1\.0, inf\]$"):
         df.train_linear_classifier(torch.tensor([[1.0], [-1.0]]), [1.0, 1e39], 0.0, steps=1)
     with pytest.raises(ValueError, match=r"^y must have shape \(2,\) to match X, got shape \(3,\)$"):
-        df.adversarial_training(torch.nn.Linear(2, 2).double(), T([[0.0, 1.0], [1.0, 0.0]]), torch.tensor([0, 1, 1]), 0.1)
+        df.adversarial_training(torch.nn.Linear(2, 2).double(), T([[0.0, 1.0], [1.0, 0.0]]), torch.tensor([0, 1, 1]),
+                                0.1)
 
 
 def test_dro_grid_takes_the_float32_of_x_and_every_point_needs_a_neighbour():
     """grid as a list becomes float32 like x (1e39 overflows and is refused); one unreachable x is enough to refuse."""
     with pytest.raises(ValueError, match=r"^grid must be finite, got \[0\.0, inf\]$"):
         df.dro_worst_case(lambda t: t, torch.tensor([0.0]), 0.5, [0.0, 1e39])
-    with pytest.raises(ValueError, match=r"^grid must have a point within eps = 0\.5 of every x, got none near some x$"):
+    with pytest.raises(ValueError, match=r"^grid must have a point within eps = 0\.5 of"
+                                         r" every x, got none near some x$"):
         df.dro_worst_case(lambda t: t, T([0.0, 5.0]), 0.5, T([0.0, 1.0]))
 
 
@@ -329,9 +334,11 @@ def test_ibp_bounds_float32_and_messages():
         df.ibp_bounds(W, b, T([[0.0, 0.0]]), T([1.0, 1.0]))
     with pytest.raises(ValueError, match=r"^upper must have 1 dimension\(s\), got shape \(1, 2\)$"):
         df.ibp_bounds(W, b, T([0.0, 0.0]), T([[1.0, 1.0]]))
-    with pytest.raises(ValueError, match=r"^weights\[1\] must have shape \(any, 1\) to match the previous layer, got shape \(1, 3\)$"):
+    with pytest.raises(ValueError, match=r"^weights\[1\] must have shape \(any, 1\) to match the"
+                                         r" previous layer, got shape \(1, 3\)$"):
         df.ibp_bounds([T([[1.0, -1.0]]), T([[1.0, 1.0, 1.0]])], [T([0.0]), T([0.0])], T([0.0, 0.0]), T([1.0, 1.0]))
-    with pytest.raises(ValueError, match=r"^biases\[0\] must have shape \(1,\) to match weights\[0\], got shape \(2,\)$"):
+    with pytest.raises(ValueError, match=r"^biases\[0\] must have shape \(1,\) to match"
+                                         r" weights\[0\], got shape \(2,\)$"):
         df.ibp_bounds(W, [T([0.0, 0.0])], T([0.0, 0.0]), T([1.0, 1.0]))
 
 

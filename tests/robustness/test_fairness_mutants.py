@@ -32,7 +32,8 @@ def test_label_and_shape_messages():
     with pytest.raises(ValueError, match=r"^a must have shape \(4,\) to match decision, got shape \(3,\)$"):
         fa.group_rates(T([1.0, 0.0, 1.0, 1.0]), T([1.0, 0.0, 1.0, 0.0]), T([0.0, 0.0, 1.0]))
     with pytest.raises(ValueError, match=r"^p_pos must have shape \(2, any\), got shape \(3, 2\)$"):
-        fa.fair_decisions([0.3, 0.6], torch.full((3, 2), 0.5, dtype=torch.float64), torch.full((3, 2), 0.5, dtype=torch.float64))
+        half = torch.full((3, 2), 0.5, dtype=torch.float64)
+        fa.fair_decisions([0.3, 0.6], half, half)
 
 
 def test_score_distributions_with_two_bins():

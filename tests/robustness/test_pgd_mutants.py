@@ -37,11 +37,14 @@ def test_box_boundaries_are_inside_and_an_empty_box_is_refused():
     assert pg.fgsm(_margin, x, 0.1, lower=0.0, upper=1.0).tolist() == [[0.0, 1.0]]
     with pytest.raises(ValueError, match=r"^lower must be below upper, got lower=0\.5, upper=0\.5$"):
         pg.fgsm(_margin, T([[0.5, 0.5]]), 0.1, lower=0.5, upper=0.5)
-    with pytest.raises(ValueError, match=r"^x must lie in \[lower, upper\] = \[0\.0, 1\.0\], got values from -1\.0 to 0\.5$"):
+    with pytest.raises(ValueError, match=r"^x must lie in \[lower, upper\] = \[0\.0, 1\.0\],"
+                                         r" got values from -1\.0 to 0\.5$"):
         pg.pgd(_margin, T([[-1.0, 0.5]]), 0.1, lower=0.0, upper=1.0)
-    with pytest.raises(ValueError, match=r"^x must lie in \[lower, upper\] = \[None, 1\.0\], got values from 0\.5 to 2\.0$"):
+    with pytest.raises(ValueError, match=r"^x must lie in \[lower, upper\] = \[None,"
+                                         r" 1\.0\], got values from 0\.5 to 2\.0$"):
         pg.fgsm(_margin, T([[2.0, 0.5]]), 0.1, upper=1.0)
-    with pytest.raises(ValueError, match=r"^x must lie in \[lower, upper\] = \[0\.0, None\], got values from -1\.0 to 0\.5$"):
+    with pytest.raises(ValueError, match=r"^x must lie in \[lower, upper\] = \[0\.0, None\],"
+                                         r" got values from -1\.0 to 0\.5$"):
         pg.fgsm(_margin, T([[-1.0, 0.5]]), 0.1, lower=0.0)
     with pytest.raises(ValueError, match=r"^lower must be a real number, got 'a'$"):
         pg.fgsm(_margin, x, 0.1, lower="a")
