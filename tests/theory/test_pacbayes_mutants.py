@@ -177,3 +177,14 @@ def test_train_pac_bayes_default_steps_is_3000():
     default = pb.train_pac_bayes(X, y, batch=1)
     assert torch.equal(default["theta"], pb.train_pac_bayes(X, y, steps=3000, batch=1)["theta"])
     assert not torch.equal(default["theta"], pb.train_pac_bayes(X, y, steps=2, batch=1)["theta"])
+
+
+def test_train_pac_bayes_reads_list_labels_in_the_dtype_of_X():
+    """float32 X makes list labels float32: the same run, bit for bit, as with float32 labels (float64 labels
+    would compute the margins in float64 and end a few float32 ulps away)."""
+    X = torch.randn(6, 3, generator=torch.Generator().manual_seed(0), dtype=F32)
+    labels = [1.0, -1.0, 1.0, 1.0, -1.0, 1.0]
+    listed = pb.train_pac_bayes(X, labels, steps=3, batch=4, lr=0.3)
+    tensor = pb.train_pac_bayes(X, f32(labels), steps=3, batch=4, lr=0.3)
+    assert listed["theta"].dtype == F32
+    assert torch.equal(listed["theta"], tensor["theta"]) and torch.equal(listed["rho"], tensor["rho"])
