@@ -56,3 +56,14 @@ def test_digits_experiment_trains_a_clean_standard_net_and_runs_both_attacks():
     for name in ("standard", "robust"):
         assert out[name]["fgsm"][0] == out[name]["pgd"][0] > 0.6
         assert out[name]["fgsm"][1] != out[name]["pgd"][1]
+
+
+def test_digits_experiment_refuses_zero_epochs_before_touching_anything():
+    """epochs = 0 is refused up front: the message names epochs and torch's global generator (which make_net
+    seeds) is left as it was."""
+    with torch.random.fork_rng():                  # the global state is restored afterwards
+        torch.manual_seed(12345)                   # a state that make_net(seed=0) cannot leave behind
+        state = torch.get_rng_state()
+        with pytest.raises(ValueError, match=r"^epochs must be at least 1, got 0$"):
+            dg.digits_experiment(eps_grid=(0.0,), epochs=0)
+        assert torch.equal(torch.get_rng_state(), state)
