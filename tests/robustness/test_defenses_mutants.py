@@ -346,3 +346,10 @@ def test_smoothing_radius_probability_range_message():
     """p_b = 1 lies outside (0, 1) and is refused as such (not as exceeding p_a)."""
     with pytest.raises(ValueError, match=r"^p_b must lie in \(0\.0, 1\.0\), got tensor\(1\."):
         df.smoothing_radius(0.9, 1.0, 1.0)
+
+
+def test_operator_norm_accepts_exactly_twenty_columns_for_p_inf():
+    """20 columns is the documented limit (2^20 sign vectors): a single row w gives |w|_1 = 20."""
+    w = torch.ones(1, 20, dtype=torch.float64)
+    w[0, ::2] = -1.0
+    assert float(df.operator_norm(w, math.inf, 1)) == 20.0
