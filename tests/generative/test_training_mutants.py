@@ -435,3 +435,15 @@ def test_flow_starts_close_to_volume_preserving():
     c = 0.5 * torch.log(-(f[0] - 2 * f[1] + f[2]))
     rms = float(c.pow(2).mean().sqrt())
     assert 1e-3 < rms < 0.08
+
+
+def test_vae_training_uses_the_variance_clamp_of_encode():
+    """Fitting one repeated row with lr = 2 drives the log-variance to its lower clamp, −8, while the model settles:
+    the last training ELBO then equals the ELBO of the returned encoder/decoder (whose clamp is −8), which a
+    training clamp at another value (KL off by about ½ per unit of log-variance) would break."""
+    x0 = torch.tensor([[1.0, 0.0, 1.0, 1.0, 0.0, 0.0]], dtype=D)
+    out = tr.train_vae(x0.expand(10, 6).clone(), latent_dim=1, hidden=4, steps=100, lr=2.0, batch=8)
+    _, s2 = out["encode"](x0)
+    assert float(s2) == pytest.approx(math.exp(-8), rel=1e-12)
+    elbo = tr.vae_elbo(x0, out["encode"], out["decode"], samples=4000)
+    assert float(out["history"][-1]) == pytest.approx(float(elbo[0]), abs=1e-3)
