@@ -217,6 +217,11 @@ def test_vae_accepts_the_smallest_sizes_and_lists():
     assert out["decode"]([[0.5]]).dtype == D
 
 
+def test_vae_default_steps_is_1500():
+    """Without steps the history has 1500 entries (one hidden unit and one-row batches keep this fast)."""
+    assert tr.train_vae(_bits(), latent_dim=1, hidden=1, batch=1)["history"].shape == (1500,)
+
+
 @pytest.mark.parametrize("name, default, other", [("latent_dim", 2, 3), ("hidden", 96, 95), ("lr", 2e-3, 3e-3),
                                                   ("batch", 128, 127), ("seed", 0, 1)])
 def test_vae_defaults(name, default, other):
