@@ -8,6 +8,8 @@ import torch
 
 from edl.generative import flows as fl
 
+from tests.dtypes import under_float64_default
+
 
 def test_triangular_log_det_refuses_a_batch_of_non_square_jacobians():
     """J of shape (1, 3, 2) is lower triangular but not square: the last two axes (3, 2) are compared, not the batch
@@ -21,16 +23,6 @@ def test_triangular_log_det_refuses_a_batch_of_non_square_jacobians():
 F32, F64 = torch.float32, torch.float64
 DOUBLE = (lambda z: (2 * z, torch.full(z.shape[:1], math.log(2), dtype=z.dtype)),
           lambda x: (x / 2, torch.full(x.shape[:1], -math.log(2), dtype=x.dtype)))
-
-
-def _under_float64_default(f):
-    """Call ``f`` with torch's default dtype set to float64, restoring the previous default afterwards."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(F64)
-    try:
-        return f()
-    finally:
-        torch.set_default_dtype(previous)
 
 
 def test_spherical_to_cartesian_float_angles_take_the_float32_of_r():
@@ -70,8 +62,8 @@ def test_flow_forward_and_log_density_keep_float32_under_a_float64_default():
     """The running log-determinant takes z's float32, not the global default: x = 4z, log|det| = 2 log 2 and
     log p(0) = log N(0; 0, 16)."""
     z = torch.tensor([[1.0]], dtype=F32)
-    x, ld = _under_float64_default(lambda: fl.flow_forward(z, [DOUBLE, DOUBLE]))
-    lp = _under_float64_default(lambda: fl.flow_log_density(torch.zeros(1, 1, dtype=F32), [DOUBLE, DOUBLE]))
+    x, ld = under_float64_default(lambda: fl.flow_forward(z, [DOUBLE, DOUBLE]))
+    lp = under_float64_default(lambda: fl.flow_log_density(torch.zeros(1, 1, dtype=F32), [DOUBLE, DOUBLE]))
     assert x.dtype == F32 and ld.dtype == F32 and lp.dtype == F32
     assert float(ld[0]) == pytest.approx(2 * math.log(2), rel=1e-6)
     assert float(lp[0]) == pytest.approx(-0.5 * math.log(2 * math.pi * 16), rel=1e-6)

@@ -9,17 +9,9 @@ import torch
 
 from edl.generative import latent as la
 
+from tests.dtypes import under_float64_default
+
 F32, F64 = torch.float32, torch.float64
-
-
-def _under_float64_default(f):
-    """Call ``f`` with torch's default dtype set to float64, restoring the previous default afterwards."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(F64)
-    try:
-        return f()
-    finally:
-        torch.set_default_dtype(previous)
 
 
 def test_fa_posterior_list_x_and_mu_take_the_float32_of_w():
@@ -33,7 +25,7 @@ def test_fa_posterior_keeps_float32_under_a_float64_default():
     """The identity in Σ = (I + WᵀΨ⁻¹W)⁻¹ takes W's dtype, not the global default."""
     W, psi = torch.tensor([[1.0]], dtype=F32), torch.tensor([1.0], dtype=F32)
     x, mu = torch.tensor([2.0], dtype=F32), torch.zeros(1, dtype=F32)
-    m, S = _under_float64_default(lambda: la.fa_posterior(x, mu, W, psi))
+    m, S = under_float64_default(lambda: la.fa_posterior(x, mu, W, psi))
     assert m.dtype == F32 and S.dtype == F32
     assert m.tolist() == [1.0] and S.tolist() == [[0.5]]
 
@@ -58,7 +50,7 @@ def test_ppca_posterior_list_x_and_mu_take_the_float32_of_w():
 def test_ppca_posterior_keeps_float32_under_a_float64_default():
     """The σ²I in M = WᵀW + σ²I takes W's dtype, not the global default."""
     W, x = torch.tensor([[2.0], [0.0]], dtype=F32), torch.tensor([2.0, 0.0], dtype=F32)
-    m, S = _under_float64_default(lambda: la.ppca_posterior(x, torch.zeros(2, dtype=F32), W, 0.5))
+    m, S = under_float64_default(lambda: la.ppca_posterior(x, torch.zeros(2, dtype=F32), W, 0.5))
     assert m.dtype == F32 and S.dtype == F32
     assert float(m[0]) == pytest.approx(4.0 / 4.5, rel=1e-6)
 
@@ -106,7 +98,7 @@ def test_fa_em_list_x_takes_the_float32_of_w():
 def test_fa_em_keeps_float32_under_a_float64_default():
     """The identity in E[zzᵀ] = I - βW + βSβᵀ takes W's dtype, not the global default: float32 in, float32 out."""
     W, psi = torch.tensor([[1.0], [1.0]], dtype=F32), torch.tensor([1.0, 1.0], dtype=F32)
-    mu, W, psi, ll = _under_float64_default(lambda: la.fa_em(torch.tensor(X3, dtype=F32), W, psi, iters=2))
+    mu, W, psi, ll = under_float64_default(lambda: la.fa_em(torch.tensor(X3, dtype=F32), W, psi, iters=2))
     assert {t.dtype for t in (mu, W, psi, ll)} == {F32}
     assert bool((ll[1:] >= ll[:-1] - 1e-4).all())
 
@@ -203,7 +195,7 @@ def test_gmm_em_defaults_and_smallest_settings():
 def test_gmm_em_keeps_float32_under_a_float64_default():
     """The ridge identity takes X's dtype, not the global default."""
     X = torch.tensor([[0.0], [2.0]], dtype=F32)
-    pi, mu, S, ll = _under_float64_default(lambda: la.gmm_em(X, [1.0], [[1.0]], [[[1.0]]], iters=2))
+    pi, mu, S, ll = under_float64_default(lambda: la.gmm_em(X, [1.0], [[1.0]], [[[1.0]]], iters=2))
     assert {t.dtype for t in (pi, mu, S, ll)} == {F32}
 
 
